@@ -1,0 +1,41 @@
+#include "cli/arguments.hpp"
+
+namespace switchboard::cli {
+
+Result<Arguments> ParseArguments(const std::vector<std::string>& args, const ArgumentSpec& spec) {
+  Arguments parsed;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      parsed.flags.insert("help");
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0 || arg == "--") {
+      parsed.positionals.push_back(arg);
+      continue;
+    }
+    std::string name = arg.substr(2);
+    std::string value;
+    bool inline_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      inline_value = true;
+    }
+    if (spec.flags.count(name)) {
+      if (inline_value) return Status::Error("usage", "--" + name + " takes no value");
+      parsed.flags.insert(name);
+    } else if (spec.options.count(name)) {
+      if (!inline_value) {
+        if (i + 1 >= args.size()) return Status::Error("usage", "--" + name + " needs a value");
+        value = args[++i];
+      }
+      parsed.options[name].push_back(value);
+    } else {
+      return Status::Error("usage", "unknown option --" + name);
+    }
+  }
+  return parsed;
+}
+
+}  // namespace switchboard::cli

@@ -1,0 +1,34 @@
+// The `switchboard` commands. Each takes the arguments after its own name and returns
+// the process exit code: 0 success, 1 the thing asked about failed (a refused plugin,
+// an invalid config), 2 wrong usage.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "cli/arguments.hpp"
+#include "plugins/plugin_loader.hpp"
+
+namespace switchboard::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+int PluginsCommand(const std::vector<std::string>& args);
+int ValidateCommand(const std::vector<std::string>& args);
+
+// The options every command that loads plugins accepts.
+extern const char* const kPluginOptionsHelp;
+
+// Plugin directories from --plugins (added to the defaults) and --no-default-plugins.
+std::vector<std::filesystem::path> PluginDirectories(const Arguments& args);
+
+// Loads the plugins of `args` into `registry`; refusals are logged.
+LoadReport LoadPlugins(const Arguments& args, ProviderRegistry& registry);
+
+// Prints a usage error and the command's help; returns kExitUsage.
+int UsageError(const std::string& message, const char* help);
+
+}  // namespace switchboard::cli

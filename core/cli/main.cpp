@@ -1,0 +1,40 @@
+// switchboard: the host and its admin CLI.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "common/log.hpp"
+
+namespace {
+
+const char* const kHelp =
+    "Usage: switchboard COMMAND [options]\n"
+    "\n"
+    "Commands:\n"
+    "  plugins list|show|check   inspect provider plugins\n"
+    "  validate PROVIDER FILE    check a connection config against its provider\n"
+    "\n"
+    "Run 'switchboard COMMAND --help' for a command's options.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace switchboard::cli;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return UsageError("no command given", kHelp);
+  const std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kHelp;
+    return kExitOk;
+  }
+  try {
+    if (command == "plugins") return PluginsCommand(args);
+    if (command == "validate") return ValidateCommand(args);
+  } catch (const std::exception& e) {
+    switchboard::log::Error(std::string("unexpected error: ") + e.what());
+    return kExitFailure;
+  }
+  return UsageError("unknown command '" + command + "'", kHelp);
+}

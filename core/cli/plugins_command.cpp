@@ -1,0 +1,166 @@
+// switchboard plugins list | show ID | check FILE
+#include <iomanip>
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+namespace switchboard::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string Help() {
+  return std::string(
+             "Usage: switchboard plugins COMMAND [options]\n"
+             "\n"
+             "Commands:\n"
+             "  list         the loaded providers: id, name, version, file\n"
+             "  show ID      one provider's manifest and field schema, as JSON on stdout\n"
+             "  check FILE   load one library and print what it declares, or exactly why\n"
+             "               it is refused (exit 1 when refused)\n"
+             "\n"
+             "Options:\n"
+             "  --json                 machine-readable output (list, check)\n") +
+         kPluginOptionsHelp;
+}
+
+std::string AbiText(uint32_t packed) {
+  return std::to_string(SB_ABI_VERSION_MAJOR_OF(packed)) + "." +
+         std::to_string(SB_ABI_VERSION_MINOR_OF(packed));
+}
+
+json Summary(const LoadedProvider& p) {
+  return {{"id", p.id()},
+          {"name", p.manifest().value("name", "")},
+          {"version", p.manifest().value("version", "")},
+          {"abi", AbiText(p.abi_version())},
+          {"file", p.file().string()}};
+}
+
+int List(const Arguments& args) {
+  ProviderRegistry registry;
+  LoadReport report = LoadPlugins(args, registry);
+  if (args.Has("json")) {
+    json out = {{"providers", json::array()}, {"refused", json::array()}};
+    for (const auto& p : registry.List()) out["providers"].push_back(Summary(*p));
+    for (const auto& r : report.refused) {
+      out["refused"].push_back({{"file", r.file.string()}, {"reason", r.reason}, {"message", r.message}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << std::left << std::setw(18) << "ID" << std::setw(20) << "NAME" << std::setw(10)
+            << "VERSION" << "FILE\n";
+  for (const auto& p : registry.List()) {
+    std::cout << std::setw(18) << p->id() << std::setw(20) << p->manifest().value("name", "")
+              << std::setw(10) << p->manifest().value("version", "") << p->file().string() << "\n";
+  }
+  if (registry.size() == 0) std::cout << "(no providers loaded)\n";
+  return kExitOk;
+}
+
+int Show(const Arguments& args) {
+  if (args.positionals.size() != 1) return UsageError("plugins show needs one provider ID", Help().c_str());
+  ProviderRegistry registry;
+  LoadPlugins(args, registry);
+  auto provider = registry.Find(args.positionals[0]);
+  if (!provider) {
+    std::cerr << "switchboard: unknown provider '" << args.positionals[0] << "'; loaded:";
+    for (const auto& p : registry.List()) std::cerr << " " << p->id();
+    std::cerr << "\n";
+    return kExitFailure;
+  }
+  json out = provider->manifest();
+  out["abi"] = AbiText(provider->abi_version());
+  out["file"] = provider->file().string();
+  std::cout << out.dump(2) << "\n";
+  return kExitOk;
+}
+
+std::string FieldLine(const json& schema, const std::string& name) {
+  const json& field = schema["properties"][name];
+  std::vector<std::string> notes;
+  notes.push_back(field.value("type", "?"));
+  if (field.value("writeOnly", false)) notes.push_back("secret");
+  if (schema.contains("required")) {
+    for (const auto& r : schema["required"]) {
+      if (r == name) notes.push_back("required");
+    }
+  }
+  if (field.contains("x-group")) notes.push_back("group " + field["x-group"].get<std::string>());
+  std::string joined;
+  for (const auto& n : notes) joined += (joined.empty() ? "" : ", ") + n;
+  return name + " (" + joined + "): " + field.value("title", "");
+}
+
+int Check(const Arguments& args) {
+  if (args.positionals.size() != 1) return UsageError("plugins check needs one FILE", Help().c_str());
+  std::filesystem::path file = args.positionals[0];
+  auto loaded = LoadPlugin(file);
+  if (!loaded.ok()) {
+    if (args.Has("json")) {
+      std::cout << json{{"file", file.string()}, {"ok", false}, {"reason", loaded.status().code()},
+                        {"message", loaded.status().message()}}.dump(2) << "\n";
+    } else {
+      std::cerr << "refused [" << loaded.status().code() << "] " << loaded.status().message() << "\n";
+    }
+    return kExitFailure;
+  }
+  const LoadedProvider& p = **loaded;
+  // A plugin that loads alone may still collide with one already installed.
+  ProviderRegistry registry;
+  LoadPlugins(args, registry);
+  auto clash = registry.Find(p.id());
+  bool same_file = clash && std::filesystem::weakly_canonical(clash->file()) ==
+                                std::filesystem::weakly_canonical(p.file());
+  if (args.Has("json")) {
+    json out = Summary(p);
+    out["ok"] = true;
+    out["schema"] = p.field_schema();
+    if (clash && !same_file) out["warning"] = "provider id also loaded from " + clash->file().string();
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "ok: " << p.file().string() << "\n"
+            << "  id:      " << p.id() << "\n"
+            << "  name:    " << p.manifest().value("name", "") << "\n"
+            << "  version: " << p.manifest().value("version", "") << "\n"
+            << "  abi:     " << AbiText(p.abi_version()) << "\n"
+            << "  fields:\n";
+  for (const auto& name : p.field_schema()["x-order"]) {
+    std::cout << "    " << FieldLine(p.field_schema(), name.get<std::string>()) << "\n";
+  }
+  if (clash && !same_file) {
+    std::cout << "warning: provider id '" << p.id() << "' is also loaded from "
+              << clash->file().string() << "; the host would refuse one of them\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int PluginsCommand(const std::vector<std::string>& argv) {
+  const std::string help = Help();
+  auto parsed = ParseArguments(argv, {{"plugins"}, {"json", "no-default-plugins"}});
+  if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
+  Arguments args = std::move(parsed).value();
+  if (args.positionals.empty()) {
+    if (args.Has("help")) {
+      std::cout << help;
+      return kExitOk;
+    }
+    return UsageError("plugins needs a command", help.c_str());
+  }
+  std::string command = args.positionals.front();
+  args.positionals.erase(args.positionals.begin());
+  if (args.Has("help")) {
+    std::cout << help;
+    return kExitOk;
+  }
+  if (command == "list") return List(args);
+  if (command == "show") return Show(args);
+  if (command == "check") return Check(args);
+  return UsageError("unknown plugins command '" + command + "'", help.c_str());
+}
+
+}  // namespace switchboard::cli

@@ -1,0 +1,139 @@
+#include "schema/config_validator.hpp"
+
+#include <set>
+#include <utility>
+
+namespace switchboard {
+namespace {
+
+using nlohmann::json;
+
+// valijson's descriptions name the failed constraint; these are the ones a flat field
+// schema can produce (see schemas/provider-field-schema.json).
+std::string CodeFor(const std::string& description) {
+  static const std::vector<std::pair<const char*, const char*>> kCodes = {
+      {"Value type not permitted", "wrong_type"},
+      {"Failed to match regex", "pattern_mismatch"},
+      {"Failed to match against any enum values", "not_allowed_value"},
+      {"'const' constraint", "not_allowed_value"},
+      {"Expected number", "out_of_range"},
+      {"String should be no fewer than", "too_short"},
+      {"String should be no more than", "too_long"},
+      {"Array should contain no fewer than", "too_few_items"},
+      {"Array should contain no more than", "too_many_items"},
+      {"violate uniqueness", "duplicate_items"},
+      {"String should be a valid", "bad_format"},
+  };
+  for (const auto& [needle, code] : kCodes) {
+    if (description.find(needle) != std::string::npos) return code;
+  }
+  return "invalid";
+}
+
+// The name quoted at the end of valijson's "... '<name>'." descriptions.
+std::string QuotedName(const std::string& description) {
+  auto end = description.rfind('\'');
+  if (end == std::string::npos || end == 0) return "";
+  auto start = description.rfind('\'', end - 1);
+  if (start == std::string::npos) return "";
+  return description.substr(start + 1, end - start - 1);
+}
+
+std::string TitleOf(const json& field_schema, const std::string& field) {
+  const json& properties = field_schema["properties"];
+  if (properties.contains(field)) return properties[field].value("title", field);
+  return field;
+}
+
+std::string MessageFor(const json& field_schema, const std::string& field, const std::string& code) {
+  std::string title = TitleOf(field_schema, field);
+  const json& properties = field_schema["properties"];
+  const json spec = properties.contains(field) ? properties[field] : json::object();
+  std::string example = spec.value("x-placeholder", "");
+  if (code == "missing_required") return title + " is required.";
+  if (code == "unknown_field") return "'" + field + "' is not a field of this provider.";
+  if (code == "wrong_type") return title + " must be a " + spec.value("type", "value") + ".";
+  if (code == "pattern_mismatch") {
+    return title + " is not in the expected format" + (example.empty() ? "." : " (like " + example + ").");
+  }
+  if (code == "not_allowed_value") {
+    std::string options;
+    if (spec.contains("enum")) {
+      for (const auto& v : spec["enum"]) options += (options.empty() ? "" : ", ") + v.dump();
+    } else if (spec.contains("items") && spec["items"].contains("enum")) {
+      for (const auto& v : spec["items"]["enum"]) options += (options.empty() ? "" : ", ") + v.dump();
+    }
+    return title + " must be one of: " + options + ".";
+  }
+  if (code == "out_of_range") {
+    std::string range;
+    if (spec.contains("minimum")) range += " at least " + spec["minimum"].dump();
+    if (spec.contains("maximum")) range += std::string(range.empty() ? "" : " and") + " at most " + spec["maximum"].dump();
+    return title + " must be" + range + ".";
+  }
+  if (code == "too_short") {
+    return spec.value("minLength", 0) <= 1 ? title + " must not be empty."
+                                           : title + " must be at least " + std::to_string(spec.value("minLength", 0)) + " characters.";
+  }
+  if (code == "too_long") return title + " must be at most " + std::to_string(spec.value("maxLength", 0)) + " characters.";
+  if (code == "too_few_items") return title + " needs at least " + std::to_string(spec.value("minItems", 0)) + " entries.";
+  if (code == "duplicate_items") return title + " lists an entry twice.";
+  if (code == "bad_format") return title + " is not a valid " + spec.value("format", "value") + ".";
+  return title + " is invalid.";
+}
+
+}  // namespace
+
+std::vector<FieldError> CheckAgainstFieldSchema(const json& field_schema, const CompiledSchema& compiled,
+                                                const json& config) {
+  if (!config.is_object()) {
+    return {{"", "not_an_object", "The config must be a JSON object of fields."}};
+  }
+  std::vector<FieldError> errors;
+  std::set<std::pair<std::string, std::string>> seen;
+  auto add = [&](const std::string& field, const std::string& code) {
+    if (seen.insert({field, code}).second) {
+      errors.push_back({field, code, MessageFor(field_schema, field, code)});
+    }
+  };
+  for (const auto& violation : compiled.Validate(config)) {
+    const std::string& d = violation.description;
+    if (violation.path.empty()) {
+      if (d.rfind("Missing required property", 0) == 0) {
+        add(QuotedName(d), "missing_required");
+      } else if (d.find("could not be validated using 'properties'") != std::string::npos) {
+        add(QuotedName(d), "unknown_field");
+      }
+      // Other root-level lines only summarise a field's own violation.
+      continue;
+    }
+    const std::string& field = violation.path.front();
+    // An array item's violation is reported on the array field itself.
+    if (violation.path.size() > 1 && d.rfind("Failed to validate item", 0) == 0) continue;
+    add(field, CodeFor(d));
+  }
+  return errors;
+}
+
+Result<std::vector<FieldError>> ValidateConfig(const LoadedProvider& provider, const json& config) {
+  std::vector<FieldError> errors =
+      CheckAgainstFieldSchema(provider.field_schema(), provider.compiled_schema(), config);
+  if (!config.is_object()) return errors;
+
+  // The plugin sees only fields that passed the schema, so its checks never trip over a
+  // wrong type; a field already flagged is not flagged twice.
+  std::set<std::string> flagged;
+  for (const auto& e : errors) flagged.insert(e.field);
+  json clean = json::object();
+  for (auto it = config.begin(); it != config.end(); ++it) {
+    if (!flagged.count(it.key())) clean[it.key()] = it.value();
+  }
+  auto own = provider.ValidateWithPlugin(clean);
+  if (!own.ok()) return own.status();
+  for (auto& e : *own) {
+    if (!flagged.count(e.field)) errors.push_back(std::move(e));
+  }
+  return errors;
+}
+
+}  // namespace switchboard

@@ -1,0 +1,30 @@
+// Checks a connection config against its provider: first the provider's field schema
+// (valijson), then the plugin's own checks. Returns every problem at once, each tied to
+// the field a form shows it beside.
+//
+// Codes: not_an_object, missing_required, unknown_field, wrong_type, pattern_mismatch,
+// not_allowed_value, out_of_range, too_short, too_long, too_few_items, too_many_items,
+// duplicate_items, bad_format, invalid — plus whatever codes the plugin defines.
+#pragma once
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <switchboard/provider.hpp>
+
+#include "common/status.hpp"
+#include "plugins/loaded_provider.hpp"
+
+namespace switchboard {
+
+// Schema problems of `config` for `provider`'s field schema.
+std::vector<FieldError> CheckAgainstFieldSchema(const nlohmann::json& field_schema,
+                                                const CompiledSchema& compiled,
+                                                const nlohmann::json& config);
+
+// Schema problems, then the plugin's problems with the fields that passed the schema.
+// Fails only when the plugin itself fails ("plugin_error").
+Result<std::vector<FieldError>> ValidateConfig(const LoadedProvider& provider,
+                                               const nlohmann::json& config);
+
+}  // namespace switchboard

@@ -1,0 +1,229 @@
+// OpenAI (and OpenAI-compatible servers): a static bearer key, probed by listing models.
+// The simplest of the built-in providers, meant to be copied by plugin authors.
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <switchboard/http_util.hpp>
+#include <switchboard/provider.hpp>
+
+namespace {
+
+using switchboard::FieldError;
+using switchboard::HttpRequest;
+using switchboard::HttpResponse;
+using switchboard::Json;
+using switchboard::Outcome;
+using switchboard::ProbeInput;
+using switchboard::ProbeResult;
+using switchboard::ProbeStep;
+
+constexpr const char* kDefaultBaseUrl = "https://api.openai.com/v1";
+
+constexpr const char* kIcon =
+    R"svg(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" role="img" aria-label="OpenAI"><circle cx="12" cy="12" r="11" fill="#10a37f"/><path d="M12 5.5a3.2 3.2 0 0 1 3.1 2.4 3.2 3.2 0 0 1 3 4.8 3.2 3.2 0 0 1-2.7 4.9 3.2 3.2 0 0 1-6 .6 3.2 3.2 0 0 1-3-4.8 3.2 3.2 0 0 1 2.7-4.9A3.2 3.2 0 0 1 12 5.5z" fill="none" stroke="#fff" stroke-width="1.4"/></svg>)svg";
+
+constexpr const char* kSchema = R"json({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "title": "OpenAI connection",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["api_key"],
+  "x-order": ["api_key", "organization", "project", "base_url"],
+  "x-groups": [
+    {"id": "credentials", "title": "Credentials"},
+    {"id": "advanced", "title": "Advanced", "collapsed": true,
+     "description": "Only for OpenAI-compatible servers or organization-scoped keys."}
+  ],
+  "properties": {
+    "api_key": {
+      "type": "string", "title": "API key", "writeOnly": true, "format": "password",
+      "minLength": 1, "pattern": "^\\S+$",
+      "description": "A project key (sk-proj-...), service-account key (sk-svcacct-...) or legacy key (sk-...). Create one at platform.openai.com/api-keys.",
+      "x-placeholder": "sk-proj-...", "x-group": "credentials",
+      "x-help-url": "https://platform.openai.com/api-keys"
+    },
+    "organization": {
+      "type": "string", "title": "Organization ID", "pattern": "^org-[A-Za-z0-9]+$",
+      "description": "Sent as OpenAI-Organization. Only needed when the key belongs to several organizations.",
+      "x-placeholder": "org-...", "x-group": "advanced"
+    },
+    "project": {
+      "type": "string", "title": "Project ID", "pattern": "^proj_[A-Za-z0-9]+$",
+      "description": "Sent as OpenAI-Project. Only needed to pin a legacy key to one project.",
+      "x-placeholder": "proj_...", "x-group": "advanced"
+    },
+    "base_url": {
+      "type": "string", "title": "Base URL", "format": "uri", "pattern": "^https?://[^\\s/$.?#][^\\s]*$",
+      "default": "https://api.openai.com/v1",
+      "description": "Change only for an OpenAI-compatible server. Requests go to {base_url}/models.",
+      "x-placeholder": "https://api.openai.com/v1", "x-group": "advanced"
+    }
+  }
+})json";
+
+bool StartsWith(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::string BaseUrl(const Json& config) {
+  std::string base = config.value("base_url", "");
+  return base.empty() ? kDefaultBaseUrl : base;
+}
+
+ProbeResult Verdict(Outcome outcome, std::string reason, std::string message,
+                    std::string field = "") {
+  ProbeResult result;
+  result.outcome = outcome;
+  result.reason = std::move(reason);
+  result.message = std::move(message);
+  result.field = std::move(field);
+  return result;
+}
+
+// OpenAI errors are {"error": {"message", "type", "param", "code"}}; either part may be
+// missing on compatible servers.
+struct ApiError {
+  std::string type;
+  std::string code;
+  std::string message;
+};
+
+ApiError ParseError(const std::string& body) {
+  ApiError error;
+  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object() || !parsed.contains("error") || !parsed["error"].is_object()) return error;
+  const Json& e = parsed["error"];
+  if (e.contains("type") && e["type"].is_string()) error.type = e["type"];
+  if (e.contains("code") && e["code"].is_string()) error.code = e["code"];
+  if (e.contains("message") && e["message"].is_string()) error.message = e["message"];
+  return error;
+}
+
+bool IsBillingError(const ApiError& e) {
+  static const std::vector<std::string> kBillingCodes = {
+      "insufficient_quota", "credit_balance_exhausted", "organization_spend_limit_exceeded",
+      "project_spend_limit_exceeded", "organization_usage_limit_exceeded"};
+  if (e.type == "insufficient_quota") return true;
+  for (const auto& code : kBillingCodes) {
+    if (e.code == code) return true;
+  }
+  return false;
+}
+
+// "Please try again in 20s." / "in 1.5s" / "in 120ms" in a rate-limit message.
+std::optional<double> RetryHintFromMessage(const std::string& message) {
+  auto at = message.find("try again in ");
+  if (at == std::string::npos) return std::nullopt;
+  const char* start = message.c_str() + at + 13;
+  char* end = nullptr;
+  double value = std::strtod(start, &end);
+  if (end == start) return std::nullopt;
+  if (std::string(end).rfind("ms", 0) == 0) return value / 1000.0;
+  return value;
+}
+
+std::optional<double> RetryAfter(const HttpResponse& response, const std::string& message) {
+  if (auto ms = switchboard::ParseRetryAfterSeconds(response.Header("retry-after-ms"))) {
+    return *ms / 1000.0;
+  }
+  if (auto s = switchboard::ParseRetryAfterSeconds(response.Header("retry-after"))) return s;
+  return RetryHintFromMessage(message);
+}
+
+ProbeResult Classify(const HttpResponse& response) {
+  if (response.status == 200) {
+    return Verdict(Outcome::kValid, "ok", "The API key can list models.");
+  }
+  ApiError error = ParseError(response.body);
+  std::string detail = error.message.empty() ? "HTTP " + std::to_string(response.status)
+                                             : error.message;
+  switch (response.status) {
+    case 401:
+      if (error.code == "mismatched_organization") {
+        return Verdict(Outcome::kInvalidCredentials, error.code,
+                       "The organization ID does not match the API key.", "organization");
+      }
+      return Verdict(Outcome::kInvalidCredentials,
+                     error.code.empty() ? "unauthorized" : error.code,
+                     "OpenAI rejected the API key: it is wrong, revoked or deleted.", "api_key");
+    case 403:
+      if (error.code == "unsupported_country_region_territory") {
+        return Verdict(Outcome::kMissingPermission, error.code,
+                       "OpenAI does not serve the region this host connects from.");
+      }
+      return Verdict(Outcome::kMissingPermission, error.code.empty() ? "forbidden" : error.code,
+                     "The key lacks a permission (a restricted key needs Models: Read): " + detail,
+                     "api_key");
+    case 404:
+      return Verdict(Outcome::kInvalidCredentials, "not_found",
+                     "No models endpoint at this base URL: check it.", "base_url");
+    case 429: {
+      if (IsBillingError(error)) {
+        return Verdict(Outcome::kMissingPermission,
+                       error.code.empty() ? "insufficient_quota" : error.code,
+                       "The key is valid but the account has no quota left: check billing.");
+      }
+      ProbeResult result = Verdict(Outcome::kTransient,
+                                   error.code.empty() ? "rate_limit_exceeded" : error.code,
+                                   "Rate limited by OpenAI.");
+      result.retry_after_seconds = RetryAfter(response, error.message);
+      return result;
+    }
+    default:
+      break;
+  }
+  if (response.status >= 500) {
+    ProbeResult result = Verdict(Outcome::kTransient,
+                                 error.code.empty() ? "server_error" : error.code,
+                                 "OpenAI had a server error (HTTP " +
+                                     std::to_string(response.status) + ").");
+    result.retry_after_seconds = RetryAfter(response, error.message);
+    return result;
+  }
+  return Verdict(Outcome::kTransient, "unexpected_status",
+                 "Unexpected answer from OpenAI: HTTP " + std::to_string(response.status) + ".");
+}
+
+class OpenAiProvider final : public switchboard::Provider {
+ public:
+  switchboard::Manifest Describe() const override {
+    return {"openai", "OpenAI", "1.0.0",
+            "OpenAI API and OpenAI-compatible servers, authenticated with an API key.", kIcon,
+            Json::parse(kSchema)};
+  }
+
+  std::vector<FieldError> Validate(const Json& config) const override {
+    std::vector<FieldError> errors;
+    const std::string key = config.value("api_key", "");
+    const bool default_server = BaseUrl(config) == kDefaultBaseUrl;
+    if (default_server && !key.empty() && !StartsWith(key, "sk-")) {
+      errors.push_back({"api_key", "bad_prefix", "An OpenAI API key starts with sk-."});
+    }
+    if (StartsWith(key, "sk-admin-")) {
+      errors.push_back({"api_key", "admin_key",
+                        "This is an Administration API key; use a project or service-account key."});
+    }
+    return errors;
+  }
+
+  ProbeStep Probe(const ProbeInput& input) const override {
+    if (input.response != nullptr) return ProbeStep::Finish(Classify(*input.response));
+    HttpRequest request;
+    request.method = "GET";
+    request.url = switchboard::JoinUrl(BaseUrl(input.config), "models");
+    request.headers["authorization"] = "Bearer " + input.config.value("api_key", "");
+    if (auto org = input.config.value("organization", ""); !org.empty()) {
+      request.headers["openai-organization"] = org;
+    }
+    if (auto project = input.config.value("project", ""); !project.empty()) {
+      request.headers["openai-project"] = project;
+    }
+    return ProbeStep::Send(request);
+  }
+};
+
+}  // namespace
+
+SWITCHBOARD_PROVIDER(OpenAiProvider)

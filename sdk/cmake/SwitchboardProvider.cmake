@@ -1,0 +1,25 @@
+# switchboard_add_provider(<name> SOURCES <src>... [OUTPUT_DIRECTORY <dir>])
+#
+# Builds the provider plugin <name> as a loadable module <name>.so that links only the
+# SDK, with hidden symbol visibility so that sb_provider_entry is its only export, and
+# with every symbol resolved at link time (a missing one fails the build, not the load).
+# OUTPUT_DIRECTORY defaults to CMake's usual library output directory.
+function(switchboard_add_provider name)
+  cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES" ${ARGN})
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "switchboard_add_provider(${name}): SOURCES is required")
+  endif()
+  add_library(${name} MODULE ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE Switchboard::sdk)
+  set_target_properties(${name} PROPERTIES
+    PREFIX ""
+    CXX_VISIBILITY_PRESET hidden
+    C_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  endif()
+  if(ARG_OUTPUT_DIRECTORY)
+    set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
+  endif()
+endfunction()
