@@ -1,0 +1,156 @@
+#include "classify.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <regex>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+#include <switchboard/http_util.hpp>
+
+namespace trello {
+namespace {
+
+using switchboard::HttpResponse;
+using switchboard::Outcome;
+using switchboard::ProbeResult;
+using Json = nlohmann::json;
+
+// Window lengths of Trello's limits: 10 s per key and per token, 900 s on /1/members/.
+// Trello sends no Retry-After, so waiting out the window is the only safe hint.
+constexpr double kShortWindowSeconds = 10;
+constexpr double kMembersWindowSeconds = 900;
+
+ProbeResult Verdict(Outcome outcome, std::string reason, std::string message,
+                    std::string field = "") {
+  ProbeResult result;
+  result.outcome = outcome;
+  result.reason = std::move(reason);
+  result.message = std::move(message);
+  result.field = std::move(field);
+  return result;
+}
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Trello's 401 bodies are plain text such as "invalid token\n"; compare them trimmed and
+// lower-cased, and never assume JSON.
+std::string NormalizedText(const std::string& body) {
+  const auto first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  const auto last = body.find_last_not_of(" \t\r\n");
+  return Lower(body.substr(first, last - first + 1));
+}
+
+// A reason code from Trello's own words ("unauthorized organization." becomes
+// "unauthorized_organization"). Only short texts of letters qualify: a key or token
+// always contains digits, so none can be copied into a reason this way.
+std::optional<std::string> ReasonFromText(const std::string& text) {
+  std::string reason;
+  for (char c : text) {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      reason.push_back(c);
+    } else if (c == ' ' || c == '-' || c == '_') {
+      if (!reason.empty() && reason.back() != '_') reason.push_back('_');
+    } else if (c != '.') {
+      return std::nullopt;
+    }
+  }
+  while (!reason.empty() && reason.back() == '_') reason.pop_back();
+  if (reason.empty() || reason.size() > 64) return std::nullopt;
+  return reason;
+}
+
+ProbeResult ClassifyUnauthorized(const HttpResponse& response) {
+  const std::string text = NormalizedText(response.body);
+  if (text == "invalid key") {
+    return Verdict(Outcome::kInvalidCredentials, "invalid_key",
+                   "Trello does not know this API key.", "api_key");
+  }
+  if (text == "invalid token") {
+    return Verdict(Outcome::kInvalidCredentials, "invalid_token",
+                   "Trello rejected the token: it is wrong, revoked, or was authorized for "
+                   "another API key.",
+                   "token");
+  }
+  if (text == "expired token") {
+    return Verdict(Outcome::kInvalidCredentials, "expired_token",
+                   "The token has expired: authorize a new one.", "token");
+  }
+  if (text.rfind("unauthorized", 0) == 0) {
+    return Verdict(Outcome::kMissingPermission, ReasonFromText(text).value_or("unauthorized"),
+                   "The token is genuine but lacks a permission this connection needs: "
+                   "authorize a token with read access.",
+                   "token");
+  }
+  return Verdict(Outcome::kInvalidCredentials, ReasonFromText(text).value_or("unauthorized"),
+                 "Trello refused the API key and token (HTTP 401).");
+}
+
+ProbeResult ClassifyRateLimit(const HttpResponse& response) {
+  std::string code;
+  Json body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_object() && body.contains("error") && body["error"].is_string()) {
+    code = body["error"].get<std::string>();
+  }
+  ProbeResult result =
+      Verdict(Outcome::kTransient, code.empty() ? "rate_limit_exceeded" : Lower(code),
+              code == "RATE_LIMIT_EXCEEDED"
+                  ? "Trello's limit on member requests was reached; probing again later."
+                  : "Trello's rate limit was reached; probing again later.");
+  if (auto header = switchboard::ParseRetryAfterSeconds(response.Header("retry-after"))) {
+    result.retry_after_seconds = header;
+  } else {
+    result.retry_after_seconds =
+        code == "RATE_LIMIT_EXCEEDED" ? kMembersWindowSeconds : kShortWindowSeconds;
+  }
+  return result;
+}
+
+}  // namespace
+
+ProbeResult ClassifyMemberResponse(const HttpResponse& response) {
+  const int status = response.status;
+  if (status >= 200 && status < 300) {
+    return Verdict(Outcome::kValid, "ok", "The API key and token can read the member.");
+  }
+  if (status == 401) return ClassifyUnauthorized(response);
+  if (status == 404) {
+    return Verdict(Outcome::kInvalidCredentials, "not_found",
+                   "No Trello API at this base URL: check it.", "base_url");
+  }
+  if (status == 429) return ClassifyRateLimit(response);
+  const std::string code = "HTTP " + std::to_string(status);
+  if (status >= 500) {
+    ProbeResult result = Verdict(Outcome::kTransient, "server_error",
+                                 "Trello had a server error (" + code + ").");
+    result.retry_after_seconds = switchboard::ParseRetryAfterSeconds(response.Header("retry-after"));
+    return result;
+  }
+  return Verdict(Outcome::kTransient, "unexpected_status",
+                 "Unexpected answer from Trello: " + code + ".");
+}
+
+std::string UsernameOf(const HttpResponse& response) {
+  Json body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object() || !body.contains("username") || !body["username"].is_string()) return "";
+  return body["username"].get<std::string>();
+}
+
+std::string ExpiryOf(const HttpResponse& response) {
+  static const std::regex kRfc3339(
+      R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$)");
+  if (response.status != 200) return "";
+  Json body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object() || !body.contains("dateExpires") || !body["dateExpires"].is_string()) {
+    return "";
+  }
+  std::string expires = body["dateExpires"].get<std::string>();
+  return std::regex_match(expires, kRfc3339) ? expires : "";
+}
+
+}  // namespace trello
