@@ -1,0 +1,188 @@
+#include "classify.hpp"
+
+#include "oauth_util.hpp"
+
+namespace google_calendar {
+namespace {
+
+using switchboard::HttpResponse;
+using switchboard::Outcome;
+using switchboard::ProbeResult;
+
+std::string StatusText(int status) { return "HTTP " + std::to_string(status); }
+
+// google-auth retries these error values whatever the HTTP status.
+bool IsRetryableTokenError(const std::string& value) {
+  return value == "internal_failure" || value == "server_error" ||
+         value == "temporarily_unavailable";
+}
+
+ProbeResult Transient(std::string reason, std::string message, const HttpResponse& response) {
+  ProbeResult result = Verdict(Outcome::kTransient, std::move(reason), std::move(message));
+  result.retry_after_seconds = RetryAfter(response);
+  return result;
+}
+
+// The classic errors[0].reason and the newer details[].reason of a Google API error.
+struct ApiError {
+  std::string reason;         // e.g. insufficientPermissions, authError, rateLimitExceeded
+  std::string detail_reason;  // e.g. ACCESS_TOKEN_SCOPE_INSUFFICIENT
+  std::string message;
+};
+
+ApiError ParseApiError(const std::string& body) {
+  ApiError error;
+  Json envelope = ParseObject(body);
+  auto it = envelope.find("error");
+  if (it == envelope.end() || !it->is_object()) return error;
+  const Json& e = *it;
+  error.message = StringField(e, "message");
+  auto errors = e.find("errors");
+  if (errors != e.end() && errors->is_array() && !errors->empty()) {
+    error.reason = StringField((*errors)[0], "reason");
+  }
+  auto details = e.find("details");
+  if (details != e.end() && details->is_array()) {
+    for (const auto& detail : *details) {
+      if (!StringField(detail, "reason").empty()) {
+        error.detail_reason = StringField(detail, "reason");
+        break;
+      }
+    }
+  }
+  return error;
+}
+
+}  // namespace
+
+ProbeResult ClassifyTokenError(const HttpResponse& response,
+                               const std::vector<std::string>& secrets) {
+  Json body = ParseObject(response.body);
+  const std::string error = StringField(body, "error");
+  const std::string description = StringField(body, "error_description");
+  const std::string subtype = StringField(body, "error_subtype");
+  const std::string said =
+      Scrub(Excerpt(description.empty() ? StatusText(response.status) : description), secrets);
+  const int status = response.status;
+
+  if (status == 408 || status == 429 || status >= 500 || IsRetryableTokenError(error) ||
+      IsRetryableTokenError(description)) {
+    std::string reason = !error.empty()     ? error
+                         : status == 429    ? "rate_limited"
+                         : status == 408    ? "timeout"
+                                            : "server_error";
+    return Transient(reason, "Google's token endpoint is unavailable for now (" + said + ").",
+                     response);
+  }
+  if (error == "invalid_grant") {
+    if (subtype == "invalid_rapt" || subtype == "rapt_required") {
+      return Verdict(Outcome::kInvalidCredentials, error,
+                     "The Workspace admin's reauthentication policy requires the user to sign in "
+                     "again; reconnect the account.",
+                     "refresh_token");
+    }
+    return Verdict(Outcome::kInvalidCredentials, error,
+                   "Google refused the refresh token (" + said +
+                       "): it was revoked, expired or unused for six months. Reconnect the "
+                       "account; if the OAuth consent screen is in Testing, its tokens last 7 "
+                       "days, so publish the app first.",
+                   "refresh_token");
+  }
+  if (error == "invalid_client") {
+    if (description.find("not found") != std::string::npos) {
+      return Verdict(Outcome::kInvalidCredentials, error,
+                     "Google does not know this OAuth client (" + said + "): check the client ID.",
+                     "client_id");
+    }
+    return Verdict(Outcome::kInvalidCredentials, error,
+                   "Google rejected the client secret (" + said + ").", "client_secret");
+  }
+  if (error == "unauthorized_client") {
+    return Verdict(Outcome::kInvalidCredentials, error,
+                   "The refresh token was issued to a different OAuth client than this client "
+                   "ID; reconnect with this client.",
+                   "refresh_token");
+  }
+  if (error == "invalid_scope") {
+    return Verdict(Outcome::kMissingPermission, error,
+                   "The refresh token was not granted the configured scopes (" + said +
+                       "); reconnect granting them, or remove the extra scopes.",
+                   "scopes");
+  }
+  if (error == "invalid_request") {
+    const bool about_client = description.find("client ID") != std::string::npos;
+    return Verdict(Outcome::kInvalidCredentials, error,
+                   "Google rejected the token request (" + said + ").",
+                   about_client ? "client_id" : "");
+  }
+  if (status == 404) {
+    return Verdict(Outcome::kInvalidCredentials, "not_found",
+                   "No OAuth token endpoint at this URL: check it.", "token_uri");
+  }
+  return Verdict(Outcome::kInvalidCredentials, error.empty() ? "token_error" : error,
+                 "Google refused to refresh the access token (" + said + ").");
+}
+
+ProbeResult ClassifyApiError(const HttpResponse& response,
+                             const std::vector<std::string>& secrets) {
+  const ApiError error = ParseApiError(response.body);
+  const int status = response.status;
+  const std::string said =
+      Scrub(Excerpt(error.message.empty() ? StatusText(status) : error.message), secrets);
+  auto reason_or = [&](const char* fallback) {
+    return error.reason.empty() ? std::string(fallback) : error.reason;
+  };
+
+  if (status == 401) {
+    return Verdict(Outcome::kInvalidCredentials, reason_or("authError"),
+                   "Google Calendar rejected a freshly issued access token twice (" + said +
+                       "); reconnect the account.",
+                   "refresh_token");
+  }
+  if (status == 403) {
+    if (error.reason == "insufficientPermissions" ||
+        error.detail_reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT") {
+      return Verdict(Outcome::kMissingPermission, reason_or("insufficientPermissions"),
+                     "The access token lacks a Calendar scope that can list calendars; "
+                     "reconnect granting calendar.readonly.",
+                     "scopes");
+    }
+    if (error.reason == "rateLimitExceeded" || error.reason == "userRateLimitExceeded") {
+      return Transient(error.reason, "Google Calendar rate limit reached (" + said + ").",
+                       response);
+    }
+    if (error.reason == "dailyLimitExceeded" || error.reason == "quotaExceeded") {
+      // Daily quotas reset over hours, not seconds: do not probe again within the hour.
+      ProbeResult result = Transient(error.reason,
+                                     "The Cloud project's Calendar quota is used up (" + said +
+                                         ").",
+                                     response);
+      if (!result.retry_after_seconds) result.retry_after_seconds = 3600;
+      return result;
+    }
+    if (error.reason == "accessNotConfigured") {
+      return Verdict(Outcome::kMissingPermission, error.reason,
+                     "The Google Calendar API is not enabled in the Cloud project of this OAuth "
+                     "client; enable it in the console.",
+                     "client_id");
+    }
+    return Verdict(Outcome::kMissingPermission, reason_or("forbidden"),
+                   "Google Calendar refused to list calendars (" + said + ").");
+  }
+  if (status == 429) {
+    return Transient(reason_or("rateLimitExceeded"),
+                     "Google Calendar rate limit reached (" + said + ").", response);
+  }
+  if (status >= 500) {
+    return Transient(reason_or("backendError"),
+                     "Google Calendar had a server error (" + said + ").", response);
+  }
+  if (status == 404) {
+    return Verdict(Outcome::kInvalidCredentials, "not_found",
+                   "No Calendar API at this base URL: check it.", "api_base");
+  }
+  return Transient("unexpected_status",
+                   "Unexpected answer from Google Calendar: " + StatusText(status) + ".", response);
+}
+
+}  // namespace google_calendar
