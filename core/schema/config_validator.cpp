@@ -108,8 +108,9 @@ std::vector<FieldError> CheckAgainstFieldSchema(const json& field_schema, const 
       continue;
     }
     const std::string& field = violation.path.front();
-    // An array item's violation is reported on the array field itself.
-    if (violation.path.size() > 1 && d.rfind("Failed to validate item", 0) == 0) continue;
+    // An array item's violation is reported on the array field itself; valijson's
+    // "Failed to validate item #N" line at the array's own path only summarises it.
+    if (d.rfind("Failed to validate item", 0) == 0) continue;
     add(field, CodeFor(d));
   }
   return errors;
