@@ -12,6 +12,7 @@ const char* const kHelp =
     "Usage: switchboard COMMAND [options]\n"
     "\n"
     "Commands:\n"
+    "  serve                     run the host (API on 127.0.0.1:8080, data in ./data)\n"
     "  plugins list|show|check   inspect provider plugins\n"
     "  validate PROVIDER FILE    check a connection config against its provider\n"
     "\n"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   try {
+    if (command == "serve") return ServeCommand(args);
     if (command == "plugins") return PluginsCommand(args);
     if (command == "validate") return ValidateCommand(args);
   } catch (const std::exception& e) {

@@ -1,0 +1,25 @@
+// Everything the HTTP routes use, wired once at start-up.
+#pragma once
+
+#include "api/metrics.hpp"
+#include "api/router.hpp"
+#include "plugins/provider_registry.hpp"
+#include "service/connection_service.hpp"
+#include "store/store.hpp"
+
+namespace switchboard::api {
+
+struct App {
+  Store& store;
+  const ProviderRegistry& providers;
+  ConnectionService& connections;
+  Metrics& metrics;
+};
+
+void RegisterHealthRoutes(Router& router, App& app);
+void RegisterProjectRoutes(Router& router, App& app);
+void RegisterProviderRoutes(Router& router, App& app);
+void RegisterConnectionRoutes(Router& router, App& app);
+void RegisterComponentRoutes(Router& router, App& app);
+
+}  // namespace switchboard::api

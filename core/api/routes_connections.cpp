@@ -1,0 +1,160 @@
+// Connections of a project.
+//   GET    /v1/projects/{p}/connections               ?status=&provider=&q=&limit=&cursor=
+//   POST   /v1/projects/{p}/connections               {name, provider, config}
+//   GET    /v1/projects/{p}/connections/{id}
+//   PATCH  /v1/projects/{p}/connections/{id}          {name?, config?}
+//   POST   /v1/projects/{p}/connections/{id}/reconnect {config}
+//   GET    /v1/projects/{p}/connections/{id}/references
+//   DELETE /v1/projects/{p}/connections/{id}          409 + references when in use
+#include "api/app.hpp"
+#include "api/cursor.hpp"
+
+namespace switchboard::api {
+namespace {
+
+using nlohmann::json;
+
+json ReferencesJson(const std::vector<Reference>& refs) {
+  json items = json::array();
+  for (const auto& r : refs) items.push_back({{"kind", r.kind}, {"id", r.id}, {"name", r.name}});
+  return items;
+}
+
+// Fails on a body member not in `allowed`, so a typo is never silently ignored.
+bool OnlyKnownMembers(Call& call, const json& body, std::initializer_list<const char*> allowed) {
+  std::vector<FieldError> errors;
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    bool known = false;
+    for (const char* name : allowed) known |= it.key() == name;
+    if (!known) errors.push_back({it.key(), "unknown_field", "'" + it.key() + "' is not accepted here."});
+  }
+  if (errors.empty()) return true;
+  call.Fail(422, "invalid_body", "the request has unknown members", errors);
+  return false;
+}
+
+void FailWithErrors(Call& call, const Status& status, std::vector<FieldError> errors) {
+  Problem p = ProblemFrom(status);
+  p.errors = std::move(errors);
+  call.Fail(p);
+}
+
+void List(App& app, Call& call) {
+  ConnectionQuery query;
+  query.status = call.query("status");
+  query.provider = call.query("provider");
+  query.q = call.query("q");
+  if (!query.status.empty() && query.status != "active" && query.status != "inactive") {
+    return call.Fail(400, "bad_parameter", "status must be active or inactive",
+                     {{"status", "not_allowed_value", "status must be active or inactive."}});
+  }
+  if (std::string limit = call.query("limit"); !limit.empty()) {
+    char* end = nullptr;
+    long n = std::strtol(limit.c_str(), &end, 10);
+    if (*end != '\0' || n < 1 || n > 200) {
+      return call.Fail(400, "bad_parameter", "limit must be a whole number from 1 to 200",
+                       {{"limit", "out_of_range", "limit must be from 1 to 200."}});
+    }
+    query.limit = static_cast<size_t>(n);
+  }
+  if (std::string cursor = call.query("cursor"); !cursor.empty()) {
+    auto position = DecodeCursor(cursor);
+    if (!position) return call.Fail(400, "bad_cursor", "the cursor is not one this server issued");
+    query.after = *position;
+  }
+  auto page = app.store.ListConnections(call.param(0), query);
+  if (!page.ok()) return call.Fail(page.status());
+  json items = json::array();
+  for (const auto& row : page->items) items.push_back(ConnectionView(row));
+  call.Reply(200, {{"items", items},
+                   {"next_cursor", page->next_after.empty() ? json(nullptr) : json(EncodeCursor(page->next_after))}});
+}
+
+void Create(App& app, Call& call) {
+  auto body = call.JsonBody();
+  if (!body || !OnlyKnownMembers(call, *body, {"name", "provider", "config"})) return;
+  std::vector<FieldError> shape;
+  if (!body->contains("name") || !(*body)["name"].is_string()) shape.push_back({"name", "missing_required", "A name is required."});
+  if (!body->contains("provider") || !(*body)["provider"].is_string()) {
+    shape.push_back({"provider", "missing_required", "A provider is required."});
+  }
+  if (body->contains("config") && !(*body)["config"].is_object()) {
+    shape.push_back({"config", "not_an_object", "config must be a JSON object of fields."});
+  }
+  if (!shape.empty()) return call.Fail(422, "invalid_config", "the connection is not valid", shape);
+  ConnectionInput input{(*body)["name"], (*body)["provider"], body->value("config", json::object())};
+  std::vector<FieldError> errors;
+  auto created = app.connections.Create(call.param(0), input, &errors);
+  if (!created.ok()) return FailWithErrors(call, created.status(), errors);
+  call.res.set_header("Location", "/v1/projects/" + call.param(0) + "/connections/" + created->record.id);
+  call.Reply(201, ConnectionView(*created));
+}
+
+void Patch(App& app, Call& call) {
+  auto body = call.JsonBody();
+  if (!body || !OnlyKnownMembers(call, *body, {"name", "config"})) return;
+  ConnectionChange change;
+  if (body->contains("name")) {
+    if (!(*body)["name"].is_string()) return call.Fail(422, "invalid_config", "name must be a string", {{"name", "wrong_type", "name must be a string."}});
+    change.name = (*body)["name"].get<std::string>();
+  }
+  if (body->contains("config")) change.config = (*body)["config"];
+  std::vector<FieldError> errors;
+  auto updated = app.connections.Update(call.param(0), call.param(1), change, &errors);
+  if (!updated.ok()) return FailWithErrors(call, updated.status(), errors);
+  call.Reply(200, ConnectionView(*updated));
+}
+
+void Reconnect(App& app, Call& call) {
+  auto body = call.JsonBody();
+  if (!body || !OnlyKnownMembers(call, *body, {"config"})) return;
+  if (!body->contains("config") || !(*body)["config"].is_object()) {
+    return call.Fail(422, "invalid_config", "reconnect needs the new credentials",
+                     {{"config", "missing_required", "config with the new credentials is required."}});
+  }
+  std::vector<FieldError> errors;
+  auto updated = app.connections.Reconnect(call.param(0), call.param(1), (*body)["config"], &errors);
+  if (!updated.ok()) return FailWithErrors(call, updated.status(), errors);
+  call.Reply(200, ConnectionView(*updated));
+}
+
+void Delete(App& app, Call& call) {
+  std::vector<Reference> refs;
+  Status s = app.store.DeleteConnection(call.param(0), call.param(1), &refs);
+  if (s.ok()) {
+    call.res.status = 204;
+    return;
+  }
+  Problem p = ProblemFrom(s);
+  if (s.code() == "in_use") {
+    std::string names;
+    for (const auto& r : refs) names += (names.empty() ? "" : ", ") + r.kind + " '" + (r.name.empty() ? r.id : r.name) + "'";
+    p.detail = "This connection is used by " + names + ". Remove it from them before deleting it.";
+    p.extensions["references"] = ReferencesJson(refs);
+  }
+  call.Fail(p);
+}
+
+}  // namespace
+
+void RegisterConnectionRoutes(Router& router, App& app) {
+  const std::string base = "/v1/projects/{p}/connections";
+  router.Handle("GET", base, Access::kProjectRead, [&app](Call& call) { List(app, call); });
+  router.Handle("POST", base, Access::kProjectWrite, [&app](Call& call) { Create(app, call); });
+  router.Handle("GET", base + "/{id}", Access::kProjectRead, [&app](Call& call) {
+    auto row = app.store.GetConnection(call.param(0), call.param(1));
+    if (!row.ok()) return call.Fail(row.status());
+    call.Reply(200, ConnectionView(*row));
+  });
+  router.Handle("PATCH", base + "/{id}", Access::kProjectWrite, [&app](Call& call) { Patch(app, call); });
+  router.Handle("POST", base + "/{id}/reconnect", Access::kProjectWrite, [&app](Call& call) { Reconnect(app, call); });
+  router.Handle("GET", base + "/{id}/references", Access::kProjectRead, [&app](Call& call) {
+    if (auto row = app.store.GetConnection(call.param(0), call.param(1)); !row.ok()) return call.Fail(row.status());
+    auto refs = app.store.ListReferences(call.param(0), call.param(1));
+    if (!refs.ok()) return call.Fail(refs.status());
+    call.Reply(200, {{"items", ReferencesJson(*refs)}, {"next_cursor", nullptr}});
+  });
+  router.Handle("DELETE", base + "/{id}", Access::kProjectWrite, [&app](Call& call) { Delete(app, call); });
+}
+
+}  // namespace switchboard::api

@@ -1,0 +1,21 @@
+// The server admin token: from SWITCHBOARD_ADMIN_TOKEN, or generated on first start and
+// written to <data>/admin.token (mode 0600). Only its hash is kept in the store.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "common/status.hpp"
+#include "store/store.hpp"
+
+namespace switchboard {
+
+struct AdminToken {
+  std::string hash;
+  std::filesystem::path file;  // where the token can be read; empty when it came from the environment
+  bool generated = false;      // a new token was written this start
+};
+
+Result<AdminToken> EnsureAdminToken(Store& store, const std::filesystem::path& data_dir);
+
+}  // namespace switchboard

@@ -1,0 +1,223 @@
+#include "service/connection_service.hpp"
+
+#include <set>
+
+#include "schema/config_validator.hpp"
+#include "secrets/tokens.hpp"
+
+namespace switchboard {
+namespace {
+
+using nlohmann::json;
+
+bool IsPlaceholder(const json& value) { return value.is_object() && value.contains("set"); }
+
+std::string SealContext(const std::string& project, const std::string& id, const std::string& field) {
+  return project + "/" + id + "/" + field;
+}
+
+json NullIfEmpty(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+void Prefix(std::vector<FieldError>& errors, const std::string& prefix) {
+  for (auto& e : errors) e.field = e.field.empty() ? prefix.substr(0, prefix.size() ? prefix.size() - 1 : 0) : prefix + e.field;
+}
+
+}  // namespace
+
+std::optional<FieldError> ConnectionService::CheckName(const std::string& name, const std::string& field) {
+  if (name.empty() || name.find_first_not_of(" \t") == std::string::npos) {
+    return FieldError{field, "missing_required", "A name is required."};
+  }
+  if (name.size() > 200) return FieldError{field, "too_long", "A name is at most 200 characters."};
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return FieldError{field, "bad_format", "A name cannot contain control characters."};
+  }
+  if (name.front() == ' ' || name.back() == ' ') {
+    return FieldError{field, "bad_format", "A name cannot start or end with a space."};
+  }
+  return std::nullopt;
+}
+
+Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, const ConnectionInput& input,
+                                                    const std::string& field_prefix,
+                                                    std::vector<FieldError>* errors) const {
+  std::vector<FieldError> problems;
+  if (auto bad = CheckName(input.name, "name")) problems.push_back(*bad);
+  auto provider = providers_.Find(input.provider);
+  if (!provider) {
+    problems.push_back({"provider", "unknown_provider", "No provider '" + input.provider + "' is loaded."});
+    if (errors) *errors = problems;
+    return Status::Error("invalid_config", "the connection is not valid");
+  }
+  if (!input.config.is_object()) {
+    problems.push_back({"config", "not_an_object", "The config must be a JSON object of fields."});
+    if (errors) *errors = problems;
+    return Status::Error("invalid_config", "the connection is not valid");
+  }
+  const auto& secret_fields = provider->secret_fields();
+  std::vector<FieldError> field_problems;
+  json config = json::object();
+  for (auto it = input.config.begin(); it != input.config.end(); ++it) {
+    const bool secret = std::count(secret_fields.begin(), secret_fields.end(), it.key()) > 0;
+    if (secret && IsPlaceholder(it.value())) {
+      field_problems.push_back({it.key(), "missing_secret", "Enter the secret itself; nothing is stored yet."});
+      continue;
+    }
+    if (it.value().is_null()) continue;
+    config[it.key()] = it.value();
+  }
+  auto validated = ValidateConfig(*provider, config);
+  if (!validated.ok()) return validated.status();
+  for (auto& e : *validated) {
+    bool duplicate = false;
+    for (const auto& p : field_problems) duplicate |= p.field == e.field;
+    if (!duplicate) field_problems.push_back(e);
+  }
+  Prefix(field_problems, field_prefix);
+  problems.insert(problems.end(), field_problems.begin(), field_problems.end());
+  if (!problems.empty()) {
+    if (errors) *errors = problems;
+    return Status::Error("invalid_config", "the connection is not valid");
+  }
+  ConnectionRecord record;
+  record.id = RandomId("con_");
+  record.project = project;
+  record.provider = input.provider;
+  record.name = input.name;
+  for (auto it = config.begin(); it != config.end(); ++it) {
+    const bool secret = std::count(secret_fields.begin(), secret_fields.end(), it.key()) > 0;
+    if (secret) {
+      record.secrets[it.key()] = sealer_.Seal(it.value().get<std::string>(), SealContext(project, record.id, it.key()));
+    } else {
+      record.config[it.key()] = it.value();
+    }
+  }
+  record.status = "active";
+  record.created_at = record.updated_at = record.connected_at = NowRfc3339();
+  return record;
+}
+
+Result<ConnectionRow> ConnectionService::Create(const std::string& project, const ConnectionInput& input,
+                                                std::vector<FieldError>* errors) {
+  auto record = Prepare(project, input, "config.", errors);
+  if (!record.ok()) return record.status();
+  if (Status s = store_.CreateConnection(*record); !s.ok()) {
+    if (s.code() == "name_taken" && errors) *errors = {{"name", "name_taken", s.message()}};
+    return s;
+  }
+  return ConnectionRow{*record, 0};
+}
+
+Result<json> ConnectionService::UnsealedConfig(const ConnectionRecord& record) const {
+  json config = record.config;
+  for (auto it = record.secrets.begin(); it != record.secrets.end(); ++it) {
+    auto opened = sealer_.Open(it.value().get<std::string>(), SealContext(record.project, record.id, it.key()));
+    if (!opened.ok()) return Status::Error("corruption", "secret '" + it.key() + "' cannot be unsealed: " + opened.status().message());
+    config[it.key()] = *opened;
+  }
+  return config;
+}
+
+Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project, const std::string& id,
+                                                     const ConnectionChange& change, bool reconnect,
+                                                     std::vector<FieldError>* errors) {
+  if (change.name) {
+    if (auto bad = CheckName(*change.name, "name")) {
+      if (errors) *errors = {*bad};
+      return Status::Error("invalid_config", "the new name is not valid");
+    }
+  }
+  if (change.config && !change.config->is_object()) {
+    if (errors) *errors = {{"config", "not_an_object", "The config must be a JSON object of fields."}};
+    return Status::Error("invalid_config", "the config is not valid");
+  }
+  auto result = store_.UpdateConnection(project, id, [&](ConnectionRecord& record) -> Status {
+    if (change.name) record.name = *change.name;
+    if (!change.config) {
+      record.updated_at = NowRfc3339();
+      return Status::Ok();
+    }
+    auto provider = providers_.Find(record.provider);
+    if (!provider) return Status::Error("unknown_provider", "provider '" + record.provider + "' is not loaded");
+    const auto& secret_fields = provider->secret_fields();
+    auto is_secret = [&](const std::string& f) { return std::count(secret_fields.begin(), secret_fields.end(), f) > 0; };
+    auto current = UnsealedConfig(record);
+    if (!current.ok()) return current.status();
+    json merged = *current;
+    std::set<std::string> replaced;
+    for (auto it = change.config->begin(); it != change.config->end(); ++it) {
+      if (is_secret(it.key()) && IsPlaceholder(it.value())) continue;  // keep the stored secret
+      if (it.value().is_null()) {
+        merged.erase(it.key());
+      } else {
+        merged[it.key()] = it.value();
+      }
+      replaced.insert(it.key());
+    }
+    auto validated = ValidateConfig(*provider, merged);
+    if (!validated.ok()) return validated.status();
+    if (!validated->empty()) {
+      if (errors) {
+        *errors = *validated;
+        Prefix(*errors, "config.");
+      }
+      return Status::Error("invalid_config", "the changed config is not valid");
+    }
+    json clear = json::object();
+    json secrets = json::object();
+    for (auto it = merged.begin(); it != merged.end(); ++it) {
+      if (!is_secret(it.key())) {
+        clear[it.key()] = it.value();
+      } else if (!replaced.count(it.key()) && record.secrets.contains(it.key())) {
+        secrets[it.key()] = record.secrets[it.key()];  // unchanged: keep the sealed bytes
+      } else {
+        secrets[it.key()] = sealer_.Seal(it.value().get<std::string>(), SealContext(project, id, it.key()));
+      }
+    }
+    record.config = clear;
+    record.secrets = secrets;
+    record.updated_at = NowRfc3339();
+    if (reconnect) {
+      record.status = "active";
+      record.status_reason.clear();
+      record.connected_at = record.updated_at;
+    }
+    return Status::Ok();
+  });
+  if (!result.ok() && result.status().code() == "name_taken" && errors) {
+    *errors = {{"name", "name_taken", result.status().message()}};
+  }
+  return result;
+}
+
+Result<ConnectionRow> ConnectionService::Update(const std::string& project, const std::string& id,
+                                                const ConnectionChange& change, std::vector<FieldError>* errors) {
+  return ApplyChange(project, id, change, /*reconnect=*/false, errors);
+}
+
+Result<ConnectionRow> ConnectionService::Reconnect(const std::string& project, const std::string& id,
+                                                   const json& config, std::vector<FieldError>* errors) {
+  ConnectionChange change;
+  change.config = config;
+  return ApplyChange(project, id, change, /*reconnect=*/true, errors);
+}
+
+json ConnectionView(const ConnectionRow& row) {
+  const ConnectionRecord& c = row.record;
+  json config = c.config;
+  for (auto it = c.secrets.begin(); it != c.secrets.end(); ++it) config[it.key()] = {{"set", true}};
+  return {{"id", c.id},
+          {"project", c.project},
+          {"name", c.name},
+          {"provider", c.provider},
+          {"config", config},
+          {"status", c.status},
+          {"status_reason", NullIfEmpty(c.status_reason)},
+          {"flows", row.flows},
+          {"connected_at", NullIfEmpty(c.connected_at)},
+          {"checked_at", NullIfEmpty(c.checked_at)},
+          {"created_at", c.created_at},
+          {"updated_at", c.updated_at}};
+}
+
+}  // namespace switchboard

@@ -1,0 +1,79 @@
+// The rules of connections, between the API and the store: validate a config against
+// its provider, seal its secret fields, keep stored secrets that an update leaves out,
+// and never store a placeholder as a secret.
+//
+// Validation failures return code "invalid_config" (422) with the per-field problems in
+// `errors`; a field is named "<prefix><field>", the prefix chosen by the caller so the
+// names match the request body ("config." for a connection body).
+// THREADS: safe for concurrent use.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <switchboard/provider.hpp>
+
+#include "common/status.hpp"
+#include "plugins/provider_registry.hpp"
+#include "secrets/sealer.hpp"
+#include "store/store.hpp"
+
+namespace switchboard {
+
+struct ConnectionInput {
+  std::string name;
+  std::string provider;
+  nlohmann::json config = nlohmann::json::object();
+};
+
+struct ConnectionChange {
+  std::optional<std::string> name;    // rename when set
+  std::optional<nlohmann::json> config;  // fields to change: a value replaces, null removes,
+                                         // a secret left out or given as {"set": true} is kept
+};
+
+class ConnectionService {
+ public:
+  ConnectionService(Store& store, const ProviderRegistry& providers, const Sealer& sealer)
+      : store_(store), providers_(providers), sealer_(sealer) {}
+
+  // A validated, sealed record ready to store (not stored). Fails with invalid_config
+  // (errors filled, named with `field_prefix`) or unknown_provider.
+  Result<ConnectionRecord> Prepare(const std::string& project, const ConnectionInput& input,
+                                   const std::string& field_prefix, std::vector<FieldError>* errors) const;
+
+  Result<ConnectionRow> Create(const std::string& project, const ConnectionInput& input,
+                               std::vector<FieldError>* errors);
+
+  // Rename and/or edit fields. The result is validated as a whole before it is stored.
+  Result<ConnectionRow> Update(const std::string& project, const std::string& id,
+                               const ConnectionChange& change, std::vector<FieldError>* errors);
+
+  // Stores replacement credentials and marks the connection active again.
+  Result<ConnectionRow> Reconnect(const std::string& project, const std::string& id,
+                                  const nlohmann::json& config, std::vector<FieldError>* errors);
+
+  // The full config with secrets unsealed, for probes. Never send it to a client.
+  Result<nlohmann::json> UnsealedConfig(const ConnectionRecord& record) const;
+
+  // Rejects names that are empty, too long, or hold control characters.
+  static std::optional<FieldError> CheckName(const std::string& name, const std::string& field);
+
+  const ProviderRegistry& providers() const { return providers_; }
+
+ private:
+  Result<ConnectionRow> ApplyChange(const std::string& project, const std::string& id,
+                                    const ConnectionChange& change, bool reconnect,
+                                    std::vector<FieldError>* errors);
+
+  Store& store_;
+  const ProviderRegistry& providers_;
+  const Sealer& sealer_;
+};
+
+// The client's view of a connection: secrets shown only as {"set": true}.
+nlohmann::json ConnectionView(const ConnectionRow& row);
+
+}  // namespace switchboard

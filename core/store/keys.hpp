@@ -1,0 +1,66 @@
+// Key layout. Every key of project data starts with the project id, so a project's rows
+// are one range; parts are separated by '\0', which ids and names never contain.
+//
+// column family  key                                      value
+// projects       <p>                                      project record
+// tokens         <token id>                               token record (hash only)
+// connections    <p> 0 <connection id>                    connection record
+// names          <p> 0 <lower name>                       {id, provider, status}  (unique)
+// statuses       <p> 0 <status> 0 <lower name>            {id, provider}
+// components     <p> 0 <kind> 0 <component id>            component record
+// refs           <p> 0 <connection id> 0 <kind> 0 <id>    {name}
+// counters       r 0 <p> 0 <connection id> 0 <kind>       int64 (merge: add)
+//                s 0 <p> 0 <status>                       int64 (merge: add)
+// default        admin_token_hash, schema_version         meta
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace switchboard::keys {
+
+inline std::string Join(std::initializer_list<std::string_view> parts) {
+  std::string key;
+  bool first = true;
+  for (auto part : parts) {
+    if (!first) key.push_back('\0');
+    key.append(part);
+    first = false;
+  }
+  return key;
+}
+
+// A prefix that matches every key starting with these parts and a separator.
+inline std::string Prefix(std::initializer_list<std::string_view> parts) {
+  return Join(parts) + std::string(1, '\0');
+}
+
+// ASCII lower case; names compare and sort case-insensitively through it.
+inline std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+inline std::string Connection(std::string_view p, std::string_view id) { return Join({p, id}); }
+inline std::string Name(std::string_view p, std::string_view name) { return Join({p, Lower(name)}); }
+inline std::string StatusIndex(std::string_view p, std::string_view status, std::string_view name) {
+  return Join({p, status, Lower(name)});
+}
+inline std::string Component(std::string_view p, std::string_view kind, std::string_view id) {
+  return Join({p, kind, id});
+}
+inline std::string Ref(std::string_view p, std::string_view conn, std::string_view kind,
+                       std::string_view id) {
+  return Join({p, conn, kind, id});
+}
+inline std::string RefCount(std::string_view p, std::string_view conn, std::string_view kind) {
+  return Join({"r", p, conn, kind});
+}
+inline std::string StatusCount(std::string_view p, std::string_view status) {
+  return Join({"s", p, status});
+}
+
+}  // namespace switchboard::keys

@@ -1,0 +1,139 @@
+#include "store/records.hpp"
+
+#include <chrono>
+#include <ctime>
+
+namespace switchboard {
+namespace {
+
+using nlohmann::json;
+
+Status CheckVersion(const json& j, const char* what) {
+  if (!j.is_object()) return Status::Error("corruption", std::string(what) + " record is not an object");
+  int v = j.value("v", 0);
+  if (v < 1 || v > kRecordVersion) {
+    return Status::Error("corruption", std::string(what) + " record has unknown format version " +
+                                           std::to_string(v));
+  }
+  return Status::Ok();
+}
+
+template <typename T, typename Fill>
+Result<T> Decode(const json& j, const char* what, Fill fill) {
+  if (Status s = CheckVersion(j, what); !s.ok()) return s;
+  try {
+    T out;
+    fill(out);
+    return out;
+  } catch (const json::exception& e) {
+    return Status::Error("corruption", std::string(what) + " record is malformed: " + e.what());
+  }
+}
+
+}  // namespace
+
+const char* RoleName(Role role) { return role == Role::kAdmin ? "admin" : "member"; }
+
+bool ParseRole(const std::string& text, Role& role) {
+  if (text == "admin") role = Role::kAdmin;
+  else if (text == "member") role = Role::kMember;
+  else return false;
+  return true;
+}
+
+json ToStored(const Project& p) {
+  return {{"v", kRecordVersion}, {"id", p.id}, {"name", p.name}, {"created_at", p.created_at}};
+}
+
+json ToStored(const TokenRecord& t) {
+  return {{"v", kRecordVersion}, {"id", t.id},     {"project", t.project},
+          {"role", RoleName(t.role)}, {"name", t.name}, {"hash", t.hash},
+          {"created_at", t.created_at}};
+}
+
+json ToStored(const ConnectionRecord& c) {
+  return {{"v", kRecordVersion},
+          {"id", c.id},
+          {"project", c.project},
+          {"provider", c.provider},
+          {"name", c.name},
+          {"config", c.config},
+          {"secrets", c.secrets},
+          {"status", c.status},
+          {"status_reason", c.status_reason},
+          {"checked_at", c.checked_at},
+          {"connected_at", c.connected_at},
+          {"created_at", c.created_at},
+          {"updated_at", c.updated_at}};
+}
+
+json ToStored(const ComponentRecord& c) {
+  return {{"v", kRecordVersion},       {"kind", c.kind},
+          {"id", c.id},                {"project", c.project},
+          {"name", c.name},            {"connections", c.connections},
+          {"integrations", c.integrations}, {"created_at", c.created_at},
+          {"updated_at", c.updated_at}};
+}
+
+Result<Project> ProjectFromStored(const json& j) {
+  return Decode<Project>(j, "project", [&](Project& p) {
+    p.id = j.at("id");
+    p.name = j.at("name");
+    p.created_at = j.value("created_at", "");
+  });
+}
+
+Result<TokenRecord> TokenFromStored(const json& j) {
+  return Decode<TokenRecord>(j, "token", [&](TokenRecord& t) {
+    t.id = j.at("id");
+    t.project = j.at("project");
+    if (!ParseRole(j.at("role"), t.role)) throw json::other_error::create(501, "bad role", nullptr);
+    t.name = j.value("name", "");
+    t.hash = j.at("hash");
+    t.created_at = j.value("created_at", "");
+  });
+}
+
+Result<ConnectionRecord> ConnectionFromStored(const json& j) {
+  return Decode<ConnectionRecord>(j, "connection", [&](ConnectionRecord& c) {
+    c.id = j.at("id");
+    c.project = j.at("project");
+    c.provider = j.at("provider");
+    c.name = j.at("name");
+    c.config = j.value("config", json::object());
+    c.secrets = j.value("secrets", json::object());
+    c.status = j.value("status", "active");
+    c.status_reason = j.value("status_reason", "");
+    c.checked_at = j.value("checked_at", "");
+    c.connected_at = j.value("connected_at", "");
+    c.created_at = j.value("created_at", "");
+    c.updated_at = j.value("updated_at", "");
+  });
+}
+
+Result<ComponentRecord> ComponentFromStored(const json& j) {
+  return Decode<ComponentRecord>(j, "component", [&](ComponentRecord& c) {
+    c.kind = j.at("kind");
+    c.id = j.at("id");
+    c.project = j.at("project");
+    c.name = j.value("name", "");
+    c.connections = j.value("connections", std::vector<std::string>{});
+    c.integrations = j.value("integrations", json::array());
+    c.created_at = j.value("created_at", "");
+    c.updated_at = j.value("updated_at", "");
+  });
+}
+
+std::string NowRfc3339() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[40];
+  size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(ms));
+  return text;
+}
+
+}  // namespace switchboard

@@ -1,0 +1,84 @@
+// The records Switchboard keeps, and their stored form. Every stored record is a JSON
+// object carrying "v" (the record format version) so the format can evolve: readers
+// accept every version up to kRecordVersion and upgrade older ones on read.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.hpp"
+
+namespace switchboard {
+
+constexpr int kRecordVersion = 1;
+
+struct Project {
+  std::string id;
+  std::string name;
+  std::string created_at;
+};
+
+enum class Role { kMember, kAdmin };
+const char* RoleName(Role role);
+bool ParseRole(const std::string& text, Role& role);
+
+struct TokenRecord {
+  std::string id;
+  std::string project;
+  Role role = Role::kMember;
+  std::string name;  // what the token is for, chosen by whoever created it
+  std::string hash;  // hex SHA-256 of the token; the token itself is never stored
+  std::string created_at;
+};
+
+struct ConnectionRecord {
+  std::string id;
+  std::string project;
+  std::string provider;
+  std::string name;
+  nlohmann::json config = nlohmann::json::object();   // non-secret fields, in clear
+  nlohmann::json secrets = nlohmann::json::object();  // secret field -> sealed text
+  std::string status = "active";                      // "active" or "inactive"
+  std::string status_reason;
+  std::string checked_at;
+  std::string connected_at;
+  std::string created_at;
+  std::string updated_at;
+};
+
+// A flow, a deployment, or any other kind of component that uses connections.
+struct ComponentRecord {
+  std::string kind;  // "flow", "deployment", ...
+  std::string id;
+  std::string project;
+  std::string name;
+  std::vector<std::string> connections;  // ids, unique, in the order given
+  nlohmann::json integrations = nlohmann::json::array();  // [{provider, name, connection}]
+  std::string created_at;
+  std::string updated_at;
+};
+
+// One component that references a connection.
+struct Reference {
+  std::string kind;
+  std::string id;
+  std::string name;
+};
+
+nlohmann::json ToStored(const Project& p);
+nlohmann::json ToStored(const TokenRecord& t);
+nlohmann::json ToStored(const ConnectionRecord& c);
+nlohmann::json ToStored(const ComponentRecord& c);
+
+Result<Project> ProjectFromStored(const nlohmann::json& j);
+Result<TokenRecord> TokenFromStored(const nlohmann::json& j);
+Result<ConnectionRecord> ConnectionFromStored(const nlohmann::json& j);
+Result<ComponentRecord> ComponentFromStored(const nlohmann::json& j);
+
+// Now as RFC 3339 UTC with milliseconds, e.g. "2026-11-22T04:10:00.123Z".
+std::string NowRfc3339();
+
+}  // namespace switchboard

@@ -1,0 +1,553 @@
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include <rocksdb/db.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/utilities/transaction.h>
+#include <rocksdb/utilities/transaction_db.h>
+
+#include "store/keys.hpp"
+
+namespace switchboard {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// Counters are int64 deltas combined by RocksDB, so concurrent writers never contend on
+// a counter row's lock.
+class Int64AddOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    int64_t sum = Decode(value) + (existing ? Decode(*existing) : 0);
+    *new_value = Encode(sum);
+    return true;
+  }
+  const char* Name() const override { return "SwitchboardInt64Add"; }
+
+  static std::string Encode(int64_t v) {
+    std::string out(8, '\0');
+    for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF);
+    return out;
+  }
+  static int64_t Decode(const rocksdb::Slice& s) {
+    if (s.size() != 8) return 0;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+    return static_cast<int64_t>(v);
+  }
+};
+
+enum Family { kDefault, kProjects, kTokens, kConnections, kNames, kStatuses, kComponents, kRefs, kCounters, kFamilyCount };
+const char* const kFamilyNames[kFamilyCount] = {"default", "projects", "tokens", "connections", "names",
+                                                "statuses", "components", "refs", "counters"};
+
+Status FromRocks(const rocksdb::Status& s, const std::string& what) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsNotFound()) return Status::Error("not_found", what + " not found");
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return Status::Error("busy", what + ": " + s.ToString());
+  if (s.IsCorruption()) return Status::Error("corruption", what + ": " + s.ToString());
+  return Status::Error("io_error", what + ": " + s.ToString());
+}
+
+bool IsRetryable(const rocksdb::Status& s) { return s.IsBusy() || s.IsTimedOut() || s.IsTryAgain(); }
+
+// Thrown inside a transaction body to abort it with a Status; caught by RunTransaction.
+struct Abort {
+  Status status;
+};
+
+void Check(const rocksdb::Status& s, const std::string& what) {
+  if (s.ok()) return;
+  if (IsRetryable(s)) throw s;  // retried by RunTransaction
+  throw Abort{FromRocks(s, what)};
+}
+
+bool StartsWith(const rocksdb::Slice& key, const std::string& prefix) {
+  return key.size() >= prefix.size() && std::memcmp(key.data(), prefix.data(), prefix.size()) == 0;
+}
+
+}  // namespace
+
+struct Store::Impl {
+  std::unique_ptr<rocksdb::TransactionDB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> families;
+  rocksdb::WriteOptions write_options;
+
+  ~Impl() {
+    for (auto* family : families) {
+      if (family != nullptr) db->DestroyColumnFamilyHandle(family);
+    }
+    if (db) db->Close();
+  }
+
+  rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[f]; }
+
+  // Runs `body` in a transaction and commits it, retrying lock conflicts and timeouts.
+  template <typename Body>
+  Status RunTransaction(Body&& body) {
+    for (int attempt = 0;; ++attempt) {
+      std::unique_ptr<rocksdb::Transaction> txn(db->BeginTransaction(write_options));
+      try {
+        body(*txn);
+        rocksdb::Status committed = txn->Commit();
+        if (committed.ok()) return Status::Ok();
+        if (!IsRetryable(committed) || attempt >= 50) return FromRocks(committed, "commit");
+      } catch (const Abort& abort) {
+        txn->Rollback().PermitUncheckedError();
+        return abort.status;
+      } catch (const rocksdb::Status& retry) {
+        txn->Rollback().PermitUncheckedError();
+        if (attempt >= 50) return FromRocks(retry, "transaction");
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(100 * (1 + attempt % 10)));
+    }
+  }
+
+  std::optional<json> GetJson(Family f, const std::string& key, const rocksdb::Snapshot* snapshot = nullptr) {
+    rocksdb::ReadOptions read;
+    read.snapshot = snapshot;
+    std::string value;
+    auto s = db->Get(read, cf(f), key, &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) throw Abort{FromRocks(s, "read")};
+    json parsed = json::parse(value, nullptr, false);
+    if (parsed.is_discarded()) throw Abort{Status::Error("corruption", "unreadable record")};
+    return parsed;
+  }
+
+  // Reads a row inside `txn`, locking it until commit.
+  std::optional<json> LockJson(rocksdb::Transaction& txn, Family f, const std::string& key) {
+    std::string value;
+    auto s = txn.GetForUpdate(rocksdb::ReadOptions(), cf(f), key, &value);
+    if (s.IsNotFound()) return std::nullopt;
+    Check(s, "locked read");
+    json parsed = json::parse(value, nullptr, false);
+    if (parsed.is_discarded()) throw Abort{Status::Error("corruption", "unreadable record")};
+    return parsed;
+  }
+
+  int64_t Counter(const std::string& key, const rocksdb::Snapshot* snapshot = nullptr) {
+    rocksdb::ReadOptions read;
+    read.snapshot = snapshot;
+    std::string value;
+    auto s = db->Get(read, cf(kCounters), key, &value);
+    if (!s.ok()) return 0;
+    return Int64AddOperator::Decode(value);
+  }
+
+  void Add(rocksdb::Transaction& txn, const std::string& key, int64_t delta) {
+    Check(txn.Merge(cf(kCounters), key, Int64AddOperator::Encode(delta)), "counter");
+  }
+
+  static json IndexValue(const ConnectionRecord& c) {
+    return {{"id", c.id}, {"provider", c.provider}, {"status", c.status}};
+  }
+
+  void PutIndexes(rocksdb::Transaction& txn, const ConnectionRecord& c) {
+    Check(txn.Put(cf(kNames), keys::Name(c.project, c.name), IndexValue(c).dump()), "name index");
+    Check(txn.Put(cf(kStatuses), keys::StatusIndex(c.project, c.status, c.name), IndexValue(c).dump()),
+          "status index");
+  }
+
+  void DeleteIndexes(rocksdb::Transaction& txn, const ConnectionRecord& c) {
+    Check(txn.Delete(cf(kNames), keys::Name(c.project, c.name)), "name index");
+    Check(txn.Delete(cf(kStatuses), keys::StatusIndex(c.project, c.status, c.name)), "status index");
+  }
+
+  void CreateConnectionIn(rocksdb::Transaction& txn, const ConnectionRecord& c) {
+    if (LockJson(txn, kNames, keys::Name(c.project, c.name))) {
+      throw Abort{Status::Error("name_taken", "a connection named '" + c.name + "' already exists")};
+    }
+    Check(txn.Put(cf(kConnections), keys::Connection(c.project, c.id), ToStored(c).dump()), "connection");
+    PutIndexes(txn, c);
+    Add(txn, keys::StatusCount(c.project, c.status), 1);
+  }
+
+  ConnectionRecord DecodeConnection(const json& j) {
+    auto decoded = ConnectionFromStored(j);
+    if (!decoded.ok()) throw Abort{decoded.status()};
+    return std::move(decoded).value();
+  }
+
+  std::vector<Reference> ScanReferences(rocksdb::Iterator* it, const std::string& prefix,
+                                        const std::string& kind) {
+    std::vector<Reference> refs;
+    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      std::string rest = it->key().ToString().substr(prefix.size());
+      auto sep = rest.find('\0');
+      if (sep == std::string::npos) continue;
+      Reference ref{rest.substr(0, sep), rest.substr(sep + 1), ""};
+      if (!kind.empty() && ref.kind != kind) continue;
+      json value = json::parse(it->value().ToString(), nullptr, false);
+      if (value.is_object()) ref.name = value.value("name", "");
+      refs.push_back(std::move(ref));
+    }
+    Check(it->status(), "reference scan");
+    return refs;
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const fs::path& dir, const StoreOptions& options) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Error("io_error", "cannot create " + dir.string() + ": " + ec.message());
+
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.keep_log_file_num = 5;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int f = 0; f < kFamilyCount; ++f) {
+    rocksdb::ColumnFamilyOptions family_options(db_options);
+    if (f == kCounters) family_options.merge_operator = std::make_shared<Int64AddOperator>();
+    descriptors.emplace_back(kFamilyNames[f], family_options);
+  }
+  rocksdb::TransactionDBOptions txn_options;
+  txn_options.transaction_lock_timeout = 2000;  // ms; conflicts are retried
+  auto impl = std::make_unique<Impl>();
+  rocksdb::TransactionDB* raw = nullptr;
+  auto s = rocksdb::TransactionDB::Open(db_options, txn_options, dir.string(), descriptors,
+                                        &impl->families, &raw);
+  if (!s.ok()) {
+    std::string text = s.ToString();
+    if (text.find("lock") != std::string::npos || text.find("LOCK") != std::string::npos) {
+      return Status::Error("data_dir_locked", "the data folder " + dir.string() +
+                                                  " is in use by another Switchboard host (" + text + ")");
+    }
+    return FromRocks(s, "opening " + dir.string());
+  }
+  impl->db.reset(raw);
+  impl->write_options.sync = options.sync_writes;
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Result<std::optional<std::string>> Store::GetMeta(const std::string& key) {
+  std::string value;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf(kDefault), key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "meta");
+  return std::optional<std::string>(value);
+}
+
+Status Store::PutMeta(const std::string& key, const std::string& value) {
+  return FromRocks(impl_->db->Put(impl_->write_options, impl_->cf(kDefault), key, value), "meta");
+}
+
+Status Store::CreateProject(const Project& project) {
+  return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+    if (impl_->LockJson(txn, kProjects, project.id)) {
+      throw Abort{Status::Error("conflict", "project '" + project.id + "' already exists")};
+    }
+    Check(txn.Put(impl_->cf(kProjects), project.id, ToStored(project).dump()), "project");
+  });
+}
+
+Result<Project> Store::GetProject(const std::string& id) {
+  try {
+    auto stored = impl_->GetJson(kProjects, id);
+    if (!stored) return Status::Error("not_found", "no project '" + id + "'");
+    return ProjectFromStored(*stored);
+  } catch (const Abort& abort) {
+    return abort.status;
+  }
+}
+
+Result<std::vector<Project>> Store::ListProjects() {
+  std::vector<Project> projects;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kProjects)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto project = ProjectFromStored(json::parse(it->value().ToString(), nullptr, false));
+    if (!project.ok()) return project.status();
+    projects.push_back(std::move(project).value());
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "project scan");
+  return projects;
+}
+
+Status Store::PutToken(const TokenRecord& token) {
+  return FromRocks(impl_->db->Put(impl_->write_options, impl_->cf(kTokens), token.id, ToStored(token).dump()),
+                   "token");
+}
+
+Result<TokenRecord> Store::GetToken(const std::string& id) {
+  try {
+    auto stored = impl_->GetJson(kTokens, id);
+    if (!stored) return Status::Error("not_found", "no token '" + id + "'");
+    return TokenFromStored(*stored);
+  } catch (const Abort& abort) {
+    return abort.status;
+  }
+}
+
+Result<std::vector<TokenRecord>> Store::ListTokens(const std::string& project) {
+  std::vector<TokenRecord> tokens;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kTokens)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto token = TokenFromStored(json::parse(it->value().ToString(), nullptr, false));
+    if (!token.ok()) return token.status();
+    if (token->project == project) tokens.push_back(std::move(token).value());
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "token scan");
+  return tokens;
+}
+
+Status Store::DeleteToken(const std::string& project, const std::string& id) {
+  return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+    auto stored = impl_->LockJson(txn, kTokens, id);
+    if (!stored || stored->value("project", "") != project) {
+      throw Abort{Status::Error("not_found", "no token '" + id + "'")};
+    }
+    Check(txn.Delete(impl_->cf(kTokens), id), "token");
+  });
+}
+
+Status Store::CreateConnection(const ConnectionRecord& connection) {
+  return impl_->RunTransaction([&](rocksdb::Transaction& txn) { impl_->CreateConnectionIn(txn, connection); });
+}
+
+Result<ConnectionRow> Store::GetConnection(const std::string& project, const std::string& id) {
+  try {
+    auto stored = impl_->GetJson(kConnections, keys::Connection(project, id));
+    if (!stored) return Status::Error("not_found", "no connection '" + id + "'");
+    ConnectionRow row{impl_->DecodeConnection(*stored), impl_->Counter(keys::RefCount(project, id, "flow"))};
+    return row;
+  } catch (const Abort& abort) {
+    return abort.status;
+  }
+}
+
+Result<std::optional<ConnectionRecord>> Store::FindConnectionByName(const std::string& project,
+                                                                    const std::string& name) {
+  try {
+    auto index = impl_->GetJson(kNames, keys::Name(project, name));
+    if (!index) return std::optional<ConnectionRecord>();
+    auto stored = impl_->GetJson(kConnections, keys::Connection(project, index->value("id", "")));
+    if (!stored) return std::optional<ConnectionRecord>();
+    return std::optional<ConnectionRecord>(impl_->DecodeConnection(*stored));
+  } catch (const Abort& abort) {
+    return abort.status;
+  }
+}
+
+Result<ConnectionRow> Store::UpdateConnection(const std::string& project, const std::string& id,
+                                              const std::function<Status(ConnectionRecord&)>& change) {
+  ConnectionRecord updated;
+  Status status = impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+    auto stored = impl_->LockJson(txn, kConnections, keys::Connection(project, id));
+    if (!stored) throw Abort{Status::Error("not_found", "no connection '" + id + "'")};
+    ConnectionRecord before = impl_->DecodeConnection(*stored);
+    updated = before;
+    if (Status s = change(updated); !s.ok()) throw Abort{s};
+    updated.id = before.id;
+    updated.project = before.project;
+    const bool renamed = keys::Lower(updated.name) != keys::Lower(before.name);
+    if (renamed && impl_->LockJson(txn, kNames, keys::Name(project, updated.name))) {
+      throw Abort{Status::Error("name_taken", "a connection named '" + updated.name + "' already exists")};
+    }
+    impl_->DeleteIndexes(txn, before);
+    impl_->PutIndexes(txn, updated);
+    if (updated.status != before.status) {
+      impl_->Add(txn, keys::StatusCount(project, before.status), -1);
+      impl_->Add(txn, keys::StatusCount(project, updated.status), 1);
+    }
+    Check(txn.Put(impl_->cf(kConnections), keys::Connection(project, id), ToStored(updated).dump()),
+          "connection");
+  });
+  if (!status.ok()) return status;
+  return ConnectionRow{updated, impl_->Counter(keys::RefCount(project, id, "flow"))};
+}
+
+Status Store::DeleteConnection(const std::string& project, const std::string& id,
+                               std::vector<Reference>* references) {
+  return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+    auto stored = impl_->LockJson(txn, kConnections, keys::Connection(project, id));
+    if (!stored) throw Abort{Status::Error("not_found", "no connection '" + id + "'")};
+    ConnectionRecord record = impl_->DecodeConnection(*stored);
+    // Anything that attaches to this connection must lock its row first, so this scan
+    // sees every reference that can exist.
+    std::unique_ptr<rocksdb::Iterator> it(txn.GetIterator(rocksdb::ReadOptions(), impl_->cf(kRefs)));
+    auto refs = impl_->ScanReferences(it.get(), keys::Prefix({project, id}), "");
+    if (!refs.empty()) {
+      if (references != nullptr) *references = refs;
+      throw Abort{Status::Error("in_use", "connection '" + record.name + "' is used by " +
+                                              std::to_string(refs.size()) + " component(s)")};
+    }
+    Check(txn.Delete(impl_->cf(kConnections), keys::Connection(project, id)), "connection");
+    impl_->DeleteIndexes(txn, record);
+    impl_->Add(txn, keys::StatusCount(project, record.status), -1);
+    for (const char* kind : {"flow", "deployment"}) {
+      Check(txn.Delete(impl_->cf(kCounters), keys::RefCount(project, id, kind)), "counter");
+    }
+  });
+}
+
+Result<ConnectionPage> Store::ListConnections(const std::string& project, const ConnectionQuery& query) {
+  ConnectionPage page;
+  const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
+  struct Release {
+    rocksdb::TransactionDB* db;
+    const rocksdb::Snapshot* s;
+    ~Release() { db->ReleaseSnapshot(s); }
+  } release{impl_->db.get(), snapshot};
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  const bool by_status = !query.status.empty();
+  const std::string prefix = by_status ? keys::Prefix({project, query.status}) : keys::Prefix({project});
+  const std::string needle = keys::Lower(query.q);
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read, impl_->cf(by_status ? kStatuses : kNames)));
+  std::vector<std::string> ids;
+  std::string last_name;
+  bool more = false;
+  for (it->Seek(prefix + query.after); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    rocksdb::Slice key = it->key();
+    std::string lower_name(key.data() + prefix.size(), key.size() - prefix.size());
+    if (!query.after.empty() && lower_name <= query.after) continue;
+    if (!needle.empty() && lower_name.find(needle) == std::string::npos) continue;
+    json index = json::parse(it->value().ToString(), nullptr, false);
+    if (!index.is_object()) return Status::Error("corruption", "unreadable index row");
+    if (!query.provider.empty() && index.value("provider", "") != query.provider) continue;
+    if (ids.size() == query.limit) {
+      more = true;
+      break;
+    }
+    ids.push_back(index.value("id", ""));
+    last_name = lower_name;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "connection scan");
+  try {
+    for (const auto& id : ids) {
+      auto stored = impl_->GetJson(kConnections, keys::Connection(project, id), snapshot);
+      if (!stored) continue;
+      page.items.push_back({impl_->DecodeConnection(*stored),
+                            impl_->Counter(keys::RefCount(project, id, "flow"), snapshot)});
+    }
+  } catch (const Abort& abort) {
+    return abort.status;
+  }
+  if (more) page.next_after = last_name;
+  return page;
+}
+
+Result<std::vector<Reference>> Store::ListReferences(const std::string& project,
+                                                     const std::string& connection_id,
+                                                     const std::string& kind) {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kRefs)));
+  try {
+    return impl_->ScanReferences(it.get(), keys::Prefix({project, connection_id}), kind);
+  } catch (const Abort& abort) {
+    return abort.status;
+  }
+}
+
+Result<ComponentRecord> Store::PutComponent(ComponentRecord component,
+                                            const std::vector<ConnectionRecord>& new_connections) {
+  Status status = impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+    const std::string& p = component.project;
+    for (const auto& connection : new_connections) impl_->CreateConnectionIn(txn, connection);
+
+    auto previous = impl_->LockJson(txn, kComponents, keys::Component(p, component.kind, component.id));
+    std::vector<std::string> old_ids;
+    component.created_at = component.updated_at;
+    if (previous) {
+      auto decoded = ComponentFromStored(*previous);
+      if (!decoded.ok()) throw Abort{decoded.status()};
+      old_ids = decoded->connections;
+      component.created_at = decoded->created_at;
+    }
+    std::set<std::string> new_set(component.connections.begin(), component.connections.end());
+    std::set<std::string> old_set(old_ids.begin(), old_ids.end());
+    std::set<std::string> fresh;
+    for (const auto& c : new_connections) fresh.insert(c.id);
+
+    // Lock every connection involved, in id order so two writers never deadlock.
+    std::set<std::string> all = new_set;
+    all.insert(old_set.begin(), old_set.end());
+    for (const auto& id : all) {
+      if (fresh.count(id)) continue;  // created above, in this transaction
+      bool exists = impl_->LockJson(txn, kConnections, keys::Connection(p, id)).has_value();
+      if (!exists && new_set.count(id)) {
+        throw Abort{Status::Error("unknown_connection", "connection '" + id + "' does not exist in project '" + p + "'")};
+      }
+    }
+    const json ref_value = {{"name", component.name}};
+    for (const auto& id : old_set) {
+      if (new_set.count(id)) continue;
+      Check(txn.Delete(impl_->cf(kRefs), keys::Ref(p, id, component.kind, component.id)), "reference");
+      impl_->Add(txn, keys::RefCount(p, id, component.kind), -1);
+    }
+    for (const auto& id : new_set) {
+      Check(txn.Put(impl_->cf(kRefs), keys::Ref(p, id, component.kind, component.id), ref_value.dump()),
+            "reference");
+      if (!old_set.count(id)) impl_->Add(txn, keys::RefCount(p, id, component.kind), 1);
+    }
+    Check(txn.Put(impl_->cf(kComponents), keys::Component(p, component.kind, component.id),
+                  ToStored(component).dump()),
+          "component");
+  });
+  if (!status.ok()) return status;
+  return component;
+}
+
+Result<ComponentRecord> Store::GetComponent(const std::string& project, const std::string& kind,
+                                            const std::string& id) {
+  try {
+    auto stored = impl_->GetJson(kComponents, keys::Component(project, kind, id));
+    if (!stored) return Status::Error("not_found", "no " + kind + " '" + id + "'");
+    return ComponentFromStored(*stored);
+  } catch (const Abort& abort) {
+    return abort.status;
+  }
+}
+
+Result<std::vector<ComponentRecord>> Store::ListComponents(const std::string& project, const std::string& kind) {
+  std::vector<ComponentRecord> out;
+  const std::string prefix = keys::Prefix({project, kind});
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kComponents)));
+  for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    auto component = ComponentFromStored(json::parse(it->value().ToString(), nullptr, false));
+    if (!component.ok()) return component.status();
+    out.push_back(std::move(component).value());
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "component scan");
+  return out;
+}
+
+Status Store::DeleteComponent(const std::string& project, const std::string& kind, const std::string& id) {
+  return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+    auto stored = impl_->LockJson(txn, kComponents, keys::Component(project, kind, id));
+    if (!stored) throw Abort{Status::Error("not_found", "no " + kind + " '" + id + "'")};
+    auto decoded = ComponentFromStored(*stored);
+    if (!decoded.ok()) throw Abort{decoded.status()};
+    for (const auto& conn : decoded->connections) {
+      Check(txn.Delete(impl_->cf(kRefs), keys::Ref(project, conn, kind, id)), "reference");
+      impl_->Add(txn, keys::RefCount(project, conn, kind), -1);
+    }
+    Check(txn.Delete(impl_->cf(kComponents), keys::Component(project, kind, id)), "component");
+  });
+}
+
+Result<std::map<std::string, int64_t>> Store::CountConnectionsByStatus() {
+  std::map<std::string, int64_t> counts = {{"active", 0}, {"inactive", 0}};
+  const std::string prefix = keys::Prefix({"s"});
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCounters)));
+  for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    std::string key = it->key().ToString();
+    std::string status = key.substr(key.rfind('\0') + 1);
+    counts[status] += Int64AddOperator::Decode(it->value());
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "counter scan");
+  return counts;
+}
+
+}  // namespace switchboard

@@ -1,0 +1,114 @@
+// The connection store: projects, tokens, connections, components (flows, deployments...)
+// and the references between them, in an embedded RocksDB TransactionDB.
+//
+// Every change is one pessimistic transaction written with sync (acknowledged means on
+// disk), and every derived row — name index, status index, reference rows and counters —
+// is written in the same transaction as the row it derives from. A connection row's
+// lock serializes everything that must agree on its existence: deleting it, and
+// components starting to reference it. So a delete and an attach that race either make
+// the delete fail (in use) or fail themselves (unknown connection), never neither.
+//
+// THREADS: a Store is safe for concurrent use from any number of threads.
+// Errors carry these codes: not_found, conflict, name_taken, in_use, unknown_connection,
+// corruption, io_error, busy, data_dir_locked.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.hpp"
+#include "store/records.hpp"
+
+namespace switchboard {
+
+struct StoreOptions {
+  // fsync the write-ahead log before acknowledging a change. Default: true.
+  bool sync_writes = true;
+};
+
+struct ConnectionRow {
+  ConnectionRecord record;
+  int64_t flows = 0;  // flows referencing it
+};
+
+struct ConnectionQuery {
+  std::string status;    // "" for any
+  std::string provider;  // "" for any
+  std::string q;         // case-insensitive substring of the name, "" for any
+  size_t limit = 50;
+  std::string after;     // position from the previous page's next_after, "" for the start
+};
+
+struct ConnectionPage {
+  std::vector<ConnectionRow> items;  // ordered by name, case-insensitively
+  std::string next_after;            // "" when this is the last page
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the database in `dir`. Fails with data_dir_locked when
+  // another process has it open.
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& dir,
+                                             const StoreOptions& options = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Result<std::optional<std::string>> GetMeta(const std::string& key);
+  Status PutMeta(const std::string& key, const std::string& value);
+
+  Status CreateProject(const Project& project);  // conflict when the id exists
+  Result<Project> GetProject(const std::string& id);
+  Result<std::vector<Project>> ListProjects();
+
+  Status PutToken(const TokenRecord& token);
+  Result<TokenRecord> GetToken(const std::string& id);
+  Result<std::vector<TokenRecord>> ListTokens(const std::string& project);
+  Status DeleteToken(const std::string& project, const std::string& id);
+
+  // name_taken when another connection of the project has that name (case-insensitive).
+  Status CreateConnection(const ConnectionRecord& connection);
+  Result<ConnectionRow> GetConnection(const std::string& project, const std::string& id);
+  Result<std::optional<ConnectionRecord>> FindConnectionByName(const std::string& project,
+                                                               const std::string& name);
+  // Applies `change` to the stored record under its lock and stores the result, moving
+  // the index rows when the name or status changed. An error from `change` aborts.
+  Result<ConnectionRow> UpdateConnection(const std::string& project, const std::string& id,
+                                         const std::function<Status(ConnectionRecord&)>& change);
+  // in_use (and `references` filled) when any component references it.
+  Status DeleteConnection(const std::string& project, const std::string& id,
+                          std::vector<Reference>* references);
+  Result<ConnectionPage> ListConnections(const std::string& project, const ConnectionQuery& query);
+  // The components referencing a connection; `kind` "" for every kind.
+  Result<std::vector<Reference>> ListReferences(const std::string& project,
+                                                const std::string& connection_id,
+                                                const std::string& kind = "");
+
+  // Creates `new_connections` (made by integrations configured inside the component),
+  // then stores `component`, whose connections must all exist in its project
+  // (unknown_connection naming the first that does not), replacing the references of
+  // its previous version. Returns the stored component.
+  Result<ComponentRecord> PutComponent(ComponentRecord component,
+                                       const std::vector<ConnectionRecord>& new_connections);
+  Result<ComponentRecord> GetComponent(const std::string& project, const std::string& kind,
+                                       const std::string& id);
+  Result<std::vector<ComponentRecord>> ListComponents(const std::string& project,
+                                                      const std::string& kind);
+  Status DeleteComponent(const std::string& project, const std::string& kind,
+                         const std::string& id);
+
+  // Connections by status across all projects, e.g. {"active": 10, "inactive": 2}.
+  Result<std::map<std::string, int64_t>> CountConnectionsByStatus();
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace switchboard
