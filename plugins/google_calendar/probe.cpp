@@ -6,7 +6,8 @@
 
 #include "classify.hpp"
 #include "config.hpp"
-#include "oauth_util.hpp"
+#include <switchboard/oauth_util.hpp>
+using namespace switchboard::oauth;
 
 namespace google_calendar {
 namespace {

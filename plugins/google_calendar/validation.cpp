@@ -1,7 +1,8 @@
 #include "validation.hpp"
 
 #include "config.hpp"
-#include "oauth_util.hpp"
+#include <switchboard/oauth_util.hpp>
+using namespace switchboard::oauth;
 
 namespace google_calendar {
 namespace {

@@ -1,6 +1,7 @@
 #include "classify.hpp"
 
-#include "oauth_util.hpp"
+#include <switchboard/oauth_util.hpp>
+using namespace switchboard::oauth;
 
 namespace outlook {
 namespace {

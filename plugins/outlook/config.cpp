@@ -3,7 +3,8 @@
 #include <cctype>
 
 #include "clouds.hpp"
-#include "oauth_util.hpp"
+#include <switchboard/oauth_util.hpp>
+using namespace switchboard::oauth;
 
 namespace outlook {
 namespace {

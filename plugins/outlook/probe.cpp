@@ -8,7 +8,8 @@
 
 #include "classify.hpp"
 #include "config.hpp"
-#include "oauth_util.hpp"
+#include <switchboard/oauth_util.hpp>
+using namespace switchboard::oauth;
 
 namespace outlook {
 namespace {

@@ -6,7 +6,8 @@
 
 #include "clouds.hpp"
 #include "config.hpp"
-#include "oauth_util.hpp"
+#include <switchboard/oauth_util.hpp>
+using namespace switchboard::oauth;
 
 namespace outlook {
 namespace {

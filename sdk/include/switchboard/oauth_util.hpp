@@ -1,7 +1,8 @@
-// Helpers for an OAuth2 refresh-token probe: reading JSON error bodies, checking where a
-// URL points, and keeping secrets out of text shown to people. Header-only.
-#ifndef OUTLOOK_OAUTH_UTIL_HPP
-#define OUTLOOK_OAUTH_UTIL_HPP
+// Helpers for OAuth2 refresh-token probes: reading JSON error bodies, checking where a
+// URL points, and keeping secrets out of text shown to people. Header-only; used by the
+// Google Calendar and Outlook plugins, available to any provider.
+#ifndef SWITCHBOARD_OAUTH_UTIL_HPP
+#define SWITCHBOARD_OAUTH_UTIL_HPP
 
 #include <optional>
 #include <string>
@@ -12,7 +13,7 @@
 #include <switchboard/probe.hpp>
 #include <switchboard/provider.hpp>
 
-namespace outlook {
+namespace switchboard::oauth {
 
 using switchboard::Json;
 
@@ -39,7 +40,7 @@ inline bool EndsWith(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// The scheme ("https") and host ("login.microsoftonline.com") of an absolute URL; empty
+// The scheme ("https") and host ("login.example.com") of an absolute URL; empty
 // strings when it is not one.
 struct UrlParts {
   std::string scheme;
@@ -110,6 +111,6 @@ inline std::optional<double> RetryAfter(const switchboard::HttpResponse& respons
   return switchboard::ParseRetryAfterSeconds(response.Header("retry-after"));
 }
 
-}  // namespace outlook
+}  // namespace switchboard::oauth
 
-#endif  // OUTLOOK_OAUTH_UTIL_HPP
+#endif  // SWITCHBOARD_OAUTH_UTIL_HPP
