@@ -1,0 +1,84 @@
+// The host's asynchronous HTTP/1.1 client for probes and webhooks (Boost.Asio + Beast,
+// OpenSSL for https). Plugins never open sockets; every request they ask for goes
+// through here, under a deadline, with certificate verification and the egress policy.
+//
+// Each Fetch is a chain of completion handlers on its own strand: no thread per request,
+// so two io_context threads carry thousands of requests at once. The egress policy is
+// applied to every resolved address before connecting (and again on each redirect hop),
+// so a name that resolves, or re-resolves, to an internal address is never reached.
+//
+// Nothing here logs, and error messages name only host and port: URLs can carry
+// credentials in their query (Trello's key and token).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include <boost/asio/io_context.hpp>
+#include <switchboard/probe.hpp>
+
+#include "probe/egress_policy.hpp"
+
+namespace switchboard::probe {
+
+struct HttpClientOptions {
+  std::chrono::milliseconds timeout{10000};  // the whole request, redirects included
+  int max_redirects = 3;
+  bool verify_tls = true;    // certificate chain and host name; SNI is always sent
+  std::string ca_file;       // an extra CA bundle (tests); "" = the system's only
+  size_t max_response_bytes = 1 << 20;  // body limit; headers are capped at 64 KiB apart
+  EgressPolicy egress;       // default-constructed: refuse every non-public range
+};
+
+// Why a request got no HTTP response. Codes:
+//   bad_url            not an http(s) URL, user info in it, or a bad redirect Location
+//   bad_request        a header name or value that cannot be sent (CR/LF, empty name)
+//   dns                the host name does not resolve
+//   egress_refused     every address of the host is refused by the egress policy
+//   connect            no allowed address accepted the connection
+//   tls                handshake failed: untrusted certificate, wrong host name, protocol
+//   timeout            the deadline passed (at any stage, on any hop)
+//   too_many_redirects more than max_redirects redirects
+//   response_too_large the body exceeds max_response_bytes (or headers exceed 64 KiB)
+//   protocol           the connection broke or the answer is not HTTP/1.x
+struct FetchError {
+  std::string code;
+  std::string message;  // names host and port at most, never the URL
+};
+
+// An HTTP response of any status (4xx and 5xx included), or why there is none.
+using FetchResult = std::variant<HttpResponse, FetchError>;
+
+class HttpClient {
+ public:
+  // Fails (throws std::runtime_error) only when options.ca_file cannot be loaded.
+  HttpClient(boost::asio::io_context& io, HttpClientOptions options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends `request` and calls `done` exactly once, on an io_context thread. Thread-safe.
+  // Requests in flight keep what they need alive, so the client may be destroyed first.
+  //
+  // Redirects (301, 302, 303, 307, 308 with a Location) are followed up to max_redirects;
+  // 303, and 301/302 answering a POST, continue as GET without a body (as curl and
+  // browsers do). Authorization, Proxy-Authorization and Cookie are dropped when a
+  // redirect leaves the origin (scheme, host, port). The Host, Content-Length,
+  // Transfer-Encoding and Connection headers are the client's own; callers' are ignored.
+  // Response header names are lower-case; repeated headers are joined with ", ".
+  void Fetch(HttpRequest request, std::function<void(FetchResult)> done);
+
+  const HttpClientOptions& options() const;
+
+  struct Shared;  // options and the TLS context, shared with requests in flight
+
+ private:
+  boost::asio::io_context& io_;
+  std::shared_ptr<const Shared> shared_;
+};
+
+}  // namespace switchboard::probe
