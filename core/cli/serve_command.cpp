@@ -10,6 +10,7 @@
 
 #include "api/app.hpp"
 #include "api/router.hpp"
+#include "api/routes_web.hpp"
 #include "cli/commands.hpp"
 #include "common/log.hpp"
 #include "secrets/sealer.hpp"
@@ -142,6 +143,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
   api::RegisterProviderRoutes(router, app);
   api::RegisterConnectionRoutes(router, app);
   api::RegisterComponentRoutes(router, app);
+  api::RegisterSessionRoutes(router, app);
+  api::RegisterWebRoutes(router);
   router.InstallFallbacks();
 
   int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, static_cast<int>(port)) ? static_cast<int>(port) : -1);

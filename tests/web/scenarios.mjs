@@ -1,0 +1,324 @@
+// The end-to-end scenarios of issue 5, one function each. Each ends with the page in
+// the state its screenshot should show.
+import {Pending} from './harness.mjs';
+import {fieldError, fieldInput, fillField, openAddDialog, pickProvider, rowOf, waitForList} from './page_helpers.mjs';
+
+async function createViaApi(h, provider, name) {
+  const entry = h.configs[provider];
+  const r = await h.world.api(h.project.admin, 'POST', `/v1/projects/${h.project.id}/connections`, h.apiBody(provider, entry, name));
+  h.assertEqual(r.status, 201, `create ${name} through the API (${JSON.stringify(r.body)})`);
+  return r.body;
+}
+
+async function signInToList(h, token, options) {
+  const {page} = await h.browser(options);
+  await h.signIn(page, h.world.base, token);
+  await waitForList(page);
+  return page;
+}
+
+const activeId = (page) => page.evaluate(() => document.activeElement && (document.activeElement.dataset.focusKey || document.activeElement.id || document.activeElement.tagName));
+
+export const SCENARIOS = {
+  // The host serves the page with strict headers, and /v1/session says who a token is.
+  async serving(h) {
+    const {world, project} = h;
+    let r = await fetch(`${world.base}/`);
+    h.assertEqual(r.status, 200, 'GET /');
+    h.assert(r.headers.get('content-type').startsWith('text/html'), 'index is text/html');
+    const csp = r.headers.get('content-security-policy') || '';
+    h.assert(csp.includes("script-src 'self'") && !csp.includes('unsafe-inline') && csp.includes("default-src 'none'"),
+        `strict CSP, got: ${csp}`);
+    h.assertEqual(r.headers.get('x-content-type-options'), 'nosniff', 'nosniff');
+    const html = await r.text();
+    h.assert(!/<script(?![^>]*\bsrc=)[^>]*>/.test(html), 'no inline script in index.html');
+    const etag = r.headers.get('etag');
+    h.assert(etag, 'index has an ETag');
+    r = await fetch(`${world.base}/`, {headers: {'If-None-Match': etag}});
+    h.assertEqual(r.status, 304, 'revalidation with the ETag');
+    // Every module the page imports is served as JavaScript.
+    const seen = new Set();
+    const queue = ['app.js'];
+    while (queue.length) {
+      const file = queue.pop();
+      if (seen.has(file)) continue;
+      seen.add(file);
+      r = await fetch(`${world.base}/static/${file}`);
+      h.assertEqual(r.status, 200, `GET /static/${file}`);
+      h.assert(r.headers.get('content-type').startsWith('text/javascript'), `${file} is JavaScript`);
+      const text = await r.text();
+      for (const m of text.matchAll(/from '\.\/([a-z_]+\.js)'/g)) queue.push(m[1]);
+    }
+    h.assert(seen.size >= 10, `the page is split into modules (${seen.size})`);
+    r = await fetch(`${world.base}/static/styles.css`);
+    h.assert(r.headers.get('content-type').startsWith('text/css'), 'styles are CSS');
+    r = await fetch(`${world.base}/static/missing.js`);
+    h.assertEqual(r.status, 404, 'unknown static file');
+    let s = await world.api(world.adminToken, 'GET', '/v1/session');
+    h.assertEqual(s.body, {kind: 'server_admin', project: null, role: null}, 'server admin session');
+    s = await world.api(project.admin, 'GET', '/v1/session');
+    h.assertEqual(s.body, {kind: 'project', project: 'alpha', role: 'admin'}, 'project admin session');
+    s = await world.api(project.member, 'GET', '/v1/session');
+    h.assertEqual(s.body, {kind: 'project', project: 'alpha', role: 'member'}, 'member session');
+    s = await world.api('', 'GET', '/v1/session');
+    h.assertEqual(s.status, 401, 'no token');
+  },
+
+  // A connection of each provider, created from its schema-rendered form.
+  async create_each_provider(h) {
+    const page = await signInToList(h, h.project.admin);
+    await page.getByText('No connections yet.').waitFor();
+    for (const [id, entry] of Object.entries(h.configs)) {
+      const dialog = await openAddDialog(page);
+      await dialog.getByLabel('Connection name').fill(entry.name);
+      await dialog.getByRole('combobox', {name: /Provider/}).click();
+      const icons = dialog.locator('[role="option"] img');
+      h.assertEqual(await icons.count(), 4, 'four providers, each with an icon');
+      h.assert(await icons.first().evaluate((img) => img.complete && img.naturalWidth > 0), 'icons load');
+      await dialog.getByRole('option', {name: new RegExp(`^${entry.providerName}`)}).click();
+      await dialog.locator('.schema-form').waitFor();
+      h.assert(!(await dialog.locator('details[data-group="advanced"]').evaluate((d) => d.open)), 'advanced fields start folded');
+      for (const [field, value] of Object.entries(entry.fields)) {
+        const input = await fieldInput(dialog, field);
+        const secret = field.includes('secret') || field.includes('token') || field === 'api_key';
+        if (secret) h.assertEqual(await input.getAttribute('type'), 'password', `${id}.${field} is a password input`);
+        await input.fill(value);
+      }
+      for (const [field, value] of Object.entries(entry.advanced)) {
+        const input = await fieldInput(dialog, field);
+        h.assert((await input.inputValue()).startsWith('https://'), `${id}.${field} starts with its default`);
+        await input.fill(value);
+      }
+      await dialog.getByRole('button', {name: 'Add connection'}).click();
+      await dialog.waitFor({state: 'detached'});
+      const row = rowOf(page, entry.name);
+      await row.waitFor();
+      h.assert((await row.innerText()).includes(entry.providerName), `${entry.name} shows its provider`);
+      await row.locator('.badge').first().waitFor();
+    }
+    const list = await h.world.api(h.project.admin, 'GET', `/v1/projects/${h.project.id}/connections`);
+    h.assertEqual(list.body.items.map((c) => c.provider).sort(), ['google_calendar', 'openai', 'outlook', 'trello'], 'one of each provider');
+    const trello = list.body.items.find((c) => c.provider === 'trello');
+    h.assertEqual(trello.config.token, {set: true}, 'secrets stored, shown only as set');
+    h.assertEqual(await page.locator('tbody tr').count(), 4, 'four rows');
+  },
+
+  // Server per-field errors land beside their fields, folded sections unfold.
+  async field_errors(h) {
+    const page = await signInToList(h, h.project.admin);
+    const dialog = await openAddDialog(page);
+    await pickProvider(dialog, 'OpenAI');
+    await fillField(dialog, 'organization', 'nope');
+    await dialog.getByRole('button', {name: 'Add connection'}).click();
+    await fieldError(dialog, 'api_key').waitFor();
+    h.assert(/required/i.test(await fieldError(dialog, 'api_key').innerText()), 'API key: required');
+    h.assertEqual(await (await fieldInput(dialog, 'api_key')).getAttribute('aria-invalid'), 'true', 'API key marked invalid');
+    h.assert(/format|org-/i.test(await fieldError(dialog, 'organization').innerText()), 'organization: pattern');
+    h.assert(await dialog.locator('details[data-group="advanced"]').evaluate((d) => d.open), 'the folded section opened to show its error');
+    h.assert(await fieldError(dialog, 'name').isVisible(), 'the empty name has its error');
+    h.assert(await dialog.getByRole('alert').isVisible(), 'a summary alert');
+    // The error is tied to the input for screen readers.
+    const described = await (await fieldInput(dialog, 'api_key')).getAttribute('aria-describedby');
+    const errorId = await fieldError(dialog, 'api_key').getAttribute('id');
+    h.assert(described.split(' ').includes(errorId), 'aria-describedby names the error');
+  },
+
+  // Rename (with Go back and a refused duplicate) and Edit keeping a secret.
+  async rename_and_edit(h) {
+    const first = await createViaApi(h, 'openai', 'Marketing OpenAI');
+    await createViaApi(h, 'trello', 'Roadmap board');
+    const page = await signInToList(h, h.project.admin);
+    const row = rowOf(page, 'Marketing OpenAI');
+    await row.getByRole('button', {name: 'Rename Marketing OpenAI'}).click();
+    let dialog = page.getByRole('dialog', {name: 'Rename Marketing OpenAI'});
+    h.assert((await dialog.innerText()).includes('Current name: Marketing OpenAI'), 'shows the current name');
+    h.assertEqual(await dialog.getByLabel('Name').inputValue(), 'Marketing OpenAI', 'field starts with the name');
+    await dialog.getByRole('button', {name: 'Go back'}).click();
+    await dialog.waitFor({state: 'detached'});
+    h.assertEqual(await activeId(page), `rename:${first.id}`, 'focus back on Rename');
+    await row.getByRole('button', {name: 'Rename Marketing OpenAI'}).click();
+    await dialog.getByLabel('Name').fill('Roadmap board');
+    await dialog.getByRole('button', {name: 'Save'}).click();
+    await fieldError(dialog, 'name').waitFor();
+    h.assert(/taken|exists|already/i.test(await fieldError(dialog, 'name').innerText()), 'duplicate name refused beside the field');
+    await dialog.getByLabel('Name').fill('Growth OpenAI');
+    await dialog.getByRole('button', {name: 'Save'}).click();
+    await rowOf(page, 'Growth OpenAI').waitFor();
+    h.assertEqual(await activeId(page), `rename:${first.id}`, 'focus on the renamed row');
+    await rowOf(page, 'Growth OpenAI').getByRole('button', {name: 'Edit Growth OpenAI'}).click();
+    dialog = page.getByRole('dialog', {name: 'Edit Growth OpenAI'});
+    await dialog.locator('.schema-form').waitFor();
+    const key = await fieldInput(dialog, 'api_key');
+    h.assertEqual(await key.inputValue(), '', 'a secret is never pre-filled');
+    h.assert((await key.getAttribute('placeholder')).includes('set — leave blank to keep'), 'says the secret is set');
+    await fillField(dialog, 'project', 'proj_web123');
+    await dialog.getByRole('button', {name: 'Save changes'}).click();
+    await dialog.waitFor({state: 'detached'});
+    const stored = await h.world.api(h.project.admin, 'GET', `/v1/projects/alpha/connections/${first.id}`);
+    h.assertEqual(stored.body.config.project, 'proj_web123', 'edit stored');
+    h.assertEqual(stored.body.config.api_key, {set: true}, 'secret kept');
+    h.assertEqual(stored.body.name, 'Growth OpenAI', 'rename stored');
+    await rowOf(page, 'Growth OpenAI').locator('.badge').first().focus();
+  },
+
+  // Reconnect: bad credentials refused with the reason, good ones make the row Active.
+  async reconnect(h) {
+    if (!h.world.fakes || !h.world.probes) {
+      throw new Pending('needs the probe engine (issue 4, --egress-allow) and the fake providers (build/bin/switchboard-fake-providers)');
+    }
+    const entry = h.configs.openai;
+    const created = await createViaApi(h, 'openai', entry.name);
+    const page = await signInToList(h, h.project.admin);
+    const open = async () => {
+      await rowOf(page, entry.name).getByRole('button', {name: `Reconnect ${entry.name}`}).click();
+      const dialog = page.getByRole('dialog', {name: `Reconnect ${entry.name}`});
+      await dialog.locator('.schema-form').waitFor();
+      return dialog;
+    };
+    let dialog = await open();
+    await fillField(dialog, 'api_key', entry.badKey);
+    await dialog.getByRole('button', {name: 'Reconnect'}).click();
+    await dialog.locator('.probe-refused').waitFor();
+    h.assert(/refused/i.test(await dialog.locator('.probe-result').innerText()), 'refusal shown');
+    h.assert(await fieldError(dialog, 'api_key').isVisible(), 'the reason is beside the API key');
+    await dialog.getByRole('button', {name: 'Go back'}).click();
+    dialog = await open();
+    await fillField(dialog, 'api_key', entry.fields.api_key);
+    await dialog.getByRole('button', {name: 'Reconnect'}).click();
+    await dialog.locator('.probe-valid').waitFor();
+    await dialog.getByRole('button', {name: 'Done'}).click();
+    h.assertEqual((await rowOf(page, entry.name).locator('.badge').first().innerText()).trim(), 'Active', 'row Active');
+    const stored = await h.world.api(h.project.admin, 'GET', `/v1/projects/alpha/connections/${created.id}`);
+    h.assertEqual(stored.body.status, 'active', 'stored Active');
+  },
+
+  // Status filter and name search live in the URL and survive a reload; pages follow cursors.
+  async filter_search(h) {
+    for (const [provider, name] of [['openai', 'Marketing OpenAI'], ['trello', 'Marketing board'],
+      ['google_calendar', 'Sales calendar'], ['outlook', 'Support mailbox'], ['openai', 'Ops OpenAI']]) {
+      await createViaApi(h, provider, name);
+    }
+    const page = await signInToList(h, h.project.admin);
+    h.assertEqual(await page.locator('tbody tr').count(), 5, 'all five');
+    await page.getByLabel('Status').selectOption('inactive');
+    await page.getByText('No connection matches this filter.').waitFor();
+    h.assert(page.url().includes('status=inactive'), `status in the URL: ${page.url()}`);
+    await page.getByLabel('Status').selectOption('active');
+    await page.waitForURL(/status=active/);
+    await page.getByLabel('Search by name').fill('Marketing');
+    await page.waitForURL(/q=Marketing/);
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2);
+    await page.reload();
+    await waitForList(page);
+    h.assertEqual(await page.getByLabel('Search by name').inputValue(), 'Marketing', 'search restored from the URL');
+    h.assertEqual(await page.getByLabel('Status').inputValue(), 'active', 'status restored from the URL');
+    h.assertEqual((await page.locator('tbody th').allInnerTexts()).sort(), ['Marketing OpenAI', 'Marketing board'], 'only matches');
+    // Pagination: two per page through the URL's limit.
+    await page.goto(`${h.world.base}/?project=alpha&limit=2`);
+    await waitForList(page);
+    const seen = [...await page.locator('tbody th').allInnerTexts()];
+    await page.getByRole('button', {name: 'Next page'}).click();
+    await page.waitForURL(/cursor=/);
+    await page.getByText('Page 2').waitFor();
+    const second = await page.locator('tbody th').allInnerTexts();
+    seen.push(...second);
+    await page.getByRole('button', {name: 'Next page'}).click();
+    await page.getByText('Page 3').waitFor();
+    seen.push(...await page.locator('tbody th').allInnerTexts());
+    h.assertEqual(seen.length, 5, 'three pages hold the five');
+    h.assertEqual(new Set(seen).size, 5, 'no row twice');
+    h.assert(await page.getByRole('button', {name: 'Next page'}).isDisabled(), 'no page after the last');
+    await page.getByRole('button', {name: 'Previous page'}).click();
+    await page.getByText('Page 2').waitFor();
+    h.assertEqual(await page.locator('tbody th').allInnerTexts(), second, 'Previous returns to page 2');
+    await page.goto(`${h.world.base}/?project=alpha&q=Marketing&status=active`);
+    await waitForList(page);
+  },
+
+  // Delete is refused while a flow uses the connection (named, linked), allowed after.
+  async delete_in_use(h) {
+    const used = await createViaApi(h, 'openai', 'Marketing OpenAI');
+    await createViaApi(h, 'trello', 'Roadmap board');
+    let r = await h.world.api(h.project.admin, 'PUT', '/v1/projects/alpha/flows/daily', {name: 'Daily sync', connections: [used.id]});
+    h.assertEqual(r.status, 201, 'flow attached');
+    const page = await signInToList(h, h.project.admin);
+    const row = rowOf(page, 'Marketing OpenAI');
+    await row.getByRole('button', {name: /1 flow/}).click();
+    let dialog = page.getByRole('dialog', {name: 'Flows using Marketing OpenAI'});
+    await dialog.getByRole('link', {name: 'Daily sync'}).waitFor();
+    await dialog.getByRole('button', {name: 'Close'}).click();
+    await row.getByRole('button', {name: 'Delete Marketing OpenAI'}).click();
+    dialog = page.getByRole('dialog', {name: 'Delete Marketing OpenAI?'});
+    await dialog.getByRole('button', {name: 'Delete'}).click();
+    const link = dialog.getByRole('link', {name: /Daily sync/});
+    await link.waitFor();
+    h.assert((await dialog.getByRole('alert').innerText()).includes('Daily sync'), 'the refusal names the flow');
+    h.assert((await link.getAttribute('href')).includes('flow=daily'), 'the flow is a link');
+    await page.screenshot({path: (await import('./harness.mjs')).screenshotPath('delete_in_use_refused'), fullPage: true});
+    await link.click();
+    await page.getByRole('heading', {name: 'Flow “Daily sync”'}).waitFor();
+    r = await h.world.api(h.project.admin, 'DELETE', '/v1/projects/alpha/flows/daily');
+    h.assertEqual(r.status, 204, 'flow deleted');
+    await page.getByRole('link', {name: 'All connections'}).click();
+    await waitForList(page);
+    h.assert((await row.innerText()).includes('0'), 'no flows any more');
+    await row.getByRole('button', {name: 'Delete Marketing OpenAI'}).click();
+    await dialog.getByRole('button', {name: 'Delete'}).click();
+    await dialog.waitFor({state: 'detached'});
+    await row.waitFor({state: 'detached'});
+    r = await h.world.api(h.project.admin, 'GET', `/v1/projects/alpha/connections/${used.id}`);
+    h.assertEqual(r.status, 404, 'deleted');
+  },
+
+  // A member sees everything, every action disabled, and a note saying why.
+  async member_readonly(h) {
+    await createViaApi(h, 'openai', 'Marketing OpenAI');
+    await createViaApi(h, 'outlook', 'Support mailbox');
+    const page = await signInToList(h, h.project.member);
+    await page.getByRole('note').waitFor();
+    h.assert(/only a project admin/.test(await page.getByRole('note').innerText()), 'the note says why');
+    h.assert(await page.getByRole('button', {name: 'Add new connection'}).isDisabled(), 'Add disabled');
+    const actions = page.locator('tbody button[data-action]');
+    h.assertEqual(await actions.count(), 8, 'four actions per row');
+    for (let i = 0; i < 8; i += 1) h.assert(await actions.nth(i).isDisabled(), `action ${i} disabled`);
+    h.assert((await page.locator('#session-bar').innerText()).includes('Member of alpha'), 'session bar names the role');
+    // The status explanation shows on keyboard focus, not only on hover.
+    const badge = rowOf(page, 'Support mailbox').locator('.badge').first();
+    await page.keyboard.press('Tab');  // from the page into the controls; then to the badge
+    await badge.focus();
+    await rowOf(page, 'Support mailbox').getByRole('tooltip').waitFor({state: 'visible'});
+  },
+
+  // The server admin picks a project; keyboard use and a phone-sized screen.
+  async keyboard_and_phone(h) {
+    await createViaApi(h, 'openai', 'Marketing OpenAI');
+    await createViaApi(h, 'google_calendar', 'Team calendar with a rather long name');
+    const {page} = await h.browser({viewport: {width: 390, height: 844}});
+    await h.signIn(page, h.world.base, h.world.adminToken);
+    await page.getByRole('heading', {name: 'Choose a project'}).waitFor();
+    await page.getByLabel('Project').selectOption('alpha');
+    await page.getByRole('button', {name: 'Open'}).click();
+    await waitForList(page);
+    h.assert(page.url().includes('project=alpha'), 'project in the URL');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    h.assert(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
+    const add = page.getByRole('button', {name: 'Add new connection'});
+    await add.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', {name: 'Add new connection'});
+    await dialog.waitFor();
+    h.assertEqual(await activeId(page).then((id) => id.startsWith('name-')), true, 'focus starts on the name');
+    await page.keyboard.press('Tab');  // to the provider combobox
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('t');  // jump to Trello
+    await page.keyboard.press('Enter');
+    await dialog.locator('[data-field="token"]').waitFor();
+    for (let i = 0; i < 25; i += 1) {
+      await page.keyboard.press('Tab');
+      h.assert(await dialog.evaluate((d) => d.contains(document.activeElement)), `Tab ${i} stays in the dialog`);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({state: 'detached'});
+    h.assertEqual(await activeId(page), 'add', 'focus returns to Add');
+  },
+};
