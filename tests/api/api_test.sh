@@ -15,12 +15,27 @@ failures=0; passed=0
 check() { # name expected actual
   if [[ "$2" == "$3" ]]; then passed=$((passed+1)); else failures=$((failures+1)); echo "FAIL: $1: expected [$2] got [$3]"; fi
 }
-# req TOKEN METHOD PATH [BODY] -> sets $status and $body
+# Every response is checked against schemas/openapi.json by openapi_check (CTest passes
+# its path in OPENAPI_CHECK). A request meant to hit no route sets unrouted=1: the
+# document must then have no such operation and the answer must be a 404/405 problem.
+conformed=0
+conforms() { # METHOD PATH, with $status, $content_type and $work/body of the response
+  [[ -n "${OPENAPI_CHECK:-}" ]] || return 0
+  local flags=(--content-type "$content_type") out
+  [[ -n "${unrouted:-}" ]] && flags+=(--unrouted)
+  if out="$("$OPENAPI_CHECK" "${flags[@]}" "$1" "$2" "$status" "$work/body" 2>&1)"; then
+    conformed=$((conformed+1))
+  else
+    failures=$((failures+1)); echo "FAIL: $1 $2 -> $status does not follow schemas/openapi.json:"; echo "$out"
+  fi
+}
+# req TOKEN METHOD PATH [BODY] -> sets $status, $content_type and $body
 req() {
-  local args=(-s -o "$work/body" -w '%{http_code}' -X "$2" "$base$3")
+  local args=(-s -o "$work/body" -w '%{http_code} %{content_type}' -X "$2" "$base$3")
   [[ -n "$1" ]] && args+=(-H "Authorization: Bearer $1")
   [[ $# -ge 4 ]] && args+=(-H 'Content-Type: application/json' --data-binary "$4")
-  status="$(curl "${args[@]}")"; body="$(cat "$work/body")"
+  read -r status content_type <<<"$(curl "${args[@]}")"; body="$(cat "$work/body")"
+  conforms "$2" "$3"
 }
 secret='sk-proj-VERYSECRETabc123'
 
@@ -79,13 +94,13 @@ req "$alpha_admin" GET "/v1/projects/alpha/connections?cursor=garbage"; check "b
 req "$alpha_admin" GET "/v1/projects/alpha/connections?status=weird";  check "bad status" 400 "$status"
 req "$alpha_admin" POST /v1/projects/alpha/connections '{not json';     check "malformed json" 400 "$status"
 check "problem code" malformed_json "$(jq -r .code <<<"$body")"
-status="$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $alpha_admin" -H 'Content-Type: text/plain' --data 'x' "$base/v1/projects/alpha/connections")"
-check "wrong content type" 415 "$status"
+read -r status content_type <<<"$(curl -s -o "$work/body" -w '%{http_code} %{content_type}' -X POST -H "Authorization: Bearer $alpha_admin" -H 'Content-Type: text/plain' --data 'x' "$base/v1/projects/alpha/connections")"
+check "wrong content type" 415 "$status"; conforms POST /v1/projects/alpha/connections
 head -c 2000000 /dev/zero | tr '\0' 'a' > "$work/big"
-status="$(curl -s -o "$work/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $alpha_admin" -H 'Content-Type: application/json' --data-binary @"$work/big" "$base/v1/projects/alpha/connections")"
-check "oversize body" 413 "$status"
-req "$alpha_admin" GET /v1/nothing;                check "unknown route" 404 "$status"
-req "$alpha_admin" DELETE /v1/providers;           check "wrong method" 405 "$status"
+read -r status content_type <<<"$(curl -s -o "$work/body" -w '%{http_code} %{content_type}' -X POST -H "Authorization: Bearer $alpha_admin" -H 'Content-Type: application/json' --data-binary @"$work/big" "$base/v1/projects/alpha/connections")"
+check "oversize body" 413 "$status"; conforms POST /v1/projects/alpha/connections
+unrouted=1 req "$alpha_admin" GET /v1/nothing;     check "unknown route" 404 "$status"
+unrouted=1 req "$alpha_admin" DELETE /v1/providers; check "wrong method" 405 "$status"
 req "$alpha_admin" GET "/v1/projects/alpha/connections/bad%20id"; check "bad id" 400 "$status"
 req "" GET /healthz;                               check "host still up" 200 "$status"
 
@@ -101,5 +116,11 @@ else
   check "second host refused" 1 "$(grep -c 'in use by another Switchboard host' "$work/second")"
 fi
 kill -TERM "$pid"; rc=0; wait "$pid" || rc=$?; check "graceful stop" 0 "$rc"
+if [[ -n "${OPENAPI_CHECK:-}" ]]; then
+  echo "api: $conformed responses follow schemas/openapi.json"
+  [[ $conformed -gt 0 ]] || { failures=$((failures+1)); echo "FAIL: no response was checked against the document"; }
+else
+  echo "api: OPENAPI_CHECK not set; responses not checked against schemas/openapi.json"
+fi
 echo "api: $passed passed, $failures failed"
 [[ $failures -eq 0 ]]
