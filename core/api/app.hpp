@@ -4,6 +4,8 @@
 #include "api/metrics.hpp"
 #include "api/router.hpp"
 #include "plugins/provider_registry.hpp"
+#include "probe/probe_jobs.hpp"
+#include "probe/probe_service.hpp"
 #include "service/connection_service.hpp"
 #include "store/store.hpp"
 
@@ -14,6 +16,8 @@ struct App {
   const ProviderRegistry& providers;
   ConnectionService& connections;
   Metrics& metrics;
+  probe::ProbeService& probes;
+  probe::ProbeJobs& jobs;
 };
 
 void RegisterHealthRoutes(Router& router, App& app);
@@ -21,5 +25,6 @@ void RegisterProjectRoutes(Router& router, App& app);
 void RegisterProviderRoutes(Router& router, App& app);
 void RegisterConnectionRoutes(Router& router, App& app);
 void RegisterComponentRoutes(Router& router, App& app);
+void RegisterProbeRoutes(Router& router, App& app);
 
 }  // namespace switchboard::api

@@ -3,11 +3,12 @@
 //   POST   /v1/projects/{p}/connections               {name, provider, config}
 //   GET    /v1/projects/{p}/connections/{id}
 //   PATCH  /v1/projects/{p}/connections/{id}          {name?, config?}
-//   POST   /v1/projects/{p}/connections/{id}/reconnect {config}
+//   POST   /v1/projects/{p}/connections/{id}/reconnect {config}   probed before stored
 //   GET    /v1/projects/{p}/connections/{id}/references
 //   DELETE /v1/projects/{p}/connections/{id}          409 + references when in use
 #include "api/app.hpp"
 #include "api/cursor.hpp"
+#include "api/probe_json.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -105,6 +106,7 @@ void Patch(App& app, Call& call) {
   call.Reply(200, ConnectionView(*updated));
 }
 
+// New credentials are probed before they are stored: only valid ones replace the old.
 void Reconnect(App& app, Call& call) {
   auto body = call.JsonBody();
   if (!body || !OnlyKnownMembers(call, *body, {"config"})) return;
@@ -113,9 +115,27 @@ void Reconnect(App& app, Call& call) {
                      {{"config", "missing_required", "config with the new credentials is required."}});
   }
   std::vector<FieldError> errors;
-  auto updated = app.connections.Reconnect(call.param(0), call.param(1), (*body)["config"], &errors);
-  if (!updated.ok()) return FailWithErrors(call, updated.status(), errors);
-  call.Reply(200, ConnectionView(*updated));
+  auto report = app.probes.ReconnectAndWait(call.param(0), call.param(1), (*body)["config"], &errors);
+  if (!report.ok()) return FailWithErrors(call, report.status(), errors);
+  const json probe = ProbeJson(report->result, report->checked_at);
+  if (report->row) return call.Reply(200, {{"connection", ConnectionView(*report->row)}, {"probe", probe}});
+  const ProbeResult& result = report->result;
+  Problem p;
+  p.extensions["probe"] = probe;
+  if (result.outcome == Outcome::kTransient) {
+    p.status = 503;
+    p.code = "probe_unavailable";
+    p.detail = "The new credentials could not be checked now; nothing was changed. " + result.message;
+    if (result.retry_after_seconds) {
+      call.res.set_header("Retry-After", std::to_string(static_cast<long>(*result.retry_after_seconds + 0.999)));
+    }
+  } else {
+    p.status = 422;
+    p.code = "credentials_rejected";
+    p.detail = "The provider refused the new credentials; nothing was changed. " + result.message;
+    p.errors.push_back({result.field.empty() ? "config" : "config." + result.field, result.reason, result.message});
+  }
+  call.Fail(p);
 }
 
 void Delete(App& app, Call& call) {

@@ -15,6 +15,7 @@ const char* const kHelp =
     "  serve                     run the host (API on 127.0.0.1:8080, data in ./data)\n"
     "  plugins list|show|check   inspect provider plugins\n"
     "  validate PROVIDER FILE    check a connection config against its provider\n"
+    "  probe --project ID        probe the credentials of a project's connections (bulk)\n"
     "\n"
     "Run 'switchboard COMMAND --help' for a command's options.\n";
 
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (command == "serve") return ServeCommand(args);
+    if (command == "probe") return ProbeCommand(args);
     if (command == "plugins") return PluginsCommand(args);
     if (command == "validate") return ValidateCommand(args);
   } catch (const std::exception& e) {

@@ -12,6 +12,7 @@
 #include "api/router.hpp"
 #include "api/routes_web.hpp"
 #include "cli/commands.hpp"
+#include "cli/probe_engine.hpp"
 #include "common/log.hpp"
 #include "secrets/sealer.hpp"
 #include "service/admin_token.hpp"
@@ -37,7 +38,7 @@ std::string Help() {
              "  --max-body BYTES   largest request body; default 1048576         SWITCHBOARD_MAX_BODY\n"
              "  --threads N        request threads; default 64                   SWITCHBOARD_THREADS\n"
              "  --no-sync          acknowledge writes before they are fsynced (benchmarks only)\n") +
-         kPluginOptionsHelp;
+         kPluginOptionsHelp + kProbeOptionsHelp;
 }
 
 std::string Setting(const Arguments& args, const std::string& option, const char* env, const std::string& fallback) {
@@ -58,8 +59,9 @@ bool ParseSize(const std::string& text, size_t& out) {
 
 int ServeCommand(const std::vector<std::string>& argv) {
   const std::string help = Help();
-  auto parsed = ParseArguments(argv, {{"plugins", "data", "listen", "max-body", "threads"},
-                                      {"no-default-plugins", "no-sync"}});
+  ArgumentSpec spec{{"plugins", "data", "listen", "max-body", "threads"}, {"no-default-plugins", "no-sync"}};
+  spec.options.insert(kProbeOptionNames.begin(), kProbeOptionNames.end());
+  auto parsed = ParseArguments(argv, spec);
   if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
   const Arguments& args = *parsed;
   if (args.Has("help")) {
@@ -135,7 +137,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
   api::Metrics metrics;
   api::Authenticator auth(**store, admin->hash);
   ConnectionService connections(**store, registry, *sealer);
-  api::App app{**store, registry, connections, metrics};
+  auto probes = ProbeEngine::Create(args, **store, connections);
+  if (!probes.ok()) return UsageError(probes.status().message(), help.c_str());
+  api::App app{**store, registry, connections, metrics, (*probes)->service(), (*probes)->jobs()};
   Store& store_ref = **store;
   api::Router router(server, metrics, auth, [&store_ref](const std::string& p) { return store_ref.GetProject(p).ok(); });
   api::RegisterHealthRoutes(router, app);
@@ -143,6 +147,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   api::RegisterProviderRoutes(router, app);
   api::RegisterConnectionRoutes(router, app);
   api::RegisterComponentRoutes(router, app);
+  api::RegisterProbeRoutes(router, app);
   api::RegisterSessionRoutes(router, app);
   api::RegisterWebRoutes(router);
   router.InstallFallbacks();
@@ -166,7 +171,10 @@ int ServeCommand(const std::vector<std::string>& argv) {
   std::cout << "switchboard listening on http://" << host << ":" << bound << std::endl;
   log::Info("listening on http://" + host + ":" + std::to_string(bound) + ", data in " + data_dir.string());
 
+  (*probes)->Start();
+  log::Info((*probes)->Describe());
   server.listen_after_bind();  // returns after stop(), once in-flight requests are done
+  (*probes)->Stop();
   if (signal_thread.joinable()) {
     pthread_kill(signal_thread.native_handle(), SIGTERM);  // wakes sigwait if we stopped otherwise
     signal_thread.join();

@@ -1,5 +1,6 @@
 #include "service/connection_service.hpp"
 
+#include <ctime>
 #include <set>
 
 #include "schema/config_validator.hpp"
@@ -118,9 +119,60 @@ Result<json> ConnectionService::UnsealedConfig(const ConnectionRecord& record) c
   return config;
 }
 
+Result<json> ConnectionService::Merge(const ConnectionRecord& record, const json& change,
+                                      std::set<std::string>* replaced, std::vector<FieldError>* errors) const {
+  auto provider = providers_.Find(record.provider);
+  if (!provider) return Status::Error("unknown_provider", "provider '" + record.provider + "' is not loaded");
+  const auto& secret_fields = provider->secret_fields();
+  auto is_secret = [&](const std::string& f) { return std::count(secret_fields.begin(), secret_fields.end(), f) > 0; };
+  auto current = UnsealedConfig(record);
+  if (!current.ok()) return current.status();
+  json merged = *current;
+  for (auto it = change.begin(); it != change.end(); ++it) {
+    if (is_secret(it.key()) && IsPlaceholder(it.value())) continue;  // keep the stored secret
+    if (it.value().is_null()) {
+      merged.erase(it.key());
+    } else {
+      merged[it.key()] = it.value();
+    }
+    if (replaced) replaced->insert(it.key());
+  }
+  auto validated = ValidateConfig(*provider, merged);
+  if (!validated.ok()) return validated.status();
+  if (!validated->empty()) {
+    if (errors) {
+      *errors = *validated;
+      Prefix(*errors, "config.");
+    }
+    return Status::Error("invalid_config", "the changed config is not valid");
+  }
+  return merged;
+}
+
+void ConnectionService::StoreConfig(ConnectionRecord& record, const json& config,
+                                    const std::set<std::string>& replaced) const {
+  auto provider = providers_.Find(record.provider);
+  std::vector<std::string> secret_fields = provider ? provider->secret_fields() : std::vector<std::string>{};
+  auto is_secret = [&](const std::string& f) { return std::count(secret_fields.begin(), secret_fields.end(), f) > 0; };
+  json clear = json::object();
+  json secrets = json::object();
+  for (auto it = config.begin(); it != config.end(); ++it) {
+    if (!is_secret(it.key())) {
+      clear[it.key()] = it.value();
+    } else if (!replaced.count(it.key()) && record.secrets.contains(it.key())) {
+      secrets[it.key()] = record.secrets[it.key()];  // unchanged: keep the sealed bytes
+    } else if (it.value().is_string()) {
+      secrets[it.key()] = sealer_.Seal(it.value().get<std::string>(), SealContext(record.project, record.id, it.key()));
+    }
+  }
+  record.config = clear;
+  record.secrets = secrets;
+}
+
 Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project, const std::string& id,
-                                                     const ConnectionChange& change, bool reconnect,
-                                                     std::vector<FieldError>* errors) {
+                                                     const ConnectionChange& change, const ProbeResult* reconnect_proof,
+                                                     std::vector<FieldError>* errors,
+                                                     std::optional<StatusEvent>* event) {
   if (change.name) {
     if (auto bad = CheckName(*change.name, "name")) {
       if (errors) *errors = {*bad};
@@ -131,59 +183,34 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
     if (errors) *errors = {{"config", "not_an_object", "The config must be a JSON object of fields."}};
     return Status::Error("invalid_config", "the config is not valid");
   }
+  UpdateOptions options;
+  options.event = event;
   auto result = store_.UpdateConnection(project, id, [&](ConnectionRecord& record) -> Status {
     if (change.name) record.name = *change.name;
-    if (!change.config) {
-      record.updated_at = NowRfc3339();
-      return Status::Ok();
-    }
-    auto provider = providers_.Find(record.provider);
-    if (!provider) return Status::Error("unknown_provider", "provider '" + record.provider + "' is not loaded");
-    const auto& secret_fields = provider->secret_fields();
-    auto is_secret = [&](const std::string& f) { return std::count(secret_fields.begin(), secret_fields.end(), f) > 0; };
-    auto current = UnsealedConfig(record);
-    if (!current.ok()) return current.status();
-    json merged = *current;
-    std::set<std::string> replaced;
-    for (auto it = change.config->begin(); it != change.config->end(); ++it) {
-      if (is_secret(it.key()) && IsPlaceholder(it.value())) continue;  // keep the stored secret
-      if (it.value().is_null()) {
-        merged.erase(it.key());
-      } else {
-        merged[it.key()] = it.value();
+    if (change.config) {
+      std::set<std::string> replaced;
+      auto merged = Merge(record, *change.config, &replaced, errors);
+      if (!merged.ok()) return merged.status();
+      json config = *merged;
+      if (reconnect_proof) {
+        // The proof may carry a rotated refresh token: it supersedes the one just sent.
+        for (auto it = reconnect_proof->config_update.begin(); it != reconnect_proof->config_update.end(); ++it) {
+          config[it.key()] = it.value();
+          replaced.insert(it.key());
+        }
       }
-      replaced.insert(it.key());
+      StoreConfig(record, config, replaced);
     }
-    auto validated = ValidateConfig(*provider, merged);
-    if (!validated.ok()) return validated.status();
-    if (!validated->empty()) {
-      if (errors) {
-        *errors = *validated;
-        Prefix(*errors, "config.");
-      }
-      return Status::Error("invalid_config", "the changed config is not valid");
-    }
-    json clear = json::object();
-    json secrets = json::object();
-    for (auto it = merged.begin(); it != merged.end(); ++it) {
-      if (!is_secret(it.key())) {
-        clear[it.key()] = it.value();
-      } else if (!replaced.count(it.key()) && record.secrets.contains(it.key())) {
-        secrets[it.key()] = record.secrets[it.key()];  // unchanged: keep the sealed bytes
-      } else {
-        secrets[it.key()] = sealer_.Seal(it.value().get<std::string>(), SealContext(project, id, it.key()));
-      }
-    }
-    record.config = clear;
-    record.secrets = secrets;
     record.updated_at = NowRfc3339();
-    if (reconnect) {
+    if (reconnect_proof) {
       record.status = "active";
       record.status_reason.clear();
-      record.connected_at = record.updated_at;
+      record.connected_at = record.checked_at = record.updated_at;
+      record.last_probe = ProbeRecordJson(*reconnect_proof, record.updated_at);
+      record.expires_at = reconnect_proof->expires_at;
     }
     return Status::Ok();
-  });
+  }, options);
   if (!result.ok() && result.status().code() == "name_taken" && errors) {
     *errors = {{"name", "name_taken", result.status().message()}};
   }
@@ -192,15 +219,96 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
 
 Result<ConnectionRow> ConnectionService::Update(const std::string& project, const std::string& id,
                                                 const ConnectionChange& change, std::vector<FieldError>* errors) {
-  return ApplyChange(project, id, change, /*reconnect=*/false, errors);
+  return ApplyChange(project, id, change, nullptr, errors, nullptr);
+}
+
+Result<json> ConnectionService::ReconnectCandidate(const std::string& project, const std::string& id,
+                                                   const json& config, std::vector<FieldError>* errors) const {
+  if (!config.is_object()) {
+    if (errors) *errors = {{"config", "not_an_object", "The config must be a JSON object of fields."}};
+    return Status::Error("invalid_config", "the config is not valid");
+  }
+  auto row = store_.GetConnection(project, id);
+  if (!row.ok()) return row.status();
+  return Merge(row->record, config, nullptr, errors);
 }
 
 Result<ConnectionRow> ConnectionService::Reconnect(const std::string& project, const std::string& id,
-                                                   const json& config, std::vector<FieldError>* errors) {
+                                                   const json& config, const ProbeResult* proof,
+                                                   std::vector<FieldError>* errors,
+                                                   std::optional<StatusEvent>* event) {
+  static const ProbeResult kUnprobed{Outcome::kValid, "", "", "", std::nullopt, json::object(), ""};
   ConnectionChange change;
   change.config = config;
-  return ApplyChange(project, id, change, /*reconnect=*/true, errors);
+  return ApplyChange(project, id, change, proof ? proof : &kUnprobed, errors, event);
 }
+
+Result<ConnectionRow> ConnectionService::RecordProbe(const ConnectionRecord& probed, const ProbeResult& result,
+                                                     std::optional<StatusEvent>* event) {
+  const std::optional<std::string> status = StatusAfter(result.outcome);
+  UpdateOptions options;
+  options.event = event;
+  // Losing a checked time in a crash costs nothing; a status change is always durable.
+  options.durable = !result.config_update.empty();
+  bool stale = false;
+  auto row = store_.UpdateConnection(probed.project, probed.id, [&](ConnectionRecord& record) -> Status {
+    if (record.config != probed.config || record.secrets != probed.secrets) {
+      stale = true;
+      return Status::Error("stale_probe", "the credentials changed while they were probed");
+    }
+    const std::string now = NowRfc3339();
+    record.checked_at = now;
+    record.last_probe = ProbeRecordJson(result, now);
+    if (status) {
+      record.status = *status;
+      record.status_reason = *status == "active" ? "" : (result.message.empty() ? result.reason : result.message);
+    }
+    if (!result.expires_at.empty()) record.expires_at = result.expires_at;
+    if (!result.config_update.empty()) {
+      auto config = UnsealedConfig(record);
+      if (!config.ok()) return config.status();
+      std::set<std::string> replaced;
+      for (auto it = result.config_update.begin(); it != result.config_update.end(); ++it) {
+        (*config)[it.key()] = it.value();
+        replaced.insert(it.key());
+      }
+      StoreConfig(record, *config, replaced);
+    }
+    return Status::Ok();
+  }, options);
+  if (!row.ok() && stale) return store_.GetConnection(probed.project, probed.id);
+  return row;
+}
+
+std::optional<std::string> StatusAfter(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kValid: return "active";
+    case Outcome::kInvalidCredentials:
+    case Outcome::kMissingPermission: return "inactive";
+    case Outcome::kTransient: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+json ProbeRecordJson(const ProbeResult& result, const std::string& at) {
+  return {{"outcome", OutcomeName(result.outcome)},
+          {"reason", result.reason},
+          {"message", result.message},
+          {"field", NullIfEmpty(result.field)},
+          {"at", at}};
+}
+
+namespace {
+
+// Whether an RFC 3339 UTC time is within `days` from now (or already past).
+bool LapsesWithin(const std::string& rfc3339, int days) {
+  std::tm tm{};
+  if (strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return false;
+  const std::time_t at = timegm(&tm);
+  return at - std::time(nullptr) < static_cast<std::time_t>(days) * 86400;
+}
+
+}  // namespace
 
 json ConnectionView(const ConnectionRow& row) {
   const ConnectionRecord& c = row.record;
@@ -217,7 +325,10 @@ json ConnectionView(const ConnectionRow& row) {
           {"connected_at", NullIfEmpty(c.connected_at)},
           {"checked_at", NullIfEmpty(c.checked_at)},
           {"created_at", c.created_at},
-          {"updated_at", c.updated_at}};
+          {"updated_at", c.updated_at},
+          {"expires_at", NullIfEmpty(c.expires_at)},
+          {"expiry_warning", !c.expires_at.empty() && LapsesWithin(c.expires_at, kExpiryWarningDays)},
+          {"last_probe", c.last_probe.is_object() ? c.last_probe : json(nullptr)}};
 }
 
 }  // namespace switchboard

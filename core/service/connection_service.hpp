@@ -9,10 +9,12 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <switchboard/probe.hpp>
 #include <switchboard/provider.hpp>
 
 #include "common/status.hpp"
@@ -51,9 +53,24 @@ class ConnectionService {
   Result<ConnectionRow> Update(const std::string& project, const std::string& id,
                                const ConnectionChange& change, std::vector<FieldError>* errors);
 
-  // Stores replacement credentials and marks the connection active again.
+  // The config a reconnect with `config` would store, validated, secrets in clear: what
+  // the reconnect probe runs against. Fails like Update.
+  Result<nlohmann::json> ReconnectCandidate(const std::string& project, const std::string& id,
+                                            const nlohmann::json& config,
+                                            std::vector<FieldError>* errors) const;
+
+  // Stores replacement credentials (and what the probe that proved them returned, such as a
+  // rotated refresh token) and marks the connection active again.
   Result<ConnectionRow> Reconnect(const std::string& project, const std::string& id,
-                                  const nlohmann::json& config, std::vector<FieldError>* errors);
+                                  const nlohmann::json& config, const ProbeResult* proof,
+                                  std::vector<FieldError>* errors, std::optional<StatusEvent>* event = nullptr);
+
+  // Applies a probe's verdict: status (transient leaves it), reason, checked time, expiry,
+  // and any config update (sealed). `probed` is the record the probe ran against; when its
+  // credentials have changed since, the verdict is about credentials no longer stored and
+  // only the current row is returned.
+  Result<ConnectionRow> RecordProbe(const ConnectionRecord& probed, const ProbeResult& result,
+                                    std::optional<StatusEvent>* event);
 
   // The full config with secrets unsealed, for probes. Never send it to a client.
   Result<nlohmann::json> UnsealedConfig(const ConnectionRecord& record) const;
@@ -65,8 +82,15 @@ class ConnectionService {
 
  private:
   Result<ConnectionRow> ApplyChange(const std::string& project, const std::string& id,
-                                    const ConnectionChange& change, bool reconnect,
-                                    std::vector<FieldError>* errors);
+                                    const ConnectionChange& change, const ProbeResult* reconnect_proof,
+                                    std::vector<FieldError>* errors, std::optional<StatusEvent>* event);
+  // `record`'s config with `change` applied, validated; `replaced` gets the fields changed.
+  Result<nlohmann::json> Merge(const ConnectionRecord& record, const nlohmann::json& change,
+                               std::set<std::string>* replaced, std::vector<FieldError>* errors) const;
+  // Stores `config` (secrets in clear) into `record`, sealing secrets; secrets not in
+  // `replaced` keep their sealed bytes.
+  void StoreConfig(ConnectionRecord& record, const nlohmann::json& config,
+                   const std::set<std::string>& replaced) const;
 
   Store& store_;
   const ProviderRegistry& providers_;
@@ -75,5 +99,15 @@ class ConnectionService {
 
 // The client's view of a connection: secrets shown only as {"set": true}.
 nlohmann::json ConnectionView(const ConnectionRow& row);
+
+// The status a probe outcome leaves a connection in; nullopt for "unchanged".
+// missing_permission counts as inactive: the connection cannot do what it is for.
+std::optional<std::string> StatusAfter(Outcome outcome);
+
+// {outcome, reason, message, field, at} as kept in ConnectionRecord::last_probe.
+nlohmann::json ProbeRecordJson(const ProbeResult& result, const std::string& at);
+
+// Credentials whose lapse is this close get a warning on the connection.
+constexpr int kExpiryWarningDays = 7;
 
 }  // namespace switchboard

@@ -11,6 +11,8 @@
 // refs           <p> 0 <connection id> 0 <kind> 0 <id>    {name}
 // counters       r 0 <p> 0 <connection id> 0 <kind>       int64 (merge: add)
 //                s 0 <p> 0 <status>                       int64 (merge: add)
+// history        <p> 0 <connection id> 0 <sequence>       status event (newest first)
+// events         <p> 0 <sequence>                         status event (newest first)
 // default        admin_token_hash, schema_version         meta
 #pragma once
 
@@ -59,6 +61,10 @@ inline std::string Ref(std::string_view p, std::string_view conn, std::string_vi
 inline std::string RefCount(std::string_view p, std::string_view conn, std::string_view kind) {
   return Join({"r", p, conn, kind});
 }
+inline std::string History(std::string_view p, std::string_view conn, std::string_view sequence) {
+  return Join({p, conn, sequence});
+}
+inline std::string Event(std::string_view p, std::string_view sequence) { return Join({p, sequence}); }
 inline std::string StatusCount(std::string_view p, std::string_view status) {
   return Join({"s", p, status});
 }

@@ -64,7 +64,33 @@ json ToStored(const ConnectionRecord& c) {
           {"checked_at", c.checked_at},
           {"connected_at", c.connected_at},
           {"created_at", c.created_at},
-          {"updated_at", c.updated_at}};
+          {"updated_at", c.updated_at},
+          {"expires_at", c.expires_at},
+          {"last_probe", c.last_probe}};
+}
+
+json ToStored(const StatusEvent& e) {
+  return {{"v", kRecordVersion},  {"at", e.at},
+          {"project", e.project}, {"connection", e.connection},
+          {"connection_name", e.connection_name}, {"provider", e.provider},
+          {"outcome", e.outcome}, {"reason", e.reason},
+          {"message", e.message}, {"status", e.status},
+          {"previous_status", e.previous_status}};
+}
+
+Result<StatusEvent> StatusEventFromStored(const json& j) {
+  return Decode<StatusEvent>(j, "status event", [&](StatusEvent& e) {
+    e.at = j.at("at");
+    e.project = j.at("project");
+    e.connection = j.at("connection");
+    e.connection_name = j.value("connection_name", "");
+    e.provider = j.value("provider", "");
+    e.outcome = j.value("outcome", "");
+    e.reason = j.value("reason", "");
+    e.message = j.value("message", "");
+    e.status = j.value("status", "");
+    e.previous_status = j.value("previous_status", "");
+  });
 }
 
 json ToStored(const ComponentRecord& c) {
@@ -108,6 +134,8 @@ Result<ConnectionRecord> ConnectionFromStored(const json& j) {
     c.connected_at = j.value("connected_at", "");
     c.created_at = j.value("created_at", "");
     c.updated_at = j.value("updated_at", "");
+    c.expires_at = j.value("expires_at", "");
+    c.last_probe = j.contains("last_probe") && j["last_probe"].is_object() ? j["last_probe"] : json(nullptr);
   });
 }
 

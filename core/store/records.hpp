@@ -47,6 +47,24 @@ struct ConnectionRecord {
   std::string connected_at;
   std::string created_at;
   std::string updated_at;
+  std::string expires_at;  // when the provider says the credentials lapse, "" if unknown
+  // The latest probe: {outcome, reason, message, field, at}; null before the first.
+  nlohmann::json last_probe = nullptr;
+};
+
+// A change of a connection's status (or of its reason), kept in the connection's history
+// and the project's event feed.
+struct StatusEvent {
+  std::string at;
+  std::string project;
+  std::string connection;
+  std::string connection_name;
+  std::string provider;
+  std::string outcome;  // the probe outcome that caused it, "" when none did (reconnect)
+  std::string reason;
+  std::string message;
+  std::string status;
+  std::string previous_status;
 };
 
 // A flow, a deployment, or any other kind of component that uses connections.
@@ -72,11 +90,13 @@ nlohmann::json ToStored(const Project& p);
 nlohmann::json ToStored(const TokenRecord& t);
 nlohmann::json ToStored(const ConnectionRecord& c);
 nlohmann::json ToStored(const ComponentRecord& c);
+nlohmann::json ToStored(const StatusEvent& e);
 
 Result<Project> ProjectFromStored(const nlohmann::json& j);
 Result<TokenRecord> TokenFromStored(const nlohmann::json& j);
 Result<ConnectionRecord> ConnectionFromStored(const nlohmann::json& j);
 Result<ComponentRecord> ComponentFromStored(const nlohmann::json& j);
+Result<StatusEvent> StatusEventFromStored(const nlohmann::json& j);
 
 // Now as RFC 3339 UTC with milliseconds, e.g. "2026-11-22T04:10:00.123Z".
 std::string NowRfc3339();

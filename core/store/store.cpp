@@ -1,7 +1,9 @@
 #include "store/store.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <set>
 #include <thread>
 
@@ -43,9 +45,28 @@ class Int64AddOperator : public rocksdb::AssociativeMergeOperator {
   }
 };
 
-enum Family { kDefault, kProjects, kTokens, kConnections, kNames, kStatuses, kComponents, kRefs, kCounters, kFamilyCount };
+enum Family { kDefault, kProjects, kTokens, kConnections, kNames, kStatuses, kComponents, kRefs, kCounters, kHistory, kEvents,
+             kFamilyCount };
 const char* const kFamilyNames[kFamilyCount] = {"default", "projects", "tokens", "connections", "names",
-                                                "statuses", "components", "refs", "counters"};
+                                                "statuses", "components", "refs", "counters",
+                                                "history", "events"};
+
+// Event keys end in a sequence that sorts newest first: the complement of a strictly
+// increasing microsecond clock, in fixed-width hex.
+std::string NextEventSequence() {
+  static std::atomic<uint64_t> last{0};
+  uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+  uint64_t previous = last.load();
+  uint64_t next;
+  do {
+    next = std::max(now, previous + 1);
+  } while (!last.compare_exchange_weak(previous, next));
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(~next));
+  return text;
+}
 
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::Ok();
@@ -90,9 +111,11 @@ struct Store::Impl {
 
   // Runs `body` in a transaction and commits it, retrying lock conflicts and timeouts.
   template <typename Body>
-  Status RunTransaction(Body&& body) {
+  Status RunTransaction(Body&& body, bool durable = true) {
+    rocksdb::WriteOptions options = write_options;
+    if (!durable) options.sync = false;
     for (int attempt = 0;; ++attempt) {
-      std::unique_ptr<rocksdb::Transaction> txn(db->BeginTransaction(write_options));
+      std::unique_ptr<rocksdb::Transaction> txn(db->BeginTransaction(options));
       try {
         body(*txn);
         rocksdb::Status committed = txn->Commit();
@@ -173,6 +196,46 @@ struct Store::Impl {
     auto decoded = ConnectionFromStored(j);
     if (!decoded.ok()) throw Abort{decoded.status()};
     return std::move(decoded).value();
+  }
+
+  static StatusEvent DescribeChange(const ConnectionRecord& before, const ConnectionRecord& after) {
+    StatusEvent e;
+    e.at = NowRfc3339();
+    e.project = after.project;
+    e.connection = after.id;
+    e.connection_name = after.name;
+    e.provider = after.provider;
+    e.reason = after.status_reason;
+    e.status = after.status;
+    e.previous_status = before.status;
+    const bool probed_now = after.last_probe.is_object() && after.last_probe != before.last_probe;
+    if (probed_now) {
+      e.outcome = after.last_probe.value("outcome", "");
+      e.message = after.last_probe.value("message", "");
+      e.at = after.last_probe.value("at", e.at);
+    }
+    return e;
+  }
+
+  // A page of events under `prefix`, newest first, resuming after the sequence `after`.
+  Result<EventPage> ScanEvents(Family family, const std::string& prefix, size_t limit,
+                               const std::string& after) {
+    EventPage page;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf(family)));
+    const std::string start = after.empty() ? prefix : prefix + after + std::string(1, '\0');
+    for (it->Seek(start); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      if (page.items.size() == limit) {
+        page.next_after = page.last_sequence;
+        break;
+      }
+      auto parsed = json::parse(it->value().ToString(), nullptr, false);
+      auto event = StatusEventFromStored(parsed);
+      if (!event.ok()) return event.status();
+      page.items.push_back(std::move(event).value());
+      page.last_sequence = it->key().ToString().substr(prefix.size());
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "event scan");
+    return page;
   }
 
   std::vector<Reference> ScanReferences(rocksdb::Iterator* it, const std::string& prefix,
@@ -341,9 +404,12 @@ Result<std::optional<ConnectionRecord>> Store::FindConnectionByName(const std::s
 }
 
 Result<ConnectionRow> Store::UpdateConnection(const std::string& project, const std::string& id,
-                                              const std::function<Status(ConnectionRecord&)>& change) {
+                                              const std::function<Status(ConnectionRecord&)>& change,
+                                              const UpdateOptions& options) {
   ConnectionRecord updated;
+  std::optional<StatusEvent> event;
   Status status = impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+    event.reset();
     auto stored = impl_->LockJson(txn, kConnections, keys::Connection(project, id));
     if (!stored) throw Abort{Status::Error("not_found", "no connection '" + id + "'")};
     ConnectionRecord before = impl_->DecodeConnection(*stored);
@@ -363,8 +429,21 @@ Result<ConnectionRow> Store::UpdateConnection(const std::string& project, const 
     }
     Check(txn.Put(impl_->cf(kConnections), keys::Connection(project, id), ToStored(updated).dump()),
           "connection");
-  });
+    if (updated.status != before.status || updated.status_reason != before.status_reason) {
+      if (!txn.GetWriteOptions()->sync && impl_->write_options.sync) {
+        rocksdb::WriteOptions synced = *txn.GetWriteOptions();
+        synced.sync = true;
+        txn.SetWriteOptions(synced);
+      }
+      event = impl_->DescribeChange(before, updated);
+      const std::string sequence = NextEventSequence();
+      const std::string stored = ToStored(*event).dump();
+      Check(txn.Put(impl_->cf(kHistory), keys::History(project, id, sequence), stored), "history");
+      Check(txn.Put(impl_->cf(kEvents), keys::Event(project, sequence), stored), "event");
+    }
+  }, options.durable);
   if (!status.ok()) return status;
+  if (options.event != nullptr) *options.event = event;
   return ConnectionRow{updated, impl_->Counter(keys::RefCount(project, id, "flow"))};
 }
 
@@ -389,7 +468,23 @@ Status Store::DeleteConnection(const std::string& project, const std::string& id
     for (const char* kind : {"flow", "deployment"}) {
       Check(txn.Delete(impl_->cf(kCounters), keys::RefCount(project, id, kind)), "counter");
     }
+    // Its history goes with it; the project's event feed keeps the changes.
+    const std::string history = keys::Prefix({project, id});
+    std::unique_ptr<rocksdb::Iterator> rows(txn.GetIterator(rocksdb::ReadOptions(), impl_->cf(kHistory)));
+    for (rows->Seek(history); rows->Valid() && StartsWith(rows->key(), history); rows->Next()) {
+      Check(txn.Delete(impl_->cf(kHistory), rows->key()), "history");
+    }
+    Check(rows->status(), "history scan");
   });
+}
+
+Result<EventPage> Store::ListHistory(const std::string& project, const std::string& connection_id,
+                                     size_t limit, const std::string& after) {
+  return impl_->ScanEvents(kHistory, keys::Prefix({project, connection_id}), limit, after);
+}
+
+Result<EventPage> Store::ListEvents(const std::string& project, size_t limit, const std::string& after) {
+  return impl_->ScanEvents(kEvents, keys::Prefix({project}), limit, after);
 }
 
 Result<ConnectionPage> Store::ListConnections(const std::string& project, const ConnectionQuery& query) {

@@ -49,6 +49,20 @@ struct ConnectionPage {
   std::string next_after;            // "" when this is the last page
 };
 
+struct UpdateOptions {
+  // false: acknowledge before the change is fsynced. For changes that are cheap to lose
+  // in a crash (a probe that only moved checked_at); a status change is always durable.
+  bool durable = true;
+  // Filled when the change moved the status or its reason (and so was recorded).
+  std::optional<StatusEvent>* event = nullptr;
+};
+
+struct EventPage {
+  std::vector<StatusEvent> items;  // newest first
+  std::string next_after;          // "" when this is the last page
+  std::string last_sequence;
+};
+
 class Store {
  public:
   // Opens (creating if needed) the database in `dir`. Fails with data_dir_locked when
@@ -78,12 +92,21 @@ class Store {
                                                                const std::string& name);
   // Applies `change` to the stored record under its lock and stores the result, moving
   // the index rows when the name or status changed. An error from `change` aborts.
+  // A change of status or of its reason is recorded, in the same transaction, in the
+  // connection's history and the project's event feed.
   Result<ConnectionRow> UpdateConnection(const std::string& project, const std::string& id,
-                                         const std::function<Status(ConnectionRecord&)>& change);
+                                         const std::function<Status(ConnectionRecord&)>& change,
+                                         const UpdateOptions& options = {});
   // in_use (and `references` filled) when any component references it.
   Status DeleteConnection(const std::string& project, const std::string& id,
                           std::vector<Reference>* references);
   Result<ConnectionPage> ListConnections(const std::string& project, const ConnectionQuery& query);
+  // Status changes of one connection / of a whole project, newest first. `after` is a
+  // previous page's next_after.
+  Result<EventPage> ListHistory(const std::string& project, const std::string& connection_id,
+                                size_t limit, const std::string& after);
+  Result<EventPage> ListEvents(const std::string& project, size_t limit, const std::string& after);
+
   // The components referencing a connection; `kind` "" for every kind.
   Result<std::vector<Reference>> ListReferences(const std::string& project,
                                                 const std::string& connection_id,

@@ -1,0 +1,134 @@
+// Credential probes, their history, and bulk probe jobs.
+//   POST /v1/projects/{p}/connections/{id}/probe      run a probe now (admin)
+//   GET  /v1/projects/{p}/connections/{id}/history    status changes, newest first
+//   GET  /v1/projects/{p}/events                      status changes across the project
+//   POST /v1/projects/{p}/probe-jobs                  {status?, provider?} bulk probe (admin)
+//   GET  /v1/projects/{p}/probe-jobs                  recent jobs
+//   GET  /v1/projects/{p}/probe-jobs/{job}            progress and summary
+// Reconnect (POST .../reconnect) is in routes_connections.cpp; it probes through here.
+#include "api/app.hpp"
+#include "api/cursor.hpp"
+#include "api/probe_json.hpp"
+#include "probe/webhook.hpp"
+
+namespace switchboard::api {
+namespace {
+
+using nlohmann::json;
+
+// Parses ?limit= (1..200, default 50); on a bad value replies and returns false.
+bool ParseLimit(Call& call, size_t& limit) {
+  limit = 50;
+  std::string text = call.query("limit");
+  if (text.empty()) return true;
+  char* end = nullptr;
+  long n = std::strtol(text.c_str(), &end, 10);
+  if (*end != '\0' || n < 1 || n > 200) {
+    call.Fail(400, "bad_parameter", "limit must be a whole number from 1 to 200",
+              {{"limit", "out_of_range", "limit must be from 1 to 200."}});
+    return false;
+  }
+  limit = static_cast<size_t>(n);
+  return true;
+}
+
+bool ParseCursor(Call& call, std::string& after) {
+  std::string cursor = call.query("cursor");
+  if (cursor.empty()) return true;
+  auto position = DecodeCursor(cursor);
+  if (!position) {
+    call.Fail(400, "bad_cursor", "the cursor is not one this server issued");
+    return false;
+  }
+  after = *position;
+  return true;
+}
+
+void ReplyEvents(Call& call, const Result<EventPage>& page) {
+  if (!page.ok()) return call.Fail(page.status());
+  json items = json::array();
+  for (const auto& event : page->items) items.push_back(probe::StatusEventJson(event));
+  call.Reply(200, {{"items", items},
+                   {"next_cursor", page->next_after.empty() ? json(nullptr) : json(EncodeCursor(page->next_after))}});
+}
+
+void Probe(App& app, Call& call) {
+  auto report = app.probes.ProbeStoredAndWait(call.param(0), call.param(1));
+  if (!report.ok()) return call.Fail(report.status());
+  call.Reply(200, {{"connection", ConnectionView(report->row)}, {"probe", ProbeJson(report->result, report->checked_at)}});
+}
+
+void StartJob(App& app, Call& call) {
+  json body = json::object();
+  if (!call.req.body.empty()) {
+    auto parsed = call.JsonBody();
+    if (!parsed) return;
+    body = *parsed;
+  }
+  std::vector<FieldError> errors;
+  probe::ProbeJobFilter filter;
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    if (it.key() != "status" && it.key() != "provider") {
+      errors.push_back({it.key(), "unknown_field", "'" + it.key() + "' is not accepted here."});
+    } else if (!it.value().is_null() && !it.value().is_string()) {
+      errors.push_back({it.key(), "wrong_type", it.key() + " must be a string."});
+    }
+  }
+  if (errors.empty()) {
+    filter.status = body.contains("status") && body["status"].is_string() ? body["status"].get<std::string>() : "";
+    filter.provider = body.contains("provider") && body["provider"].is_string() ? body["provider"].get<std::string>() : "";
+    if (!filter.status.empty() && filter.status != "active" && filter.status != "inactive") {
+      errors.push_back({"status", "not_allowed_value", "status must be active or inactive."});
+    }
+    if (!filter.provider.empty() && !app.providers.Find(filter.provider)) {
+      errors.push_back({"provider", "unknown_provider", "No provider '" + filter.provider + "' is loaded."});
+    }
+  }
+  if (!errors.empty()) return call.Fail(422, "invalid_body", "the probe job filter is not valid", errors);
+  auto job = app.jobs.Start(call.param(0), filter);
+  if (!job.ok()) return call.Fail(job.status());
+  call.res.set_header("Location", "/v1/projects/" + call.param(0) + "/probe-jobs/" + job->id);
+  call.Reply(202, probe::ProbeJobJson(*job));
+}
+
+}  // namespace
+
+json ProbeJson(const ProbeResult& result, const std::string& checked_at) {
+  return {{"outcome", OutcomeName(result.outcome)},
+          {"reason", result.reason},
+          {"message", result.message},
+          {"field", result.field.empty() ? json(nullptr) : json(result.field)},
+          {"retry_after_seconds", result.retry_after_seconds ? json(*result.retry_after_seconds) : json(nullptr)},
+          {"checked_at", checked_at}};
+}
+
+void RegisterProbeRoutes(Router& router, App& app) {
+  const std::string connection = "/v1/projects/{p}/connections/{id}";
+  router.Handle("POST", connection + "/probe", Access::kProjectWrite, [&app](Call& call) { Probe(app, call); });
+  router.Handle("GET", connection + "/history", Access::kProjectRead, [&app](Call& call) {
+    size_t limit;
+    std::string after;
+    if (!ParseLimit(call, limit) || !ParseCursor(call, after)) return;
+    if (auto row = app.store.GetConnection(call.param(0), call.param(1)); !row.ok()) return call.Fail(row.status());
+    ReplyEvents(call, app.store.ListHistory(call.param(0), call.param(1), limit, after));
+  });
+  router.Handle("GET", "/v1/projects/{p}/events", Access::kProjectRead, [&app](Call& call) {
+    size_t limit;
+    std::string after;
+    if (!ParseLimit(call, limit) || !ParseCursor(call, after)) return;
+    ReplyEvents(call, app.store.ListEvents(call.param(0), limit, after));
+  });
+  router.Handle("POST", "/v1/projects/{p}/probe-jobs", Access::kProjectWrite, [&app](Call& call) { StartJob(app, call); });
+  router.Handle("GET", "/v1/projects/{p}/probe-jobs", Access::kProjectRead, [&app](Call& call) {
+    json items = json::array();
+    for (const auto& job : app.jobs.List(call.param(0))) items.push_back(probe::ProbeJobJson(job));
+    call.Reply(200, {{"items", items}, {"next_cursor", nullptr}});
+  });
+  router.Handle("GET", "/v1/projects/{p}/probe-jobs/{job}", Access::kProjectRead, [&app](Call& call) {
+    auto job = app.jobs.Get(call.param(0), call.param(1));
+    if (!job) return call.Fail(404, "not_found", "no probe job '" + call.param(1) + "'");
+    call.Reply(200, probe::ProbeJobJson(*job));
+  });
+}
+
+}  // namespace switchboard::api

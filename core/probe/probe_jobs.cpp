@@ -1,0 +1,92 @@
+#include "probe/probe_jobs.hpp"
+
+#include "secrets/tokens.hpp"
+
+namespace switchboard::probe {
+
+using nlohmann::json;
+
+namespace {
+
+json NullIfEmpty(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+}  // namespace
+
+json ProbeJobJson(const ProbeJob& job) {
+  json summary = json::object();
+  for (const char* outcome : {"valid", "invalid_credentials", "missing_permission", "transient", "error"}) {
+    auto it = job.summary.find(outcome);
+    summary[outcome] = it == job.summary.end() ? 0 : it->second;
+  }
+  return {{"id", job.id},
+          {"project", job.project},
+          {"state", job.finished ? "done" : "running"},
+          {"filter", {{"status", NullIfEmpty(job.filter.status)}, {"provider", NullIfEmpty(job.filter.provider)}}},
+          {"total", job.total},
+          {"done", job.done},
+          {"summary", summary},
+          {"created_at", job.created_at},
+          {"finished_at", NullIfEmpty(job.finished_at)}};
+}
+
+Result<ProbeJob> ProbeJobs::Start(const std::string& project, const ProbeJobFilter& filter) {
+  std::vector<std::string> ids;
+  ConnectionQuery query;
+  query.status = filter.status;
+  query.provider = filter.provider;
+  query.limit = 1000;
+  do {
+    auto page = store_.ListConnections(project, query);
+    if (!page.ok()) return page.status();
+    for (const auto& row : page->items) ids.push_back(row.record.id);
+    query.after = page->next_after;
+  } while (!query.after.empty());
+
+  auto job = std::make_shared<ProbeJob>();
+  job->id = RandomId("job_");
+  job->project = project;
+  job->filter = filter;
+  job->total = ids.size();
+  job->created_at = NowRfc3339();
+  job->finished = ids.empty();
+  if (job->finished) job->finished_at = job->created_at;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& list = jobs_[project];
+    list.push_back(job);
+    if (list.size() > kJobsKept) list.erase(list.begin());
+  }
+  ProbeJob snapshot = *job;
+  for (const auto& id : ids) {
+    probes_.ProbeStored(project, id, [this, job](Result<ProbeReport> report) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++job->summary[report.ok() ? OutcomeName(report->result.outcome) : "error"];
+      if (++job->done == job->total) {
+        job->finished = true;
+        job->finished_at = NowRfc3339();
+      }
+    });
+  }
+  return snapshot;
+}
+
+std::optional<ProbeJob> ProbeJobs::Get(const std::string& project, const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto list = jobs_.find(project);
+  if (list == jobs_.end()) return std::nullopt;
+  for (const auto& job : list->second) {
+    if (job->id == id) return *job;
+  }
+  return std::nullopt;
+}
+
+std::vector<ProbeJob> ProbeJobs::List(const std::string& project) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<ProbeJob> out;
+  auto list = jobs_.find(project);
+  if (list == jobs_.end()) return out;
+  for (auto it = list->second.rbegin(); it != list->second.rend(); ++it) out.push_back(**it);
+  return out;
+}
+
+}  // namespace switchboard::probe

@@ -1,0 +1,61 @@
+// Drives a provider plugin's probe state machine: asks the plugin for a step, performs
+// the request it wants on the host's HTTP client, hands back the response, until the
+// plugin gives its verdict.
+//
+// Probes run under a global and a per-provider concurrency limit. A request that gets
+// no HTTP response ends the probe as `transient` (reason = the client's error code)
+// without asking the plugin again; a plugin that fails or loops ends it as `transient`
+// with reason "plugin_error" or "too_many_steps".
+// THREADS: Run is safe to call from any thread; `done` runs on an io_context thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+#include <switchboard/probe.hpp>
+
+#include "common/status.hpp"
+#include "plugins/loaded_provider.hpp"
+#include "probe/concurrency_limiter.hpp"
+#include "probe/http_client.hpp"
+
+namespace switchboard::probe {
+
+struct ProbeLimits {
+  size_t global = 256;        // probes in flight across all providers
+  size_t per_provider = 256;  // probes in flight of one provider
+  int max_steps = 8;          // requests one probe may make
+};
+
+class ProbeRunner {
+ public:
+  ProbeRunner(boost::asio::io_context& io, HttpClient& client, ProbeLimits limits);
+
+  // What a probe needs, produced only once it may start, so queued probes hold no secrets.
+  struct Subject {
+    std::shared_ptr<const LoadedProvider> provider;
+    nlohmann::json config;  // secrets unsealed
+  };
+  using Prepare = std::function<Result<Subject>()>;
+
+  // Queues a probe of a connection of `provider_id` (the per-provider limit's key).
+  // `prepare` runs when the probe starts; when it fails, `done` gets a transient
+  // result with the failure's code as reason.
+  void Run(const std::string& provider_id, Prepare prepare, std::function<void(ProbeResult)> done);
+
+  const ConcurrencyLimiter& limiter() const { return limiter_; }
+
+ private:
+  struct Probe;
+  void Step(std::shared_ptr<Probe> probe, const HttpResponse* response);
+
+  HttpClient& client_;
+  ProbeLimits limits_;
+  ConcurrencyLimiter limiter_;
+};
+
+// A verdict for a probe that could not reach the provider or could not be judged.
+ProbeResult TransientResult(const std::string& reason, const std::string& message);
+
+}  // namespace switchboard::probe

@@ -1,0 +1,186 @@
+#include "probe/probe_service.hpp"
+
+#include <future>
+#include <memory>
+
+namespace switchboard::probe {
+
+using nlohmann::json;
+
+namespace {
+
+std::string SlotKey(const std::string& project, const std::string& id) { return project + '\0' + id; }
+
+}  // namespace
+
+ProbeService::ProbeService(Store& store, ConnectionService& connections, ProbeRunner& runner,
+                           StatusEventSink sink)
+    : store_(store), connections_(connections), runner_(runner), sink_(std::move(sink)) {}
+
+void ProbeService::ProbeStored(const std::string& project, const std::string& id, ProbeDone done) {
+  const std::string key = SlotKey(project, id);
+  std::unique_lock<std::mutex> lock(mutex_);
+  Slot& slot = slots_[key];
+  if (slot.busy && slot.stored_probe) {
+    slot.joiners.push_back(std::move(done));
+    return;
+  }
+  auto start = [this, project, id, key, done = std::move(done)]() mutable {
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      Slot& s = slots_[key];
+      s.stored_probe = true;
+      s.joiners.push_back(std::move(done));
+    }
+    StartStoredProbe(project, id);
+  };
+  if (slot.busy) {
+    slot.next.push_back(std::move(start));
+    return;
+  }
+  slot.busy = true;
+  lock.unlock();
+  start();
+}
+
+void ProbeService::StartStoredProbe(const std::string& project, const std::string& id) {
+  const std::string key = SlotKey(project, id);
+  struct Shared {
+    Status failure;
+    std::optional<ConnectionRecord> probed;
+  };
+  auto shared = std::make_shared<Shared>();
+  auto finish = [this, key, shared](Result<ProbeReport> report) {
+    std::vector<ProbeDone> joiners;
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      Slot& slot = slots_[key];
+      joiners.swap(slot.joiners);
+      slot.stored_probe = false;
+    }
+    for (auto& joiner : joiners) joiner(report);
+    Release(key);
+  };
+  auto first = store_.GetConnection(project, id);
+  if (!first.ok()) return finish(first.status());
+  const std::string provider_id = first->record.provider;
+  auto prepare = [this, project, id, shared]() -> Result<ProbeRunner::Subject> {
+    auto row = store_.GetConnection(project, id);  // the latest credentials, not the queued ones
+    if (!row.ok()) {
+      shared->failure = row.status();
+      return row.status();
+    }
+    auto provider = connections_.providers().Find(row->record.provider);
+    if (!provider) {
+      return Status::Error("unknown_provider", "provider '" + row->record.provider + "' is not loaded");
+    }
+    auto config = connections_.UnsealedConfig(row->record);
+    if (!config.ok()) return config.status();
+    shared->probed = row->record;
+    return ProbeRunner::Subject{provider, std::move(config).value()};
+  };
+  runner_.Run(provider_id, prepare, [this, project, id, shared, finish](ProbeResult result) {
+    if (!shared->failure.ok()) return finish(shared->failure);
+    ProbeReport report{std::move(result), NowRfc3339(), {}};
+    if (!shared->probed) {
+      // Never reached the provider (plugin missing, secret unreadable): nothing to apply.
+      auto row = store_.GetConnection(project, id);
+      if (!row.ok()) return finish(row.status());
+      report.row = *row;
+      return finish(report);
+    }
+    std::optional<StatusEvent> event;
+    auto row = connections_.RecordProbe(*shared->probed, report.result, &event);
+    if (!row.ok()) return finish(row.status());
+    report.row = *row;
+    report.checked_at = row->record.checked_at.empty() ? report.checked_at : row->record.checked_at;
+    Emit(event);
+    finish(report);
+  });
+}
+
+Result<ProbeReport> ProbeService::ProbeStoredAndWait(const std::string& project, const std::string& id) {
+  auto promise = std::make_shared<std::promise<Result<ProbeReport>>>();
+  auto future = promise->get_future();
+  ProbeStored(project, id, [promise](Result<ProbeReport> report) { promise->set_value(std::move(report)); });
+  return future.get();
+}
+
+Result<ReconnectReport> ProbeService::ReconnectAndWait(const std::string& project, const std::string& id,
+                                                       const json& config, std::vector<FieldError>* errors) {
+  auto row = store_.GetConnection(project, id);
+  if (!row.ok()) return row.status();
+  auto candidate = connections_.ReconnectCandidate(project, id, config, errors);
+  if (!candidate.ok()) return candidate.status();
+  auto provider = connections_.providers().Find(row->record.provider);
+  if (!provider) return Status::Error("unknown_provider", "provider '" + row->record.provider + "' is not loaded");
+
+  const std::string key = SlotKey(project, id);
+  auto promise = std::make_shared<std::promise<Result<ReconnectReport>>>();
+  auto future = promise->get_future();
+  auto stored_errors = std::make_shared<std::vector<FieldError>>();
+  auto subject = std::make_shared<ProbeRunner::Subject>(ProbeRunner::Subject{provider, std::move(candidate).value()});
+  WhenIdle(key, [=, this] {
+    runner_.Run(provider->id(), [subject]() -> Result<ProbeRunner::Subject> { return *subject; },
+                [=, this](ProbeResult result) {
+                  subject->config = json();  // drop the secrets as soon as they are not needed
+                  ReconnectReport report{std::move(result), NowRfc3339(), std::nullopt};
+                  if (report.result.outcome != Outcome::kValid) {
+                    promise->set_value(report);
+                    return Release(key);
+                  }
+                  std::optional<StatusEvent> event;
+                  auto stored = connections_.Reconnect(project, id, config, &report.result, stored_errors.get(), &event);
+                  if (stored.ok()) {
+                    report.row = *stored;
+                    Emit(event);
+                    promise->set_value(report);
+                  } else {
+                    promise->set_value(stored.status());
+                  }
+                  Release(key);
+                });
+  });
+  auto outcome = future.get();
+  if (!outcome.ok() && errors != nullptr) *errors = *stored_errors;
+  return outcome;
+}
+
+void ProbeService::WhenIdle(const std::string& key, std::function<void()> work) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  Slot& slot = slots_[key];
+  if (slot.busy) {
+    slot.next.push_back(std::move(work));
+    return;
+  }
+  slot.busy = true;
+  lock.unlock();
+  work();
+}
+
+void ProbeService::Release(const std::string& key) {
+  std::function<void()> next;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto slot = slots_.find(key);
+    if (slot == slots_.end()) return;
+    if (slot->second.next.empty()) {
+      slots_.erase(slot);
+      return;
+    }
+    next = std::move(slot->second.next.front());
+    slot->second.next.pop_front();
+  }
+  next();
+}
+
+void ProbeService::Emit(const std::optional<StatusEvent>& event) {
+  if (event && sink_) sink_(*event);
+}
+
+size_t ProbeService::in_flight() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return slots_.size();
+}
+
+}  // namespace switchboard::probe

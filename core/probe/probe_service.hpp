@@ -1,0 +1,82 @@
+// Credential probes of stored connections and of reconnect candidates, and what their
+// verdicts do to a connection (see docs/probes.md).
+//
+// One connection is never probed twice at once: a probe asked for while one runs joins
+// it and gets the same verdict, and a reconnect's probe waits for a running probe (and
+// the other way round), so an OAuth2 refresh token is never spent by two refreshes.
+// THREADS: safe for concurrent use; callbacks run on io_context threads.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <switchboard/probe.hpp>
+
+#include "probe/probe_runner.hpp"
+#include "service/connection_service.hpp"
+#include "store/store.hpp"
+
+namespace switchboard::probe {
+
+struct ProbeReport {
+  ProbeResult result;
+  std::string checked_at;
+  ConnectionRow row;  // the connection after the verdict was applied
+};
+
+struct ReconnectReport {
+  ProbeResult result;
+  std::string checked_at;
+  std::optional<ConnectionRow> row;  // set when the new credentials were stored
+};
+
+// Receives every status change probes and reconnects make (for webhooks).
+using StatusEventSink = std::function<void(const StatusEvent&)>;
+
+class ProbeService {
+ public:
+  ProbeService(Store& store, ConnectionService& connections, ProbeRunner& runner, StatusEventSink sink = {});
+
+  using ProbeDone = std::function<void(Result<ProbeReport>)>;
+
+  // Probes a stored connection and applies the verdict. Fails with not_found.
+  void ProbeStored(const std::string& project, const std::string& id, ProbeDone done);
+  Result<ProbeReport> ProbeStoredAndWait(const std::string& project, const std::string& id);
+
+  // Probes `config` as a reconnect of the connection; stores it (Active) only when valid.
+  // Fails like ConnectionService::Update when the config is not valid (errors filled).
+  Result<ReconnectReport> ReconnectAndWait(const std::string& project, const std::string& id,
+                                           const nlohmann::json& config, std::vector<FieldError>* errors);
+
+  // Probes queued or running.
+  size_t in_flight() const;
+
+ private:
+  struct Slot {
+    bool busy = false;
+    bool stored_probe = false;         // the running probe is of the stored credentials
+    std::vector<ProbeDone> joiners;    // waiting for that stored probe's verdict
+    std::deque<std::function<void()>> next;  // work waiting for the slot
+  };
+
+  // Runs `work` when no other probe of `key` runs; `work` must call Release(key) at its end.
+  void WhenIdle(const std::string& key, std::function<void()> work);
+  void Release(const std::string& key);
+  void StartStoredProbe(const std::string& project, const std::string& id);
+  void Emit(const std::optional<StatusEvent>& event);
+
+  Store& store_;
+  ConnectionService& connections_;
+  ProbeRunner& runner_;
+  StatusEventSink sink_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Slot> slots_;
+};
+
+}  // namespace switchboard::probe
