@@ -2,6 +2,9 @@
 // GET  /v1/providers/{id}             one provider: field schema and UI hints
 // GET  /v1/providers/{id}/icon.svg    its icon (public, for <img>)
 // POST /v1/providers/{id}/validate    per-field errors for a config
+#include <map>
+#include <memory>
+
 #include "api/app.hpp"
 #include "schema/config_validator.hpp"
 
@@ -17,22 +20,41 @@ json Summary(const LoadedProvider& p) {
           {"icon_svg", m["icon_svg"]}};
 }
 
+json DetailView(const LoadedProvider& p) {
+  json view = Summary(p);
+  view["schema"] = p.field_schema();
+  view["secret_fields"] = p.secret_fields();
+  return view;
+}
+
+// A provider's view never changes once it is loaded: serializing it once at start-up
+// takes building, copying and dumping its schema off every GET /v1/providers/{id}.
+struct CachedView {
+  std::shared_ptr<const LoadedProvider> provider;
+  std::string body;
+};
+
 }  // namespace
 
 void RegisterProviderRoutes(Router& router, App& app) {
+  auto cache = std::make_shared<std::map<std::string, CachedView>>();
+  for (const auto& p : app.providers.List()) {
+    (*cache)[p->id()] = {p, DetailView(*p).dump(-1, ' ', false, json::error_handler_t::replace)};
+  }
+
   router.Handle("GET", "/v1/providers", Access::kAuthenticated, [&app](Call& call) {
     json items = json::array();
     for (const auto& p : app.providers.List()) items.push_back(Summary(*p));
     call.Reply(200, {{"items", items}, {"next_cursor", nullptr}});
   });
 
-  router.Handle("GET", "/v1/providers/{id}", Access::kAuthenticated, [&app](Call& call) {
+  router.Handle("GET", "/v1/providers/{id}", Access::kAuthenticated, [&app, cache](Call& call) {
     auto provider = app.providers.Find(call.param(0));
     if (!provider) return call.Fail(404, "not_found", "no provider '" + call.param(0) + "'");
-    json view = Summary(*provider);
-    view["schema"] = provider->field_schema();
-    view["secret_fields"] = provider->secret_fields();
-    call.Reply(200, view);
+    auto cached = cache->find(provider->id());
+    if (cached == cache->end() || cached->second.provider != provider) return call.Reply(200, DetailView(*provider));
+    call.res.status = 200;
+    call.res.set_content(cached->second.body, "application/json");
   });
 
   router.Handle("GET", "/v1/providers/{id}/icon.svg", Access::kPublic, [&app](Call& call) {
