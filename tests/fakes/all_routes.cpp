@@ -1,0 +1,45 @@
+// One server for all four providers, the counters endpoint, and the small helpers the
+// providers share.
+#include "provider_routes.hpp"
+
+namespace fakes {
+
+std::string BearerToken(const httplib::Request& req) {
+  const std::string header = req.get_header_value("Authorization");
+  constexpr std::string_view kScheme = "Bearer ";
+  if (header.size() <= kScheme.size()) return "";
+  // The scheme is case-insensitive.
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(header[i])) !=
+        std::tolower(static_cast<unsigned char>(kScheme[i]))) {
+      return "";
+    }
+  }
+  return header.substr(kScheme.size());
+}
+
+bool EndsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void AddAllRoutes(httplib::Server& server, FakeContext& context) {
+  AddOpenAiRoutes(server, context);
+  AddTrelloRoutes(server, context);
+  AddGoogleRoutes(server, context);
+  AddMicrosoftRoutes(server, context);
+  server.Get("/_stats", [&context](const httplib::Request&, httplib::Response& res) {
+    SendJson(res, 200, context.stats().ToJson());
+  });
+  server.Delete("/_stats", [&context](const httplib::Request&, httplib::Response& res) {
+    context.stats().Reset();
+    res.status = 204;
+  });
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 404 && res.body.empty()) {
+      SendJson(res, 404, {{"error", "no fake provider route for " + req.method + " " + req.path}});
+    }
+  });
+}
+
+}  // namespace fakes

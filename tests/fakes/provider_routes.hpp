@@ -1,0 +1,29 @@
+// The four fake providers. Each registers its routes under its own path prefix, so one
+// server can stand in for all of them (see README.md for the base URLs):
+//   /openai/v1/models                           OpenAI
+//   /trello/1/members/me, /trello/1/tokens/{t}  Trello
+//   /google/token, /google/calendar/v3/...      Google OAuth 2.0 and Calendar
+//   /microsoft/{tenant}/oauth2/v2.0/token       Microsoft identity platform
+//   /graph/v1.0/me[/...]                        Microsoft Graph
+#pragma once
+
+#include <httplib.h>
+
+#include "fake_context.hpp"
+
+namespace fakes {
+
+void AddOpenAiRoutes(httplib::Server& server, FakeContext& context);
+void AddTrelloRoutes(httplib::Server& server, FakeContext& context);
+void AddGoogleRoutes(httplib::Server& server, FakeContext& context);
+void AddMicrosoftRoutes(httplib::Server& server, FakeContext& context);
+
+// All four, plus GET /_stats (counters) and DELETE /_stats (reset).
+void AddAllRoutes(httplib::Server& server, FakeContext& context);
+
+// The bearer token of an Authorization header, or "" when there is none.
+std::string BearerToken(const httplib::Request& req);
+
+bool EndsWith(const std::string& text, const std::string& suffix);
+
+}  // namespace fakes
