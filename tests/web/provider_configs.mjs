@@ -34,6 +34,7 @@ export function configs(fakesUrl) {
       name: 'Support mailbox',
       providerName: 'Microsoft Outlook',
       fields: {
+        tenant: 'common',
         client_id: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
         client_secret: 'webtest~secret-value',
         refresh_token: 'M.webtest-refresh-token',

@@ -167,8 +167,15 @@ export const SCENARIOS = {
       throw new Pending('needs the probe engine (issue 4, --egress-allow) and the fake providers (build/bin/switchboard-fake-providers)');
     }
     const entry = h.configs.openai;
+    const shot = async (name) => page.screenshot({path: (await import('./harness.mjs')).screenshotPath(name), fullPage: true});
+    // Start Inactive: a revoked key, probed.
     const created = await createViaApi(h, 'openai', entry.name);
+    await h.world.api(h.project.admin, 'PATCH', `/v1/projects/alpha/connections/${created.id}`, {config: {api_key: entry.badKey}});
+    const probed = await h.world.api(h.project.admin, 'POST', `/v1/projects/alpha/connections/${created.id}/probe`);
+    h.assertEqual(probed.body.connection.status, 'inactive', 'starts inactive');
     const page = await signInToList(h, h.project.admin);
+    const badge = () => rowOf(page, entry.name).locator('.badge').first();
+    h.assertEqual((await badge().innerText()).trim(), 'Inactive', 'row Inactive');
     const open = async () => {
       await rowOf(page, entry.name).getByRole('button', {name: `Reconnect ${entry.name}`}).click();
       const dialog = page.getByRole('dialog', {name: `Reconnect ${entry.name}`});
@@ -176,18 +183,23 @@ export const SCENARIOS = {
       return dialog;
     };
     let dialog = await open();
+    h.assert((await dialog.innerText()).includes(entry.name), 'the dialog names the connection');
     await fillField(dialog, 'api_key', entry.badKey);
     await dialog.getByRole('button', {name: 'Reconnect'}).click();
     await dialog.locator('.probe-refused').waitFor();
     h.assert(/refused/i.test(await dialog.locator('.probe-result').innerText()), 'refusal shown');
     h.assert(await fieldError(dialog, 'api_key').isVisible(), 'the reason is beside the API key');
+    await shot('reconnect_refused');
     await dialog.getByRole('button', {name: 'Go back'}).click();
+    h.assertEqual((await badge().innerText()).trim(), 'Inactive', 'still Inactive after a refusal');
     dialog = await open();
     await fillField(dialog, 'api_key', entry.fields.api_key);
     await dialog.getByRole('button', {name: 'Reconnect'}).click();
     await dialog.locator('.probe-valid').waitFor();
+    h.assert(/Active/.test(await dialog.locator('.probe-result').innerText()), 'says Active');
+    await shot('reconnect_accepted');
     await dialog.getByRole('button', {name: 'Done'}).click();
-    h.assertEqual((await rowOf(page, entry.name).locator('.badge').first().innerText()).trim(), 'Active', 'row Active');
+    h.assertEqual((await badge().innerText()).trim(), 'Active', 'row Active');
     const stored = await h.world.api(h.project.admin, 'GET', `/v1/projects/alpha/connections/${created.id}`);
     h.assertEqual(stored.body.status, 'active', 'stored Active');
   },
@@ -198,11 +210,36 @@ export const SCENARIOS = {
       ['google_calendar', 'Sales calendar'], ['outlook', 'Support mailbox'], ['openai', 'Ops OpenAI']]) {
       await createViaApi(h, provider, name);
     }
+    // With the probe engine and the fakes, a revoked key makes one connection Inactive.
+    let inactive = [];
+    if (h.world.fakes && h.world.probes) {
+      const ops = (await h.world.api(h.project.admin, 'GET', '/v1/projects/alpha/connections?q=Ops')).body.items[0];
+      let r = await h.world.api(h.project.admin, 'PATCH', `/v1/projects/alpha/connections/${ops.id}`,
+          {config: {api_key: h.configs.openai.badKey}});
+      h.assertEqual(r.status, 200, 'edit the key');
+      r = await h.world.api(h.project.admin, 'POST', `/v1/projects/alpha/connections/${ops.id}/probe`);
+      h.assertEqual(r.status, 200, `probe (${JSON.stringify(r.body)})`);
+      h.assertEqual(r.body.connection.status, 'inactive', 'a revoked key is inactive');
+      inactive = ['Ops OpenAI'];
+    }
     const page = await signInToList(h, h.project.admin);
     h.assertEqual(await page.locator('tbody tr').count(), 5, 'all five');
     await page.getByLabel('Status').selectOption('inactive');
-    await page.getByText('No connection matches this filter.').waitFor();
-    h.assert(page.url().includes('status=inactive'), `status in the URL: ${page.url()}`);
+    await page.waitForURL(/status=inactive/);
+    if (inactive.length) {
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+      h.assertEqual(await page.locator('tbody th').allInnerTexts(), inactive, 'only the inactive one');
+      const badge = rowOf(page, 'Ops OpenAI').locator('.badge').first();
+      h.assertEqual((await badge.innerText()).trim(), 'Inactive', 'badge says Inactive');
+      await badge.hover();
+      const tip = rowOf(page, 'Ops OpenAI').getByRole('tooltip');
+      await tip.waitFor({state: 'visible'});
+      const reason = (await h.world.api(h.project.admin, 'GET', `/v1/projects/alpha/connections?q=Ops`)).body.items[0].status_reason;
+      h.assert(reason && (await tip.innerText()).includes(reason), `the reason (${reason}) is on hover: ${await tip.innerText()}`);
+      await page.screenshot({path: (await import('./harness.mjs')).screenshotPath('filter_search_inactive'), fullPage: true});
+    } else {
+      await page.getByText('No connection matches this filter.').waitFor();
+    }
     await page.getByLabel('Status').selectOption('active');
     await page.waitForURL(/status=active/);
     await page.getByLabel('Search by name').fill('Marketing');
@@ -219,17 +256,17 @@ export const SCENARIOS = {
     const seen = [...await page.locator('tbody th').allInnerTexts()];
     await page.getByRole('button', {name: 'Next page'}).click();
     await page.waitForURL(/cursor=/);
-    await page.getByText('Page 2').waitFor();
+    await page.getByText('Page 2', {exact: true}).waitFor();
     const second = await page.locator('tbody th').allInnerTexts();
     seen.push(...second);
     await page.getByRole('button', {name: 'Next page'}).click();
-    await page.getByText('Page 3').waitFor();
+    await page.getByText('Page 3', {exact: true}).waitFor();
     seen.push(...await page.locator('tbody th').allInnerTexts());
     h.assertEqual(seen.length, 5, 'three pages hold the five');
     h.assertEqual(new Set(seen).size, 5, 'no row twice');
     h.assert(await page.getByRole('button', {name: 'Next page'}).isDisabled(), 'no page after the last');
     await page.getByRole('button', {name: 'Previous page'}).click();
-    await page.getByText('Page 2').waitFor();
+    await page.getByText('Page 2', {exact: true}).waitFor();
     h.assertEqual(await page.locator('tbody th').allInnerTexts(), second, 'Previous returns to page 2');
     await page.goto(`${h.world.base}/?project=alpha&q=Marketing&status=active`);
     await waitForList(page);
@@ -274,19 +311,36 @@ export const SCENARIOS = {
   async member_readonly(h) {
     await createViaApi(h, 'openai', 'Marketing OpenAI');
     await createViaApi(h, 'outlook', 'Support mailbox');
+    // With the probe engine and the fakes, a Trello token lapsing in 3 days carries an expiry warning.
+    const expiring = h.world.fakes && h.world.probes;
+    if (expiring) {
+      const board = await createViaApi(h, 'trello', 'Roadmap board');
+      await h.world.api(h.project.admin, 'PATCH', `/v1/projects/alpha/connections/${board.id}`,
+          {config: {token: `ATTA${'c3D4'.repeat(16)}expiring`}});
+      const r = await h.world.api(h.project.admin, 'POST', `/v1/projects/alpha/connections/${board.id}/probe`);
+      h.assertEqual(r.body.connection && r.body.connection.expiry_warning, true, `expiry warning (${JSON.stringify(r.body)})`);
+    }
     const page = await signInToList(h, h.project.member);
     await page.getByRole('note').waitFor();
     h.assert(/only a project admin/.test(await page.getByRole('note').innerText()), 'the note says why');
     h.assert(await page.getByRole('button', {name: 'Add new connection'}).isDisabled(), 'Add disabled');
     const actions = page.locator('tbody button[data-action]');
-    h.assertEqual(await actions.count(), 8, 'four actions per row');
-    for (let i = 0; i < 8; i += 1) h.assert(await actions.nth(i).isDisabled(), `action ${i} disabled`);
+    const rows = expiring ? 3 : 2;
+    h.assertEqual(await actions.count(), 4 * rows, 'four actions per row');
+    for (let i = 0; i < 4 * rows; i += 1) h.assert(await actions.nth(i).isDisabled(), `action ${i} disabled`);
     h.assert((await page.locator('#session-bar').innerText()).includes('Member of alpha'), 'session bar names the role');
     // The status explanation shows on keyboard focus, not only on hover.
     const badge = rowOf(page, 'Support mailbox').locator('.badge').first();
     await page.keyboard.press('Tab');  // from the page into the controls; then to the badge
     await badge.focus();
     await rowOf(page, 'Support mailbox').getByRole('tooltip').waitFor({state: 'visible'});
+    if (expiring) {
+      const row = rowOf(page, 'Roadmap board');
+      h.assert(/Expires in 3 days/.test(await row.locator('.badge-warning').innerText()), 'expiry warning badge');
+      await row.locator('.badge').first().focus();
+      await row.getByRole('tooltip').waitFor({state: 'visible'});
+      h.assert(/Credentials expire/.test(await row.getByRole('tooltip').innerText()), 'expiry date on focus');
+    }
   },
 
   // The server admin picks a project; keyboard use and a phone-sized screen.
@@ -296,8 +350,9 @@ export const SCENARIOS = {
     const {page} = await h.browser({viewport: {width: 390, height: 844}});
     await h.signIn(page, h.world.base, h.world.adminToken);
     await page.getByRole('heading', {name: 'Choose a project'}).waitFor();
-    await page.getByLabel('Project').selectOption('alpha');
-    await page.getByRole('button', {name: 'Open'}).click();
+    const chooser = page.getByRole('form', {name: 'Choose a project'});
+    await chooser.getByLabel('Project').selectOption('alpha');
+    await chooser.getByRole('button', {name: 'Open'}).click();
     await waitForList(page);
     h.assert(page.url().includes('project=alpha'), 'project in the URL');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -313,6 +368,7 @@ export const SCENARIOS = {
     await page.keyboard.press('t');  // jump to Trello
     await page.keyboard.press('Enter');
     await dialog.locator('[data-field="token"]').waitFor();
+    await page.screenshot({path: (await import('./harness.mjs')).screenshotPath('keyboard_and_phone_dialog')});
     for (let i = 0; i < 25; i += 1) {
       await page.keyboard.press('Tab');
       h.assert(await dialog.evaluate((d) => d.contains(document.activeElement)), `Tab ${i} stays in the dialog`);

@@ -53,8 +53,11 @@ function statusCell(connection) {
   } else {
     lines.push(describeReason(connection.status_reason) || 'This connection is not working.');
   }
+  // status_reason usually is the last probe's message; say it once.
   const probe = connection.last_probe;
-  if (probe && probe.message) lines.push(probe.message);
+  if (probe && probe.message && probe.message !== connection.status_reason) {
+    lines.push(`Last check: ${probe.message}`);
+  }
   if (connection.checked_at) lines.push(`Last checked ${formatDateTime(connection.checked_at)}.`);
   if (!active) lines.push('Reconnect it with new credentials.');
   const warn = connection.expiry_warning === true && connection.expires_at;

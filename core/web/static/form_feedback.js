@@ -14,7 +14,10 @@ export function showProblem(summary, error, placeField = () => false, form = nul
   for (const fieldError of error.fieldErrors || []) {
     if (!placeField(fieldError)) leftovers.push(fieldError);
   }
-  summary.replaceChildren(h('p', {class: 'form-alert-title'}, error.message));
+  const message = error.message || 'The request failed.';
+  summary.replaceChildren(h('p', {class: 'form-alert-title'}, message.charAt(0).toUpperCase() + message.slice(1)));
+  const placed = (error.fieldErrors || []).length - leftovers.length;
+  if (placed > 0) summary.append(h('p', {}, placed === 1 ? 'See the field marked below.' : `See the ${placed} fields marked below.`));
   if (leftovers.length) {
     summary.append(h('ul', {}, leftovers.map((e) => h('li', {}, e.field ? `${e.field}: ` : '', e.message || e.code))));
   }
