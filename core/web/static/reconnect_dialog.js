@@ -6,7 +6,6 @@
 // A host without the probe answers 200 with the connection alone; that is shown as saved.
 import {api, projectPath} from './api.js';
 import {announce, h} from './dom.js';
-import {describeReason} from './format.js';
 import {errorSummary, hideProblem, showProblem, whileBusy} from './form_feedback.js';
 import {dialogActions, openModal} from './modal.js';
 import {credentialFields, loadProvider} from './providers.js';
@@ -45,6 +44,7 @@ export function openReconnectDialog({project, connection, providerName, onSaved}
     hideProblem(summary);
     result.replaceChildren();
     result.className = 'probe-result';
+    result.setAttribute('role', 'status');
     if (!schemaForm) return;
     schemaForm.clearErrors();
     const path = projectPath(project, `/connections/${encodeURIComponent(connection.id)}/reconnect`);
@@ -64,15 +64,28 @@ export function openReconnectDialog({project, connection, providerName, onSaved}
       back.focus();
     } catch (error) {
       const probe = error.problem && error.problem.probe;
-      if (error.code === 'credentials_rejected') {
-        showResult('refused', 'The provider refused these credentials. Nothing was changed.',
-            [probe && probe.message, probe && probe.reason ? `(${describeReason(probe.reason)})` : null].filter(Boolean).join(' '));
-      } else if (error.code === 'probe_unavailable') {
-        const wait = probe && probe.retry_after_seconds ? ` Try again in ${probe.retry_after_seconds} seconds.` : ' Try again later.';
-        showResult('transient', 'The provider could not be reached to check the credentials. Nothing was changed.',
-            `${probe && probe.message ? probe.message + '.' : ''}${wait}`);
+      const verdict = {
+        credentials_rejected: ['refused', 'The provider refused these credentials. Nothing was changed.'],
+        probe_unavailable: ['transient', 'The provider could not be reached to check the credentials. Nothing was changed.'],
+      }[error.code];
+      if (!verdict) {
+        showProblem(summary, error, (e) => schemaForm.showErrors([e]).length === 0, form);
+        return;
       }
-      showProblem(summary, error, (e) => schemaForm.showErrors([e]).length === 0, form);
+      // The probe's verdict is the whole story: say it once, and put each field's part beside it.
+      const leftovers = schemaForm.showErrors(error.fieldErrors);
+      const said = probe && probe.message ? probe.message : error.message;
+      const details = [said];
+      if (error.code === 'probe_unavailable') {
+        details.push(probe && probe.retry_after_seconds ? `Try again in ${probe.retry_after_seconds} seconds.` : 'Try again later.');
+      }
+      for (const e of leftovers) {
+        if (e.message && e.message !== said) details.push(e.message);
+      }
+      showResult(verdict[0], verdict[1], details.filter(Boolean).join(' '));
+      result.setAttribute('role', 'alert');
+      const invalid = form.querySelector('[aria-invalid="true"]');
+      if (invalid) invalid.focus();
     }
   });
 
