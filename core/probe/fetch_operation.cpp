@@ -216,12 +216,40 @@ void FetchOperation::OnWritten(error_code ec, std::size_t) {
   parser_->body_limit(options_.max_response_bytes);
   if (wire_request_.method() == http::verb::head) parser_->skip(true);
 
+  // The header first, on its own: Beast 1.74 forgets a Content-Length over body_limit
+  // when the body arrives in the same read, so the length is checked here by hand.
+  auto handler = beast::bind_front_handler(&FetchOperation::OnHeader, shared_from_this());
+  if (tls_) {
+    http::async_read_header(*tls_, buffer_, *parser_, std::move(handler));
+  } else {
+    http::async_read_header(*plain_, buffer_, *parser_, std::move(handler));
+  }
+}
+
+void FetchOperation::OnHeader(error_code ec, std::size_t) {
+  if (finished_) return;
+  if (ec) return FailRead(ec);
+  auto length = parser_->content_length();
+  if (length && *length > options_.max_response_bytes) return FailRead(http::error::body_limit);
+  if (parser_->is_done()) return OnRead({}, 0);
   auto handler = beast::bind_front_handler(&FetchOperation::OnRead, shared_from_this());
   if (tls_) {
     http::async_read(*tls_, buffer_, *parser_, std::move(handler));
   } else {
     http::async_read(*plain_, buffer_, *parser_, std::move(handler));
   }
+}
+
+void FetchOperation::FailRead(error_code ec) {
+  if (ec == http::error::body_limit) {
+    return Fail("response_too_large", "the answer from " + url_.Authority() + " exceeds " +
+                                          std::to_string(options_.max_response_bytes) + " bytes");
+  }
+  if (ec == http::error::header_limit) {
+    return Fail("response_too_large", "the headers from " + url_.Authority() + " exceed " +
+                                          std::to_string(kHeaderLimit) + " bytes");
+  }
+  Fail("protocol", "no valid HTTP answer from " + url_.Authority() + ": " + ec.message());
 }
 
 void FetchOperation::OnRead(error_code ec, std::size_t) {
@@ -231,17 +259,7 @@ void FetchOperation::OnRead(error_code ec, std::size_t) {
   if (ec == asio::ssl::error::stream_truncated && parser_->is_header_done() && parser_->need_eof()) {
     parser_->put_eof(ec);
   }
-  if (ec == http::error::body_limit) {
-    return Fail("response_too_large", "the answer from " + url_.Authority() + " exceeds " +
-                                          std::to_string(options_.max_response_bytes) + " bytes");
-  }
-  if (ec == http::error::header_limit) {
-    return Fail("response_too_large", "the headers from " + url_.Authority() + " exceed " +
-                                          std::to_string(kHeaderLimit) + " bytes");
-  }
-  if (ec) {
-    return Fail("protocol", "no valid HTTP answer from " + url_.Authority() + ": " + ec.message());
-  }
+  if (ec) return FailRead(ec);
   auto message = parser_->release();
   CloseConnection();
 

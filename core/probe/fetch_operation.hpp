@@ -47,7 +47,9 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
   void OnHandshake(error_code ec);
   void SendRequest();
   void OnWritten(error_code ec, std::size_t bytes);
+  void OnHeader(error_code ec, std::size_t bytes);
   void OnRead(error_code ec, std::size_t bytes);
+  void FailRead(error_code ec);
   void FollowRedirect(const std::string& location, int status);
   void OnDeadline();
 
