@@ -41,7 +41,12 @@ class FakeOpenAi {
   FakeOpenAi() {
     server_.Get("/v1/models", [this](const httplib::Request& req, httplib::Response& res) {
       ++requests;
+      int now = ++in_flight;
+      int seen = peak_in_flight.load();
+      while (now > seen && !peak_in_flight.compare_exchange_weak(seen, now)) {
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
+      --in_flight;
       const std::string auth = req.get_header_value("Authorization");
       if (auth.find("sk-proj-good") != std::string::npos) {
         res.set_content(R"({"object":"list","data":[{"id":"gpt-4o","object":"model","created":1,"owned_by":"system"}]})",
@@ -68,6 +73,8 @@ class FakeOpenAi {
 
   std::atomic<int> requests{0};
   std::atomic<int> delay_ms{0};
+  std::atomic<int> in_flight{0};
+  std::atomic<int> peak_in_flight{0};
 
  private:
   httplib::Server server_;
