@@ -63,6 +63,7 @@ class HttpClient {
 
   // Sends `request` and calls `done` exactly once, on an io_context thread. Thread-safe.
   // Requests in flight keep what they need alive, so the client may be destroyed first.
+  // `done` must not throw: it runs inside io_context::run().
   //
   // Redirects (301, 302, 303, 307, 308 with a Location) are followed up to max_redirects;
   // 303, and 301/302 answering a POST, continue as GET without a body (as curl and
