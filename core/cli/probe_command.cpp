@@ -34,7 +34,8 @@ const char* const kHelp =
     "  --json            print the finished job as JSON (for machines)\n"
     "  --url URL         the host; default http://127.0.0.1:8080       SWITCHBOARD_URL\n"
     "  --token TOKEN     an admin token of the project, or the server admin token;\n"
-    "                    default SWITCHBOARD_TOKEN, else <data>/admin.token\n"
+    "                    default SWITCHBOARD_TOKEN, SWITCHBOARD_ADMIN_TOKEN, else\n"
+    "                    <data>/admin.token\n"
     "  --data DIR        the host's data folder, for its admin.token; default ./data\n"
     "\n"
     "Exit status: 0 when every connection was probed, 1 when the job could not run,\n"
@@ -42,7 +43,9 @@ const char* const kHelp =
 
 std::string TokenFrom(const Arguments& args) {
   if (auto token = args.Last("token"); !token.empty()) return token;
-  if (const char* env = std::getenv("SWITCHBOARD_TOKEN"); env != nullptr && *env != '\0') return env;
+  for (const char* name : {"SWITCHBOARD_TOKEN", "SWITCHBOARD_ADMIN_TOKEN"}) {
+    if (const char* env = std::getenv(name); env != nullptr && *env != '\0') return env;
+  }
   std::ifstream file(std::filesystem::path(args.Last("data", "./data")) / "admin.token");
   std::string token;
   std::getline(file, token);
