@@ -21,7 +21,7 @@ export function assertEqual(actual, expected, message) {
   }
 }
 
-function waitForLine(child, pattern, what, timeoutMs = 15000) {
+function waitForLine(child, pattern, what, timeoutMs = 30000) {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`${what} did not start in time:\n${seen}`)), timeoutMs);
@@ -119,7 +119,8 @@ export async function launchBrowser({viewport = {width: 1280, height: 860}} = {}
   const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
   const browser = await chromium.launch({executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage']});
   const context = await browser.newContext({viewport, locale: 'en-GB', timezoneId: 'Europe/Paris'});
-  context.setDefaultTimeout(10000);
+  // Generous: CI machines are small and shared; a slow step is not a failure, a wrong one is.
+  context.setDefaultTimeout(30000);
   const page = await context.newPage();
   // Anything the page logs as an error (a CSP violation, an exception) fails the test;
   // failed HTTP requests are expected in error scenarios and are checked on screen.
