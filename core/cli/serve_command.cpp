@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include "api/app.hpp"
+#include "api/listen_socket.hpp"
 #include "api/router.hpp"
 #include "api/routes_web.hpp"
 #include "cli/commands.hpp"
@@ -152,7 +153,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   api::RegisterWebRoutes(router);
   router.InstallFallbacks();
 
-  int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, static_cast<int>(port)) ? static_cast<int>(port) : -1);
+  int bound = api::BindWithBacklog(server, host, static_cast<int>(port), SOMAXCONN);
   if (bound <= 0) {
     log::Error("cannot listen on " + listen + " (address in use or not available)");
     return kExitFailure;
