@@ -329,7 +329,7 @@ TEST_CASE("fake Microsoft refreshes with rotation and Graph reads the user") {
   CHECK(Body(stranger)["error"]["innerError"].contains("request-id"));
 }
 
-TEST_CASE("a single-use Microsoft refresh token dies once rotated; its successor works") {
+TEST_CASE("a single-use Microsoft refresh token dies once rotated, and its successor works") {
   RunningFake fake;
   auto client = fake.Client();
   const std::string first = "1.AXkAfake-rotate";

@@ -306,6 +306,13 @@ for file in "$work/responses" "$work/host.log" "$work/host.out"; do
   fi
 done
 check "no secret in responses or the host log (${#secrets[@]} secrets)" 0 "$leaks"
+# Stored sealed: no credential in the data folder's files (RocksDB's write-ahead log
+# holds every write uncompressed).
+on_disk=0
+for secret in "${secrets[@]}"; do
+  if grep -rqF -- "$secret" "$work/data"; then on_disk=$((on_disk+1)); echo "FAIL: secret ${secret:0:12}... unsealed on disk"; fi
+done
+check "no secret unsealed on disk" 0 "$on_disk"
 check "the host logged its probes" true "$([[ -s "$work/host.log" ]] && echo true)"
 
 echo "probe e2e: $passed passed, $failures failed"
