@@ -313,6 +313,8 @@ for secret in "${secrets[@]}"; do
   if grep -rqF -- "$secret" "$work/data"; then on_disk=$((on_disk+1)); echo "FAIL: secret ${secret:0:12}... unsealed on disk"; fi
 done
 check "no secret unsealed on disk" 0 "$on_disk"
+# ...while a plain config value is found there, so the search above can see stored text.
+check "the search finds unsealed values" true "$(grep -rqF -- "$fake/trello/1" "$work/data" && echo true)"
 check "the host logged its probes" true "$([[ -s "$work/host.log" ]] && echo true)"
 
 echo "probe e2e: $passed passed, $failures failed"
