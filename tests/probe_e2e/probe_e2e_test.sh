@@ -26,7 +26,7 @@ fake="$(wait_for_line "$work/fake.out")"
 
 # Scheduled probes off, so every probe below is one this script asked for.
 "$host_bin" serve --data "$work/data" --listen 127.0.0.1:0 --egress-allow 127.0.0.1/32 \
-  --probe-interval 0 --probe-timeout 3000 >"$work/host.out" 2>"$work/host.log" &
+  --probe-interval 0 --probe-timeout 5000 >"$work/host.out" 2>"$work/host.log" &
 host_pid=$!
 base="$(wait_for_line "$work/host.out")"
 [[ -n "$base" ]] || { echo "FAIL: host did not start"; cat "$work/host.log"; exit 1; }
@@ -97,7 +97,7 @@ expect_probe "openai rate limit" transient rate_limit_exceeded null active
 check "openai Retry-After honoured" 20 "$(field .probe.retry_after_seconds)"
 openai sk-e2e-openai-down; create openai-down openai "$config"
 expect_probe "openai 503" transient server_is_overloaded null active
-openai sk-e2e-openai-slow8000; create openai-slow openai "$config"
+openai sk-e2e-openai-slow15000; create openai-slow openai "$config"
 probe "$cid"
 check "openai timeout: outcome" transient "$(field .probe.outcome)"
 check "openai timeout: status unchanged" active "$(field .connection.status)"
