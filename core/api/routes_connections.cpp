@@ -9,6 +9,7 @@
 #include "api/app.hpp"
 #include "api/cursor.hpp"
 #include "api/probe_json.hpp"
+#include "api/response_cache.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -40,7 +41,7 @@ void FailWithErrors(Call& call, const Status& status, std::vector<FieldError> er
   call.Fail(p);
 }
 
-void List(App& app, Call& call) {
+void List(App& app, ResponseCache& cache, Call& call) {
   ConnectionQuery query;
   query.status = call.query("status");
   query.provider = call.query("provider");
@@ -63,12 +64,25 @@ void List(App& app, Call& call) {
     if (!position) return call.Fail(400, "bad_cursor", "the cursor is not one this server issued");
     query.after = *position;
   }
+  // Lists are read far more often than connections change: reuse the serialized page.
+  const std::string key = call.param(0) + '\0' + query.status + '\0' + query.provider + '\0' + query.q + '\0' +
+                          std::to_string(query.limit) + '\0' + query.after;
+  const uint64_t generation = app.store.Generation();
+  if (auto body = cache.Find(key, generation)) {
+    call.res.status = 200;
+    call.res.set_content(*body, "application/json");
+    return;
+  }
   auto page = app.store.ListConnections(call.param(0), query);
   if (!page.ok()) return call.Fail(page.status());
   json items = json::array();
   for (const auto& row : page->items) items.push_back(ConnectionView(row));
-  call.Reply(200, {{"items", items},
-                   {"next_cursor", page->next_after.empty() ? json(nullptr) : json(EncodeCursor(page->next_after))}});
+  json body = {{"items", items},
+               {"next_cursor", page->next_after.empty() ? json(nullptr) : json(EncodeCursor(page->next_after))}};
+  std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  cache.Put(key, generation, text);
+  call.res.status = 200;
+  call.res.set_content(std::move(text), "application/json");
 }
 
 void Create(App& app, Call& call) {
@@ -159,7 +173,8 @@ void Delete(App& app, Call& call) {
 
 void RegisterConnectionRoutes(Router& router, App& app) {
   const std::string base = "/v1/projects/{p}/connections";
-  router.Handle("GET", base, Access::kProjectRead, [&app](Call& call) { List(app, call); });
+  auto list_cache = std::make_shared<ResponseCache>(1024, std::chrono::seconds(30));
+  router.Handle("GET", base, Access::kProjectRead, [&app, list_cache](Call& call) { List(app, *list_cache, call); });
   router.Handle("POST", base, Access::kProjectWrite, [&app](Call& call) { Create(app, call); });
   router.Handle("GET", base + "/{id}", Access::kProjectRead, [&app](Call& call) {
     auto row = app.store.GetConnection(call.param(0), call.param(1));

@@ -99,6 +99,7 @@ struct Store::Impl {
   std::unique_ptr<rocksdb::TransactionDB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> families;
   rocksdb::WriteOptions write_options;
+  std::atomic<uint64_t> generation{0};
 
   ~Impl() {
     for (auto* family : families) {
@@ -119,7 +120,10 @@ struct Store::Impl {
       try {
         body(*txn);
         rocksdb::Status committed = txn->Commit();
-        if (committed.ok()) return Status::Ok();
+        if (committed.ok()) {
+          generation.fetch_add(1, std::memory_order_release);  // after the commit: see Generation()
+          return Status::Ok();
+        }
         if (!IsRetryable(committed) || attempt >= 50) return FromRocks(committed, "commit");
       } catch (const Abort& abort) {
         txn->Rollback().PermitUncheckedError();
@@ -294,6 +298,8 @@ Result<std::unique_ptr<Store>> Store::Open(const fs::path& dir, const StoreOptio
   impl->write_options.sync = options.sync_writes;
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
+
+uint64_t Store::Generation() const { return impl_->generation.load(std::memory_order_acquire); }
 
 Result<std::optional<std::string>> Store::GetMeta(const std::string& key) {
   std::string value;

@@ -73,6 +73,10 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  // A number that grows after every committed change. A reader that notes it before
+  // reading may reuse what it read for as long as the number is unchanged.
+  uint64_t Generation() const;
+
   Result<std::optional<std::string>> GetMeta(const std::string& key);
   Status PutMeta(const std::string& key, const std::string& value);
 
