@@ -75,11 +75,14 @@ req "$beta_admin" GET /v1/projects/alpha/connections;                    check "
 req "$alpha_admin" PATCH "/v1/projects/alpha/connections/$cid" '{"name":"Renamed","config":{"project":"proj_abc"}}'
 check "rename and edit" 200 "$status"
 check "secret kept on edit" true "$(jq -r .config.api_key.set <<<"$body")"
+req "$member" GET /v1/projects/alpha/connections
+check "the list shows the rename at once" "Renamed" "$(jq -r '.items[0].name' <<<"$body")"
 req "$alpha_admin" PUT /v1/projects/alpha/flows/daily "{\"name\":\"Daily sync\",\"connections\":[\"$cid\"]}"
 check "flow attaches" 201 "$status"
 req "$alpha_admin" PUT /v1/projects/alpha/flows/bad '{"connections":["con_doesnotexist"]}'
 check "unknown connection in flow" 422 "$status"
 req "$alpha_admin" GET "/v1/projects/alpha/connections/$cid"; check "flows count" 1 "$(jq -r .flows <<<"$body")"
+req "$member" GET /v1/projects/alpha/connections; check "the list shows the new flow count" 1 "$(jq -r '.items[] | select(.name == "Renamed") | .flows' <<<"$body")"
 req "$alpha_admin" DELETE "/v1/projects/alpha/connections/$cid"
 check "delete in use refused" 409 "$status"
 check "409 names the flow" "flow:daily" "$(jq -r '.references[0] | "\(.kind):\(.id)"' <<<"$body")"
