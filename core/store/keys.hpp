@@ -9,8 +9,7 @@
 // statuses       <p> 0 <status> 0 <lower name>            {id, provider}
 // components     <p> 0 <kind> 0 <component id>            component record
 // refs           <p> 0 <connection id> 0 <kind> 0 <id>    {name}
-// counters       r 0 <p> 0 <connection id> 0 <kind>       int64 (merge: add)
-//                s 0 <p> 0 <status>                       int64 (merge: add)
+// counters       r 0 <p> 0 <connection id> 0 <kind>       int64 (read-modify-write under its lock)
 // history        <p> 0 <connection id> 0 <sequence>       status event (newest first)
 // events         <p> 0 <sequence>                         status event (newest first)
 // default        admin_token_hash, schema_version         meta
@@ -65,8 +64,5 @@ inline std::string History(std::string_view p, std::string_view conn, std::strin
   return Join({p, conn, sequence});
 }
 inline std::string Event(std::string_view p, std::string_view sequence) { return Join({p, sequence}); }
-inline std::string StatusCount(std::string_view p, std::string_view status) {
-  return Join({"s", p, status});
-}
 
 }  // namespace switchboard::keys
