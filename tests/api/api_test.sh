@@ -106,6 +106,10 @@ unrouted=1 req "$alpha_admin" GET /v1/nothing;     check "unknown route" 404 "$s
 unrouted=1 req "$alpha_admin" DELETE /v1/providers; check "wrong method" 405 "$status"
 req "$alpha_admin" GET "/v1/projects/alpha/connections/bad%20id"; check "bad id" 400 "$status"
 req "" GET /healthz;                               check "host still up" 200 "$status"
+req "" GET /metrics
+check "metrics count connections by status" 1 "$(grep -c '^switchboard_connections{status="active"} [1-9]' <<<"$body")"
+check "metrics count requests by route and status" 1 \
+  "$(grep -c '^switchboard_http_requests_total{method="POST",route="/v1/projects/{p}/connections",status="201"}' <<<"$body")"
 
 # The secret appears in no response, no log line and no file of the data folder.
 if grep -rqF "$secret" "$work/data" "$work/log" "$work/out"; then failures=$((failures+1)); echo "FAIL: secret found at rest or in logs"; else passed=$((passed+1)); fi
