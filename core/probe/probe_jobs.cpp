@@ -1,5 +1,7 @@
 #include "probe/probe_jobs.hpp"
 
+#include <utility>
+
 #include "secrets/tokens.hpp"
 
 namespace switchboard::probe {
@@ -30,7 +32,7 @@ json ProbeJobJson(const ProbeJob& job) {
 }
 
 Result<ProbeJob> ProbeJobs::Start(const std::string& project, const ProbeJobFilter& filter) {
-  std::vector<std::string> ids;
+  std::vector<std::pair<std::string, std::string>> targets;  // id, provider
   ConnectionQuery query;
   query.status = filter.status;
   query.provider = filter.provider;
@@ -38,7 +40,7 @@ Result<ProbeJob> ProbeJobs::Start(const std::string& project, const ProbeJobFilt
   do {
     auto page = store_.ListConnections(project, query);
     if (!page.ok()) return page.status();
-    for (const auto& row : page->items) ids.push_back(row.record.id);
+    for (const auto& row : page->items) targets.emplace_back(row.record.id, row.record.provider);
     query.after = page->next_after;
   } while (!query.after.empty());
 
@@ -46,9 +48,9 @@ Result<ProbeJob> ProbeJobs::Start(const std::string& project, const ProbeJobFilt
   job->id = RandomId("job_");
   job->project = project;
   job->filter = filter;
-  job->total = ids.size();
+  job->total = targets.size();
   job->created_at = NowRfc3339();
-  job->finished = ids.empty();
+  job->finished = targets.empty();
   if (job->finished) job->finished_at = job->created_at;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -57,7 +59,7 @@ Result<ProbeJob> ProbeJobs::Start(const std::string& project, const ProbeJobFilt
     if (list.size() > kJobsKept) list.erase(list.begin());
   }
   ProbeJob snapshot = *job;
-  for (const auto& id : ids) {
+  for (const auto& [id, provider] : targets) {
     probes_.ProbeStored(project, id, [this, job](Result<ProbeReport> report) {
       std::lock_guard<std::mutex> lock(mutex_);
       ++job->summary[report.ok() ? OutcomeName(report->result.outcome) : "error"];
@@ -65,7 +67,7 @@ Result<ProbeJob> ProbeJobs::Start(const std::string& project, const ProbeJobFilt
         job->finished = true;
         job->finished_at = NowRfc3339();
       }
-    });
+    }, provider);
   }
   return snapshot;
 }

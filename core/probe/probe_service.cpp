@@ -17,7 +17,8 @@ ProbeService::ProbeService(Store& store, ConnectionService& connections, ProbeRu
                            StatusEventSink sink)
     : store_(store), connections_(connections), runner_(runner), sink_(std::move(sink)) {}
 
-void ProbeService::ProbeStored(const std::string& project, const std::string& id, ProbeDone done) {
+void ProbeService::ProbeStored(const std::string& project, const std::string& id, ProbeDone done,
+                               const std::string& provider_id) {
   const std::string key = SlotKey(project, id);
   std::unique_lock<std::mutex> lock(mutex_);
   Slot& slot = slots_[key];
@@ -25,14 +26,14 @@ void ProbeService::ProbeStored(const std::string& project, const std::string& id
     slot.joiners.push_back(std::move(done));
     return;
   }
-  auto start = [this, project, id, key, done = std::move(done)]() mutable {
+  auto start = [this, project, id, key, provider_id, done = std::move(done)]() mutable {
     {
       std::lock_guard<std::mutex> guard(mutex_);
       Slot& s = slots_[key];
       s.stored_probe = true;
       s.joiners.push_back(std::move(done));
     }
-    StartStoredProbe(project, id);
+    StartStoredProbe(project, id, provider_id);
   };
   if (slot.busy) {
     slot.next.push_back(std::move(start));
@@ -43,7 +44,8 @@ void ProbeService::ProbeStored(const std::string& project, const std::string& id
   start();
 }
 
-void ProbeService::StartStoredProbe(const std::string& project, const std::string& id) {
+void ProbeService::StartStoredProbe(const std::string& project, const std::string& id,
+                                    const std::string& known_provider) {
   const std::string key = SlotKey(project, id);
   struct Shared {
     Status failure;
@@ -61,9 +63,12 @@ void ProbeService::StartStoredProbe(const std::string& project, const std::strin
     for (auto& joiner : joiners) joiner(report);
     Release(key);
   };
-  auto first = store_.GetConnection(project, id);
-  if (!first.ok()) return finish(first.status());
-  const std::string provider_id = first->record.provider;
+  std::string provider_id = known_provider;
+  if (provider_id.empty()) {
+    auto first = store_.GetConnection(project, id);
+    if (!first.ok()) return finish(first.status());
+    provider_id = first->record.provider;
+  }
   auto prepare = [this, project, id, shared]() -> Result<ProbeRunner::Subject> {
     auto row = store_.GetConnection(project, id);  // the latest credentials, not the queued ones
     if (!row.ok()) {

@@ -46,7 +46,10 @@ class ProbeService {
   using ProbeDone = std::function<void(Result<ProbeReport>)>;
 
   // Probes a stored connection and applies the verdict. Fails with not_found.
-  void ProbeStored(const std::string& project, const std::string& id, ProbeDone done);
+  // `provider_id`, when the caller has just read the row (a bulk job lists them), spares
+  // reading it again only to learn which provider's limit the probe queues under.
+  void ProbeStored(const std::string& project, const std::string& id, ProbeDone done,
+                   const std::string& provider_id = "");
   Result<ProbeReport> ProbeStoredAndWait(const std::string& project, const std::string& id);
 
   // Probes `config` as a reconnect of the connection; stores it (Active) only when valid.
@@ -68,7 +71,7 @@ class ProbeService {
   // Runs `work` when no other probe of `key` runs; `work` must call Release(key) at its end.
   void WhenIdle(const std::string& key, std::function<void()> work);
   void Release(const std::string& key);
-  void StartStoredProbe(const std::string& project, const std::string& id);
+  void StartStoredProbe(const std::string& project, const std::string& id, const std::string& provider_id);
   void Emit(const std::optional<StatusEvent>& event);
 
   Store& store_;
