@@ -434,8 +434,12 @@ Result<ConnectionRow> Store::UpdateConnection(const std::string& project, const 
     if (renamed && impl_->LockJson(txn, kNames, keys::Name(project, updated.name))) {
       throw Abort{Status::Error("name_taken", "a connection named '" + updated.name + "' already exists")};
     }
-    impl_->DeleteIndexes(txn, before);
-    impl_->PutIndexes(txn, updated);
+    // Index rows hold the name and status only; most updates (a probe's checked time,
+    // an edited field) leave them as they are.
+    if (renamed || updated.name != before.name || updated.status != before.status) {
+      impl_->DeleteIndexes(txn, before);
+      impl_->PutIndexes(txn, updated);
+    }
     Check(txn.Put(impl_->cf(kConnections), keys::Connection(project, id), ToStored(updated).dump()),
           "connection");
     if (updated.status != before.status || updated.status_reason != before.status_reason) {
