@@ -2,17 +2,12 @@
 
 #include <utility>
 
+#include "common/json_text.hpp"
 #include "secrets/tokens.hpp"
 
 namespace switchboard::probe {
 
 using nlohmann::json;
-
-namespace {
-
-json NullIfEmpty(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
-
-}  // namespace
 
 json ProbeJobJson(const ProbeJob& job) {
   json summary = json::object();

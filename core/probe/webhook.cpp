@@ -8,17 +8,12 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/json_text.hpp"
 #include "common/log.hpp"
 
 namespace switchboard::probe {
 
 using nlohmann::json;
-
-namespace {
-
-json NullIfEmpty(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
-
-}  // namespace
 
 json StatusEventJson(const StatusEvent& e) {
   return {{"at", e.at},

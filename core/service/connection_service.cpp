@@ -3,6 +3,7 @@
 #include <ctime>
 #include <set>
 
+#include "common/json_text.hpp"
 #include "schema/config_validator.hpp"
 #include "secrets/tokens.hpp"
 
@@ -17,7 +18,6 @@ std::string SealContext(const std::string& project, const std::string& id, const
   return project + "/" + id + "/" + field;
 }
 
-json NullIfEmpty(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
 void Prefix(std::vector<FieldError>& errors, const std::string& prefix) {
   for (auto& e : errors) e.field = e.field.empty() ? prefix.substr(0, prefix.size() ? prefix.size() - 1 : 0) : prefix + e.field;
