@@ -1,9 +1,9 @@
 // node e2e.mjs <scenario>   one end-to-end scenario of the Connections page.
 // Env: SWITCHBOARD_BIN (host), SWITCHBOARD_FAKES (fake providers, optional),
 // SWITCHBOARD_SCREENSHOTS (folder for <scenario>.png), CHROMIUM (default /usr/bin/chromium).
-// Exit 0 pass, 1 fail, 77 pending (a prerequisite from another issue has not landed).
+// Exit 0 pass, 1 fail.
 import {
-  Pending, SKIP, assert, assertEqual, launchBrowser, makeProject, screenshotPath, signIn, startWorld,
+  assert, assertEqual, launchBrowser, makeProject, screenshotPath, signIn, startWorld,
 } from './harness.mjs';
 import {apiBody, configs} from './provider_configs.mjs';
 import {SCENARIOS} from './scenarios.mjs';
@@ -33,14 +33,9 @@ try {
   }
   console.log(`PASS ${name}`);
 } catch (error) {
-  if (error instanceof Pending) {
-    console.log(`PENDING ${name}: ${error.message}`);
-    code = SKIP;
-  } else {
-    console.error(`FAIL ${name}: ${error.stack || error}`);
-    console.error(`--- host log ---\n${world.hostLog().slice(-3000)}`);
-    code = 1;
-  }
+  console.error(`FAIL ${name}: ${error.stack || error}`);
+  console.error(`--- host log ---\n${world.hostLog().slice(-3000)}`);
+  code = 1;
 } finally {
   if (browserParts) {
     try {

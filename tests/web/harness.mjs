@@ -7,10 +7,6 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {chromium} from 'playwright-core';
 
-export const SKIP = 77;  // CTest SKIP_RETURN_CODE: a scenario whose prerequisites have not landed
-
-export class Pending extends Error {}
-
 export function assert(condition, message) {
   if (!condition) throw new Error(`assertion failed: ${message}`);
 }

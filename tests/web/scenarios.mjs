@@ -1,6 +1,5 @@
 // The end-to-end scenarios of issue 5, one function each. Each ends with the page in
 // the state its screenshot should show.
-import {Pending} from './harness.mjs';
 import {fieldError, fieldInput, fillField, openAddDialog, pickProvider, rowOf, waitForList} from './page_helpers.mjs';
 
 async function createViaApi(h, provider, name) {
@@ -164,7 +163,7 @@ export const SCENARIOS = {
   // Reconnect: bad credentials refused with the reason, good ones make the row Active.
   async reconnect(h) {
     if (!h.world.fakes || !h.world.probes) {
-      throw new Pending('needs the probe engine (issue 4, --egress-allow) and the fake providers (build/bin/switchboard-fake-providers)');
+      throw new Error('reconnect needs the probe engine (--egress-allow) and the fake providers (build/bin/switchboard-fake-providers)');
     }
     const entry = h.configs.openai;
     const shot = async (name) => page.screenshot({path: (await import('./harness.mjs')).screenshotPath(name), fullPage: true});
