@@ -110,6 +110,15 @@ void Router::Run(const Route& route, Access access, const Handler& handler, cons
 }
 
 void Router::InstallFallbacks() {
+  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112
+  // 6.3), but the packaged cpp-httplib reads such a POST until the client closes, so a
+  // plain `curl -X POST` would hang for the read timeout. Say the body is empty instead.
+  server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;  // a handler already sent its problem
     Problem p;

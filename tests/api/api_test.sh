@@ -106,6 +106,9 @@ unrouted=1 req "$alpha_admin" GET /v1/nothing;     check "unknown route" 404 "$s
 unrouted=1 req "$alpha_admin" DELETE /v1/providers; check "wrong method" 405 "$status"
 req "$alpha_admin" GET "/v1/projects/alpha/connections/bad%20id"; check "bad id" 400 "$status"
 req "" GET /healthz;                               check "host still up" 200 "$status"
+# A POST with no body and no Content-Length (plain `curl -X POST`) is answered at once.
+check "bodiless POST answered at once" 200 \
+  "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $alpha_admin" "$base/v1/projects/alpha/connections/$auto_id/probe")"
 req "" GET /metrics
 check "metrics count connections by status" 1 "$(grep -c '^switchboard_connections{status="active"} [1-9]' <<<"$body")"
 check "metrics count requests by route and status" 1 \
