@@ -1,5 +1,7 @@
 #include "plugins/plugin_loader.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -69,6 +71,19 @@ Status CheckManifest(const fs::path& file, const json& manifest) {
   return Refuse(file, "invalid_manifest", "invalid manifest: " + joined);
 }
 
+// Boost.DLL reports only an errno ("Bad file descriptor"); the loader's own message says
+// what is wrong (not an ELF file, wrong architecture, a missing library or symbol).
+std::string OpenFailure(const fs::path& file, const boost::dll::fs::error_code& ec) {
+  dlerror();
+  void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle != nullptr) {
+    dlclose(handle);
+    return ec.message();
+  }
+  const char* reason = dlerror();
+  return reason != nullptr ? reason : ec.message();
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const LoadedProvider>> LoadPlugin(const fs::path& file) {
@@ -76,7 +91,7 @@ Result<std::shared_ptr<const LoadedProvider>> LoadPlugin(const fs::path& file) {
   auto library = std::make_shared<boost::dll::shared_library>();
   boost::dll::fs::error_code ec;
   library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
-  if (ec) return Refuse(file, "open_failed", "cannot open as a shared library: " + ec.message());
+  if (ec) return Refuse(file, "open_failed", "cannot open as a shared library: " + OpenFailure(file, ec));
 
   // Stage 2: find the entry point.
   if (!library->has(SB_PROVIDER_ENTRY_SYMBOL)) {

@@ -52,7 +52,11 @@ std::string MessageFor(const json& field_schema, const std::string& field, const
   std::string example = spec.value("x-placeholder", "");
   if (code == "missing_required") return title + " is required.";
   if (code == "unknown_field") return "'" + field + "' is not a field of this provider.";
-  if (code == "wrong_type") return title + " must be a " + spec.value("type", "value") + ".";
+  if (code == "wrong_type") {
+    const std::string type = spec.value("type", "value");
+    const bool vowel = !type.empty() && std::string("aeiou").find(type[0]) != std::string::npos;
+    return title + (vowel ? " must be an " : " must be a ") + type + ".";
+  }
   if (code == "pattern_mismatch") {
     return title + " is not in the expected format" + (example.empty() ? "." : " (like " + example + ").");
   }

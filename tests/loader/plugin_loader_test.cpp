@@ -34,6 +34,7 @@ TEST_CASE("a text file named .so is open_failed") {
   Status status = RefusalOf("garbage");
   CHECK(status.code() == "open_failed");
   CHECK_THAT(status.message(), Contains("cannot open as a shared library"));
+  CHECK_THAT(status.message(), Contains("ELF"));  // the loader's own reason, not an errno
 }
 
 TEST_CASE("a library without the entry point is not_a_plugin") {

@@ -104,12 +104,13 @@ TEST_CASE("wrong_type") {
   CHECK(e.field == "port");
   CHECK(e.code == "wrong_type");
   CHECK_THAT(e.message, Contains("Port"));
-  CHECK_THAT(e.message, Contains("integer"));
+  CHECK_THAT(e.message, Contains("must be an integer"));
 
   auto b = Single(With("verbose", "yes"));
   CHECK(b.field == "verbose");
   CHECK(b.code == "wrong_type");
   CHECK_THAT(b.message, Contains("Verbose logging"));
+  CHECK_THAT(b.message, Contains("must be a boolean"));
 }
 
 TEST_CASE("pattern_mismatch names the placeholder as an example") {
