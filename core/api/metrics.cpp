@@ -31,6 +31,11 @@ void Metrics::Record(const std::string& method, const std::string& route, int st
   h.sum += seconds;
 }
 
+void Metrics::RecordProbe(const std::string& provider, const std::string& outcome) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++probes_[{provider, outcome}];
+}
+
 std::string Metrics::Render(const std::map<std::string, int64_t>& connections_by_status) const {
   std::ostringstream out;
   out << "# HELP switchboard_http_requests_total HTTP requests by route and status.\n"
@@ -52,6 +57,12 @@ std::string Metrics::Render(const std::map<std::string, int64_t>& connections_by
     out << "switchboard_http_request_duration_seconds_bucket{" << labels << ",le=\"+Inf\"} " << h.count << "\n"
         << "switchboard_http_request_duration_seconds_sum{" << labels << "} " << h.sum << "\n"
         << "switchboard_http_request_duration_seconds_count{" << labels << "} " << h.count << "\n";
+  }
+  out << "# HELP switchboard_probes_total Credential probes by provider and outcome.\n"
+      << "# TYPE switchboard_probes_total counter\n";
+  for (const auto& [key, count] : probes_) {
+    out << "switchboard_probes_total{provider=\"" << Escape(key.first) << "\",outcome=\"" << Escape(key.second)
+        << "\"} " << count << "\n";
   }
   out << "# HELP switchboard_connections Connections by status.\n"
       << "# TYPE switchboard_connections gauge\n";

@@ -15,6 +15,9 @@ class Metrics {
   // so the number of series stays bounded.
   void Record(const std::string& method, const std::string& route, int status, double seconds);
 
+  // One finished credential probe (provider ids and outcomes are few, so series stay bounded).
+  void RecordProbe(const std::string& provider, const std::string& outcome);
+
   // The exposition text, with connections_by_status added as a gauge.
   std::string Render(const std::map<std::string, int64_t>& connections_by_status) const;
 
@@ -29,6 +32,7 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // guarded by mutex_
   std::map<std::pair<std::string, std::string>, Histogram> latency_;         // guarded by mutex_
+  std::map<std::pair<std::string, std::string>, uint64_t> probes_;           // guarded by mutex_
 };
 
 }  // namespace switchboard::api

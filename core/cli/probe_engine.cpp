@@ -58,7 +58,8 @@ std::vector<std::string> SplitCommas(const std::string& text) {
 }  // namespace
 
 Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, Store& store,
-                                                        ConnectionService& connections) {
+                                                        ConnectionService& connections,
+                                                        probe::ProbeRunner::Observer observer) {
   std::unique_ptr<ProbeEngine> engine(new ProbeEngine());
   long value = 0;
   if (!ParseCount(Setting(args, "probe-timeout", "SWITCHBOARD_PROBE_TIMEOUT", "10000"), 1, 600000, value)) {
@@ -98,6 +99,7 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
     return Status::Error("usage", std::string("--probe-ca-file: ") + e.what());
   }
   engine->runner_ = std::make_unique<probe::ProbeRunner>(engine->io_, *engine->client_, engine->limits_);
+  engine->runner_->set_observer(std::move(observer));
 
   probe::StatusEventSink sink;
   const std::string webhook_url = Setting(args, "webhook-url", "SWITCHBOARD_WEBHOOK_URL", "");

@@ -30,7 +30,8 @@ class ProbeEngine {
  public:
   // Fails with a message for the user on a bad option.
   static Result<std::unique_ptr<ProbeEngine>> Create(const Arguments& args, Store& store,
-                                                    ConnectionService& connections);
+                                                    ConnectionService& connections,
+                                                    probe::ProbeRunner::Observer observer = {});
   ~ProbeEngine();
 
   probe::ProbeService& service() { return *service_; }

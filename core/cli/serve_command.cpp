@@ -138,7 +138,10 @@ int ServeCommand(const std::vector<std::string>& argv) {
   api::Metrics metrics;
   api::Authenticator auth(**store, admin->hash);
   ConnectionService connections(**store, registry, *sealer);
-  auto probes = ProbeEngine::Create(args, **store, connections);
+  auto probes = ProbeEngine::Create(args, **store, connections,
+                                    [&metrics](const std::string& provider, const ProbeResult& result) {
+                                      metrics.RecordProbe(provider, OutcomeName(result.outcome));
+                                    });
   if (!probes.ok()) return UsageError(probes.status().message(), help.c_str());
   api::App app{**store, registry, connections, metrics, (*probes)->service(), (*probes)->jobs()};
   Store& store_ref = **store;

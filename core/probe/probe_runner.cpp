@@ -33,7 +33,14 @@ ProbeRunner::ProbeRunner(boost::asio::io_context& io, HttpClient& client, ProbeL
 
 void ProbeRunner::Run(const std::string& provider_id, Prepare prepare, std::function<void(ProbeResult)> done) {
   auto probe = std::make_shared<Probe>();
-  probe->done = std::move(done);
+  if (observer_) {
+    probe->done = [observer = observer_, provider_id, done = std::move(done)](ProbeResult result) {
+      observer(provider_id, result);
+      done(std::move(result));
+    };
+  } else {
+    probe->done = std::move(done);
+  }
   limiter_.Submit(provider_id, [this, probe, prepare = std::move(prepare)](ConcurrencyLimiter::Release release) {
     probe->release = std::move(release);
     auto subject = prepare();

@@ -46,6 +46,10 @@ class ProbeRunner {
 
   const ConcurrencyLimiter& limiter() const { return limiter_; }
 
+  // Told of every verdict (for metrics); set before the first Run.
+  using Observer = std::function<void(const std::string& provider_id, const ProbeResult& result)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
+
  private:
   struct Probe;
   void Step(std::shared_ptr<Probe> probe, const HttpResponse* response);
@@ -53,6 +57,7 @@ class ProbeRunner {
   HttpClient& client_;
   ProbeLimits limits_;
   ConcurrencyLimiter limiter_;
+  Observer observer_;
 };
 
 // A verdict for a probe that could not reach the provider or could not be judged.

@@ -85,5 +85,9 @@ check "revoked is inactive" test "$(api GET "/v1/projects/cli/connections/$revok
 check "its history has the change" test \
   "$(api GET "/v1/projects/cli/connections/$revoked_id/history" | jq -r '.items[0].outcome')" = invalid_credentials
 
+# Every verdict is counted in /metrics by provider and outcome (3 runs probed good1 and good2).
+valid_count="$(curl -s "$url/metrics" | awk -F'} ' '/^switchboard_probes_total\{provider="openai",outcome="valid"\}/ {print $2}')"
+check "metrics count probes by outcome" test "${valid_count:-0}" -ge 4
+
 echo "$failures failed"
 test "$failures" -eq 0
