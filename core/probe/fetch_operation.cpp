@@ -65,6 +65,7 @@ FetchOperation::FetchOperation(asio::io_context& io, std::shared_ptr<const HttpC
                                HttpRequest request, std::function<void(FetchResult)> done)
     : shared_(std::move(shared)),
       options_(shared_->options),
+      io_(io),
       strand_(asio::make_strand(io)),
       resolver_(strand_),
       deadline_(strand_),
@@ -98,11 +99,20 @@ void FetchOperation::OnDeadline() {
 
 void FetchOperation::StartHop(Url url) {
   url_ = std::move(url);
-  plain_.reset();
-  tls_.reset();
   buffer_.clear();
   parser_.reset();
+  // A pooled connection was checked against the egress policy (and its certificate
+  // verified) for this very scheme, host and port when it was opened; the policy does
+  // not change while the client runs.
+  connection_ = shared_->pool->Take(Origin());
+  reused_ = connection_ != nullptr;
+  if (reused_) return SendRequest();
+  Connect();
+}
 
+std::string FetchOperation::Origin() const { return url_.scheme + "://" + url_.Authority(); }
+
+void FetchOperation::Connect() {
   // An address literal needs no resolver; this also keeps the resolver's single
   // background thread free for the names that do.
   error_code literal_error;
@@ -112,7 +122,8 @@ void FetchOperation::StartHop(Url url) {
     return;
   }
   resolver_.async_resolve(url_.host, std::to_string(url_.port), tcp::resolver::numeric_service,
-                          beast::bind_front_handler(&FetchOperation::OnResolved, shared_from_this()));
+                          OnStrand(beast::bind_front_handler(&FetchOperation::OnResolved,
+                                                             shared_from_this())));
 }
 
 void FetchOperation::OnResolved(error_code ec, tcp::resolver::results_type results) {
@@ -139,39 +150,42 @@ void FetchOperation::ConnectTo(std::vector<tcp::endpoint> endpoints) {
     if (refusal.empty()) return Fail("dns", url_.host + " has no addresses");
     return Fail("egress_refused", "refused to connect to " + url_.Authority() + ": " + refusal);
   }
+  connection_ = std::make_unique<HttpConnection>();
   if (url_.https()) {
-    tls_.emplace(strand_, *shared_->tls);
+    connection_->tls.emplace(io_.get_executor(), *shared_->tls);
   } else {
-    plain_.emplace(strand_);
+    connection_->plain.emplace(io_.get_executor());
   }
-  Lowest().async_connect(allowed, beast::bind_front_handler(&FetchOperation::OnConnected,
-                                                            shared_from_this()));
+  connection_->Lowest().async_connect(
+      allowed, OnStrand(beast::bind_front_handler(&FetchOperation::OnConnected, shared_from_this())));
 }
 
 void FetchOperation::OnConnected(error_code ec, const tcp::endpoint&) {
   if (finished_) return;
   if (ec) return Fail("connect", "cannot connect to " + url_.Authority() + ": " + ec.message());
   error_code ignored;
-  Lowest().socket().set_option(tcp::no_delay(true), ignored);
-  if (!tls_) return SendRequest();
+  connection_->Lowest().socket().set_option(tcp::no_delay(true), ignored);
+  auto& tls = connection_->tls;
+  if (!tls) return SendRequest();
 
   error_code not_literal;
   asio::ip::make_address(url_.host, not_literal);
   if (not_literal) {
-    SSL_set_tlsext_host_name(tls_->native_handle(), url_.host.c_str());  // SNI is for names only
+    SSL_set_tlsext_host_name(tls->native_handle(), url_.host.c_str());  // SNI is for names only
   }
   if (options_.verify_tls) {
-    tls_->set_verify_callback(asio::ssl::host_name_verification(url_.host));
+    tls->set_verify_callback(asio::ssl::host_name_verification(url_.host));
   }
-  tls_->async_handshake(asio::ssl::stream_base::client,
-                        beast::bind_front_handler(&FetchOperation::OnHandshake, shared_from_this()));
+  tls->async_handshake(asio::ssl::stream_base::client,
+                       OnStrand(beast::bind_front_handler(&FetchOperation::OnHandshake,
+                                                          shared_from_this())));
 }
 
 void FetchOperation::OnHandshake(error_code ec) {
   if (finished_) return;
   if (ec) {
     return Fail("tls", "TLS with " + url_.Authority() + " failed: " +
-                           TlsFailure(tls_->native_handle(), ec));
+                           TlsFailure(connection_->tls->native_handle(), ec));
   }
   SendRequest();
 }
@@ -191,23 +205,23 @@ void FetchOperation::SendRequest() {
   for (const auto& [name, value] : request_.headers) {
     if (!IsClientOwnedHeader(Lower(name))) wire_request_.set(name, value);
   }
-  // One request per connection: nothing is pooled, so say so and let the server free
-  // its side at once.
-  wire_request_.set(http::field::connection, "close");
+  // No Connection header: HTTP/1.1 keeps the connection open unless either side says
+  // otherwise, and the answer decides whether it is pooled.
   wire_request_.body() = request_.body;
   wire_request_.prepare_payload();
 
-  auto handler = beast::bind_front_handler(&FetchOperation::OnWritten, shared_from_this());
-  if (tls_) {
-    http::async_write(*tls_, wire_request_, std::move(handler));
+  auto handler = OnStrand(beast::bind_front_handler(&FetchOperation::OnWritten, shared_from_this()));
+  if (connection_->tls) {
+    http::async_write(*connection_->tls, wire_request_, std::move(handler));
   } else {
-    http::async_write(*plain_, wire_request_, std::move(handler));
+    http::async_write(*connection_->plain, wire_request_, std::move(handler));
   }
 }
 
 void FetchOperation::OnWritten(error_code ec, std::size_t) {
   if (finished_) return;
   if (ec) {
+    if (RetryOnNewConnection()) return;
     return Fail("protocol", "the connection to " + url_.Authority() + " broke while sending: " +
                                 ec.message());
   }
@@ -218,25 +232,30 @@ void FetchOperation::OnWritten(error_code ec, std::size_t) {
 
   // The header first, on its own: Beast 1.74 forgets a Content-Length over body_limit
   // when the body arrives in the same read, so the length is checked here by hand.
-  auto handler = beast::bind_front_handler(&FetchOperation::OnHeader, shared_from_this());
-  if (tls_) {
-    http::async_read_header(*tls_, buffer_, *parser_, std::move(handler));
+  auto handler = OnStrand(beast::bind_front_handler(&FetchOperation::OnHeader, shared_from_this()));
+  if (connection_->tls) {
+    http::async_read_header(*connection_->tls, buffer_, *parser_, std::move(handler));
   } else {
-    http::async_read_header(*plain_, buffer_, *parser_, std::move(handler));
+    http::async_read_header(*connection_->plain, buffer_, *parser_, std::move(handler));
   }
 }
 
 void FetchOperation::OnHeader(error_code ec, std::size_t) {
   if (finished_) return;
-  if (ec) return FailRead(ec);
+  if (ec) {
+    // Nothing at all came back: a reused connection the server closed while it was idle.
+    if (!parser_->got_some() && buffer_.size() == 0 && RetryOnNewConnection()) return;
+    return FailRead(ec);
+  }
+  reused_ = false;  // an answer is arriving: from here on, failures are the server's
   auto length = parser_->content_length();
   if (length && *length > options_.max_response_bytes) return FailRead(http::error::body_limit);
   if (parser_->is_done()) return OnRead({}, 0);
-  auto handler = beast::bind_front_handler(&FetchOperation::OnRead, shared_from_this());
-  if (tls_) {
-    http::async_read(*tls_, buffer_, *parser_, std::move(handler));
+  auto handler = OnStrand(beast::bind_front_handler(&FetchOperation::OnRead, shared_from_this()));
+  if (connection_->tls) {
+    http::async_read(*connection_->tls, buffer_, *parser_, std::move(handler));
   } else {
-    http::async_read(*plain_, buffer_, *parser_, std::move(handler));
+    http::async_read(*connection_->plain, buffer_, *parser_, std::move(handler));
   }
 }
 
@@ -260,8 +279,10 @@ void FetchOperation::OnRead(error_code ec, std::size_t) {
     parser_->put_eof(ec);
   }
   if (ec) return FailRead(ec);
+  // Reusable only when the answer ended by its framing, not by the close, and the server
+  // sent nothing beyond it.
+  ParkOrCloseConnection(parser_->is_done() && parser_->keep_alive() && buffer_.size() == 0);
   auto message = parser_->release();
-  CloseConnection();
 
   int status = static_cast<int>(message.result_int());
   auto location = message.find(http::field::location);
@@ -308,14 +329,32 @@ void FetchOperation::FollowRedirect(const std::string& location, int status) {
   StartHop(std::move(*next));
 }
 
-beast::tcp_stream& FetchOperation::Lowest() {
-  return tls_ ? beast::get_lowest_layer(*tls_) : *plain_;
+bool FetchOperation::RetryOnNewConnection() {
+  if (!reused_) return false;
+  // Once per hop: the new connection is not reused_, so its failures are reported.
+  CloseConnection();
+  connection_.reset();  // the failed call has completed; nothing refers to it any more
+  reused_ = false;
+  buffer_.clear();
+  parser_.reset();
+  Connect();
+  return true;
+}
+
+void FetchOperation::ParkOrCloseConnection(bool reusable) {
+  // Called once the answer is complete, so no call is pending on the connection.
+  if (reusable && options_.max_idle_per_origin > 0) {
+    shared_->pool->Put(Origin(), std::move(connection_));
+  } else {
+    CloseConnection();
+    connection_.reset();
+  }
 }
 
 void FetchOperation::CloseConnection() {
   // Only closed, never destroyed, here: pending operations still refer to the stream.
   error_code ignored;
-  if (tls_ || plain_) Lowest().socket().close(ignored);
+  if (connection_) connection_->Lowest().socket().close(ignored);
 }
 
 void FetchOperation::Fail(std::string code, std::string message) {

@@ -1,7 +1,10 @@
 #include "probe/http_client.hpp"
 
+#include <cerrno>
 #include <stdexcept>
 #include <utility>
+
+#include <sys/socket.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -29,16 +32,100 @@ std::shared_ptr<ssl::context> MakeTlsContext(const HttpClientOptions& options) {
   return context;
 }
 
+// True while an idle connection is open and quiet. A server that closed it has left an
+// end of stream to read; one that wrote anything unasked (an error, a TLS alert) has
+// left the connection in a state no new request can start from.
+bool StillUsable(HttpConnection& connection) {
+  auto& socket = connection.Lowest().socket();
+  if (!socket.is_open()) return false;
+  char byte;
+  ssize_t got = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 }  // namespace
+
+ConnectionPool::ConnectionPool(const HttpClientOptions& options)
+    : per_origin_(options.max_idle_per_origin),
+      total_cap_(options.max_idle_total),
+      timeout_(options.idle_timeout) {}
+
+void ConnectionPool::Expire(std::vector<Idle>& idle, Clock::time_point now, std::vector<Idle>& out) {
+  size_t expired = 0;
+  while (expired < idle.size() && now - idle[expired].since >= timeout_) ++expired;
+  for (size_t i = 0; i < expired; ++i) out.push_back(std::move(idle[i]));
+  idle.erase(idle.begin(), idle.begin() + static_cast<std::ptrdiff_t>(expired));
+  total_ -= expired;
+}
+
+std::unique_ptr<HttpConnection> ConnectionPool::Take(const std::string& origin) {
+  std::vector<Idle> discarded;  // closed after the lock is released
+  std::unique_ptr<HttpConnection> found;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = idle_.find(origin);
+    if (it == idle_.end()) return nullptr;
+    auto& idle = it->second;
+    Expire(idle, Clock::now(), discarded);
+    // The most recent first: the least likely to have been closed by the server.
+    while (!found && !idle.empty()) {
+      Idle entry = std::move(idle.back());
+      idle.pop_back();
+      --total_;
+      if (StillUsable(*entry.connection)) {
+        found = std::move(entry.connection);
+      } else {
+        discarded.push_back(std::move(entry));
+      }
+    }
+    if (idle.empty()) idle_.erase(it);
+  }
+  return found;
+}
+
+void ConnectionPool::Put(const std::string& origin, std::unique_ptr<HttpConnection> connection) {
+  std::vector<Idle> discarded;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_) return;  // `connection` is closed as it goes out of scope
+  auto now = Clock::now();
+  auto& idle = idle_[origin];
+  Expire(idle, now, discarded);
+  if (total_ >= total_cap_) {
+    // Full: first drop what has expired under other origins.
+    for (auto it = idle_.begin(); it != idle_.end();) {
+      Expire(it->second, now, discarded);
+      it = it->second.empty() && &it->second != &idle ? idle_.erase(it) : std::next(it);
+    }
+  }
+  if (idle.size() < per_origin_ && total_ < total_cap_) {
+    idle.push_back({std::move(connection), now});
+    ++total_;
+  }
+  if (idle.empty()) idle_.erase(origin);
+}
+
+void ConnectionPool::Close() {
+  std::map<std::string, std::vector<Idle>> idle;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    idle.swap(idle_);
+    total_ = 0;
+  }
+}
 
 HttpClient::HttpClient(boost::asio::io_context& io, HttpClientOptions options) : io_(io) {
   auto shared = std::make_shared<Shared>();
   shared->tls = MakeTlsContext(options);
+  shared->pool = std::make_unique<ConnectionPool>(options);
   shared->options = std::move(options);
   shared_ = std::move(shared);
 }
 
-HttpClient::~HttpClient() = default;
+// Idle connections go with the client (requests still in flight park theirs no more),
+// so none outlives the io_context its sockets belong to.
+HttpClient::~HttpClient() { shared_->pool->Close(); }
+
 
 const HttpClientOptions& HttpClient::options() const { return shared_->options; }
 

@@ -7,6 +7,12 @@
 // applied to every resolved address before connecting (and again on each redirect hop),
 // so a name that resolves, or re-resolves, to an internal address is never reached.
 //
+// Connections are kept alive: one that carried a complete answer the server did not end
+// with `Connection: close` waits in an idle pool keyed by scheme, host and port, and the
+// next request to that very origin reuses it instead of connecting (and, for https,
+// verifying) again. A connection is only ever reused for the host name it was checked
+// and verified for, so the egress policy and certificate checks hold for every request.
+//
 // Nothing here logs, and error messages name only host and port: URLs can carry
 // credentials in their query (Trello's key and token).
 #pragma once
@@ -32,6 +38,13 @@ struct HttpClientOptions {
   std::string ca_file;       // an extra CA bundle (tests); "" = the system's only
   size_t max_response_bytes = 1 << 20;  // body limit; headers are capped at 64 KiB apart
   EgressPolicy egress;       // default-constructed: refuse every non-public range
+  // Idle keep-alive connections kept for reuse, per origin and in all; 0 = no reuse.
+  // Few per origin: a server with a thread per connection (cpp-httplib, Apache prefork)
+  // gives each idle connection a thread that then serves nobody else, and a steady flow
+  // of requests reuses the few most recently parked ones anyway (Go keeps 2).
+  size_t max_idle_per_origin = 4;
+  size_t max_idle_total = 1024;
+  std::chrono::milliseconds idle_timeout{30000};  // an older idle connection is closed
 };
 
 // Why a request got no HTTP response. Codes:
@@ -71,11 +84,13 @@ class HttpClient {
   // redirect leaves the origin (scheme, host, port). The Host, Content-Length,
   // Transfer-Encoding and Connection headers are the client's own; callers' are ignored.
   // Response header names are lower-case; repeated headers are joined with ", ".
+  // A request sent on a reused connection that the server had closed meanwhile (no byte
+  // of an answer came back) is sent once more on a new connection.
   void Fetch(HttpRequest request, std::function<void(FetchResult)> done);
 
   const HttpClientOptions& options() const;
 
-  struct Shared;  // options and the TLS context, shared with requests in flight
+  struct Shared;  // options, the TLS context and the idle pool, shared with requests in flight
 
  private:
   boost::asio::io_context& io_;

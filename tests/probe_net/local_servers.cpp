@@ -89,6 +89,79 @@ void EchoServer::Accept() {
   });
 }
 
+namespace {
+
+// One connection of a KeepAliveServer: read, answer, and again, as its mode says.
+class KeepAliveSession : public std::enable_shared_from_this<KeepAliveSession> {
+ public:
+  KeepAliveSession(tcp::socket socket, KeepAliveServer::Mode mode)
+      : socket_(std::move(socket)), mode_(mode) {}
+  void Read() {
+    namespace http = boost::beast::http;
+    request_ = {};
+    http::async_read(socket_, buffer_, request_, [self = shared_from_this()](auto ec, std::size_t) {
+      if (ec) return self->Close();
+      self->Answer();
+    });
+  }
+
+ private:
+  using Mode = KeepAliveServer::Mode;
+  void Answer() {
+    namespace http = boost::beast::http;
+    if (mode_ == Mode::kDropsLaterRequests && ++answered_ > 1) return Close();
+    response_ = {};
+    response_.result(http::status::ok);
+    response_.set(http::field::content_type, "text/plain");
+    if (mode_ == Mode::kSaysCloseStaysOpen) response_.set(http::field::connection, "close");
+    response_.body() = std::string(request_.target());
+    response_.prepare_payload();
+    http::async_write(socket_, response_, [self = shared_from_this()](auto ec, std::size_t) {
+      if (ec || self->mode_ == Mode::kClosesWhenIdle) return self->Close();
+      self->Read();
+    });
+  }
+  void Close() {
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+  tcp::socket socket_;
+  Mode mode_;
+  int answered_ = 0;
+  boost::beast::flat_buffer buffer_;
+  boost::beast::http::request<boost::beast::http::string_body> request_;
+  boost::beast::http::response<boost::beast::http::string_body> response_;
+};
+
+}  // namespace
+
+KeepAliveServer::KeepAliveServer(Mode mode) : mode_(mode), acceptor_(io_) {
+  tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"), 0);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.bind(endpoint);
+  acceptor_.listen(boost::asio::socket_base::max_listen_connections);
+  port_ = acceptor_.local_endpoint().port();
+  Accept();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+KeepAliveServer::~KeepAliveServer() {
+  io_.stop();
+  thread_.join();
+}
+
+void KeepAliveServer::Accept() {
+  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+    if (!ec) {
+      ++accepted_;
+      std::make_shared<KeepAliveSession>(std::move(socket), mode_)->Read();
+    }
+    Accept();
+  });
+}
+
 int ClosedPort() {
   boost::asio::io_context io;
   tcp::acceptor acceptor(io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));

@@ -1,6 +1,7 @@
 // Servers on 127.0.0.1 for the HTTP client's tests, and a blocking way to fetch.
 #pragma once
 
+#include <atomic>
 #include <cctype>
 #include <memory>
 #include <string>
@@ -58,6 +59,33 @@ class EchoServer {
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   int port_ = 0;
+  std::thread thread_;
+};
+
+// An HTTP/1.1 server that answers each request with its target as the body and counts
+// the connections it accepts, to see whether the client reuses them. Own thread, listen
+// backlog of SOMAXCONN.
+class KeepAliveServer {
+ public:
+  enum class Mode {
+    kKeepAlive,            // answers every request and keeps the connection open
+    kSaysCloseStaysOpen,   // answers with "Connection: close" but keeps answering
+    kClosesWhenIdle,       // closes the connection right after each answer
+    kDropsLaterRequests,   // answers the first request of a connection; closes on the next
+  };
+  explicit KeepAliveServer(Mode mode = Mode::kKeepAlive);
+  ~KeepAliveServer();
+  int port() const { return port_; }
+  int accepted() const { return accepted_; }
+  Mode mode() const { return mode_; }
+
+ private:
+  void Accept();
+  Mode mode_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  int port_ = 0;
+  std::atomic<int> accepted_{0};
   std::thread thread_;
 };
 
