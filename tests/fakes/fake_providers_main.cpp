@@ -2,7 +2,7 @@
 // local port, for tests, demos and the probe benchmark. See README.md.
 //
 //   switchboard-fake-providers [--listen 127.0.0.1:PORT] [--latency-ms N] [--slow-ms N]
-//                              [--threads N]
+//                              [--threads N] [--no-keep-alive]
 #include <sys/resource.h>
 
 #include <csignal>
@@ -21,17 +21,21 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: switchboard-fake-providers [--listen HOST:PORT] [--latency-ms N] [--slow-ms N] "
-    "[--threads N]\n"
+    "[--threads N] [--no-keep-alive]\n"
     "  --listen      where to listen (default 127.0.0.1:0, 0 = any free port)\n"
     "  --latency-ms  delay before every provider answer (default 0)\n"
     "  --slow-ms     extra delay for credentials ending in -slow (default 2000)\n"
-    "  --threads     worker threads; each slow request holds one (default 1536)\n";
+    "  --threads     worker threads; each slow request holds one (default 1536)\n"
+    "  --no-keep-alive  answer every request with Connection: close. cpp-httplib's server\n"
+    "                wakes every idle kept-alive connection's thread about every 11 ms, so\n"
+    "                a thousand of them spend the CPU a benchmark wants for the host\n";
 
 struct Arguments {
   std::string host = "127.0.0.1";
   int port = 0;
   fakes::FakeOptions options;
   int threads = 1536;
+  bool keep_alive = true;
 };
 
 int NonNegative(const std::string& flag, const std::string& text) {
@@ -52,6 +56,10 @@ Arguments Parse(int argc, char** argv) {
     if (flag == "--help" || flag == "-h") {
       std::cout << kUsage;
       std::exit(0);
+    }
+    if (flag == "--no-keep-alive") {
+      args.keep_alive = false;
+      continue;
     }
     if (i + 1 >= argc) {
       std::cerr << "unknown option or missing value: " << flag << "\n" << kUsage;
@@ -106,7 +114,7 @@ int main(int argc, char** argv) {
   httplib::Server server;
   const int threads = args.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_keep_alive_max_count(1000);
+  server.set_keep_alive_max_count(args.keep_alive ? 1000 : 1);
   // Without it, a response written in two parts waits out the client's delayed ACK
   // (40 ms), which no real provider adds.
   server.set_tcp_nodelay(true);
