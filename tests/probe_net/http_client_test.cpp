@@ -14,16 +14,12 @@ namespace {
 
 namespace probe = switchboard::probe;
 using probe_net_test::AllowLoopback;
+using probe_net_test::Get;
 using probe_net_test::FetchNow;
 using probe_net_test::LocalServer;
 using switchboard::HttpRequest;
 using switchboard::HttpResponse;
 
-HttpRequest Get(const std::string& url) {
-  HttpRequest request;
-  request.url = url;
-  return request;
-}
 
 const HttpResponse& ResponseOf(const probe::FetchResult& result) {
   if (const auto* error = std::get_if<probe::FetchError>(&result)) {

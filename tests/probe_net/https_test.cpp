@@ -8,17 +8,13 @@ namespace {
 
 namespace probe = switchboard::probe;
 using probe_net_test::AllowLoopback;
+using probe_net_test::Get;
 using probe_net_test::FetchNow;
 using probe_net_test::LocalServer;
 using probe_net_test::SelfSignedCert;
 using switchboard::HttpRequest;
 using switchboard::HttpResponse;
 
-HttpRequest Get(const std::string& url) {
-  HttpRequest request;
-  request.url = url;
-  return request;
-}
 
 void Serve(LocalServer& server) {
   server.routes().Get("/me", [](const httplib::Request& req, httplib::Response& res) {

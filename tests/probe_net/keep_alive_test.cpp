@@ -20,17 +20,13 @@ namespace {
 
 namespace probe = switchboard::probe;
 using probe_net_test::AllowLoopback;
+using probe_net_test::Get;
 using probe_net_test::KeepAliveServer;
 using probe_net_test::LocalServer;
 using probe_net_test::SelfSignedCert;
 using switchboard::HttpRequest;
 using switchboard::HttpResponse;
 
-HttpRequest Get(const std::string& url) {
-  HttpRequest request;
-  request.url = url;
-  return request;
-}
 
 std::string Describe(const probe::FetchResult& result) {
   if (const auto* error = std::get_if<probe::FetchError>(&result)) {

@@ -93,6 +93,13 @@ class KeepAliveServer {
 int ClosedPort();
 
 // Runs one fetch to completion on a private io_context.
+// A GET of `url`.
+inline switchboard::HttpRequest Get(const std::string& url) {
+  switchboard::HttpRequest request;
+  request.url = url;
+  return request;
+}
+
 switchboard::probe::FetchResult FetchNow(const switchboard::probe::HttpClientOptions& options,
                                          switchboard::HttpRequest request);
 
