@@ -11,6 +11,7 @@
 #include <set>
 
 #include "api/app.hpp"
+#include "api/request_parts.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -41,11 +42,7 @@ std::optional<Plan> PlanComponent(App& app, Call& call, const std::string& kind,
   plan.component.id = call.param(1);
   plan.component.project = project;
   plan.component.name = plan.component.id;
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    if (it.key() != "name" && it.key() != "connections" && it.key() != "integrations" && it.key() != "id") {
-      errors.push_back({it.key(), "unknown_field", "'" + it.key() + "' is not accepted here."});
-    }
-  }
+  CheckKnownMembers(body, {"name", "connections", "integrations", "id"}, errors);
   if (body.contains("id") && body["id"] != plan.component.id) {
     errors.push_back({"id", "not_allowed_value", "id must match the id in the path."});
   }

@@ -9,6 +9,7 @@
 #include "api/app.hpp"
 #include "api/cursor.hpp"
 #include "api/probe_json.hpp"
+#include "api/request_parts.hpp"
 #include "api/response_cache.hpp"
 
 namespace switchboard::api {
@@ -25,11 +26,7 @@ json ReferencesJson(const std::vector<Reference>& refs) {
 // Fails on a body member not in `allowed`, so a typo is never silently ignored.
 bool OnlyKnownMembers(Call& call, const json& body, std::initializer_list<const char*> allowed) {
   std::vector<FieldError> errors;
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    bool known = false;
-    for (const char* name : allowed) known |= it.key() == name;
-    if (!known) errors.push_back({it.key(), "unknown_field", "'" + it.key() + "' is not accepted here."});
-  }
+  CheckKnownMembers(body, allowed, errors);
   if (errors.empty()) return true;
   call.Fail(422, "invalid_body", "the request has unknown members", errors);
   return false;
@@ -50,20 +47,7 @@ void List(App& app, ResponseCache& cache, Call& call) {
     return call.Fail(400, "bad_parameter", "status must be active or inactive",
                      {{"status", "not_allowed_value", "status must be active or inactive."}});
   }
-  if (std::string limit = call.query("limit"); !limit.empty()) {
-    char* end = nullptr;
-    long n = std::strtol(limit.c_str(), &end, 10);
-    if (*end != '\0' || n < 1 || n > 200) {
-      return call.Fail(400, "bad_parameter", "limit must be a whole number from 1 to 200",
-                       {{"limit", "out_of_range", "limit must be from 1 to 200."}});
-    }
-    query.limit = static_cast<size_t>(n);
-  }
-  if (std::string cursor = call.query("cursor"); !cursor.empty()) {
-    auto position = DecodeCursor(cursor);
-    if (!position) return call.Fail(400, "bad_cursor", "the cursor is not one this server issued");
-    query.after = *position;
-  }
+  if (!ParseLimit(call, query.limit) || !ParseCursor(call, query.after)) return;
   // Lists are read far more often than connections change: reuse the serialized page.
   const std::string key = call.param(0) + '\0' + query.status + '\0' + query.provider + '\0' + query.q + '\0' +
                           std::to_string(query.limit) + '\0' + query.after;

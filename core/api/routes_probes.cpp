@@ -9,40 +9,13 @@
 #include "api/app.hpp"
 #include "api/cursor.hpp"
 #include "api/probe_json.hpp"
+#include "api/request_parts.hpp"
 #include "probe/webhook.hpp"
 
 namespace switchboard::api {
 namespace {
 
 using nlohmann::json;
-
-// Parses ?limit= (1..200, default 50); on a bad value replies and returns false.
-bool ParseLimit(Call& call, size_t& limit) {
-  limit = 50;
-  std::string text = call.query("limit");
-  if (text.empty()) return true;
-  char* end = nullptr;
-  long n = std::strtol(text.c_str(), &end, 10);
-  if (*end != '\0' || n < 1 || n > 200) {
-    call.Fail(400, "bad_parameter", "limit must be a whole number from 1 to 200",
-              {{"limit", "out_of_range", "limit must be from 1 to 200."}});
-    return false;
-  }
-  limit = static_cast<size_t>(n);
-  return true;
-}
-
-bool ParseCursor(Call& call, std::string& after) {
-  std::string cursor = call.query("cursor");
-  if (cursor.empty()) return true;
-  auto position = DecodeCursor(cursor);
-  if (!position) {
-    call.Fail(400, "bad_cursor", "the cursor is not one this server issued");
-    return false;
-  }
-  after = *position;
-  return true;
-}
 
 void ReplyEvents(Call& call, const Result<EventPage>& page) {
   if (!page.ok()) return call.Fail(page.status());
@@ -67,11 +40,10 @@ void StartJob(App& app, Call& call) {
   }
   std::vector<FieldError> errors;
   probe::ProbeJobFilter filter;
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    if (it.key() != "status" && it.key() != "provider") {
-      errors.push_back({it.key(), "unknown_field", "'" + it.key() + "' is not accepted here."});
-    } else if (!it.value().is_null() && !it.value().is_string()) {
-      errors.push_back({it.key(), "wrong_type", it.key() + " must be a string."});
+  CheckKnownMembers(body, {"status", "provider"}, errors);
+  for (const char* name : {"status", "provider"}) {
+    if (body.contains(name) && !body[name].is_null() && !body[name].is_string()) {
+      errors.push_back({name, "wrong_type", std::string(name) + " must be a string."});
     }
   }
   if (errors.empty()) {
@@ -106,14 +78,14 @@ void RegisterProbeRoutes(Router& router, App& app) {
   const std::string connection = "/v1/projects/{p}/connections/{id}";
   router.Handle("POST", connection + "/probe", Access::kProjectWrite, [&app](Call& call) { Probe(app, call); });
   router.Handle("GET", connection + "/history", Access::kProjectRead, [&app](Call& call) {
-    size_t limit;
+    size_t limit = 50;
     std::string after;
     if (!ParseLimit(call, limit) || !ParseCursor(call, after)) return;
     if (auto row = app.store.GetConnection(call.param(0), call.param(1)); !row.ok()) return call.Fail(row.status());
     ReplyEvents(call, app.store.ListHistory(call.param(0), call.param(1), limit, after));
   });
   router.Handle("GET", "/v1/projects/{p}/events", Access::kProjectRead, [&app](Call& call) {
-    size_t limit;
+    size_t limit = 50;
     std::string after;
     if (!ParseLimit(call, limit) || !ParseCursor(call, after)) return;
     ReplyEvents(call, app.store.ListEvents(call.param(0), limit, after));
