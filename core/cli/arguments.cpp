@@ -1,6 +1,14 @@
 #include "cli/arguments.hpp"
 
+#include <cstdlib>
+
 namespace switchboard::cli {
+
+std::string Arguments::Setting(const std::string& option, const char* env, const std::string& fallback) const {
+  if (auto value = Last(option); !value.empty()) return value;
+  if (const char* from_env = std::getenv(env); from_env != nullptr && *from_env != '\0') return from_env;
+  return fallback;
+}
 
 Result<Arguments> ParseArguments(const std::vector<std::string>& args, const ArgumentSpec& spec) {
   Arguments parsed;

@@ -31,6 +31,9 @@ struct Arguments {
     auto it = options.find(option);
     return it == options.end() || it->second.empty() ? fallback : it->second.back();
   }
+  // The option's last value, else the environment variable `env` when set and not empty,
+  // else `fallback`: a flag overrides the environment, which overrides the default.
+  std::string Setting(const std::string& option, const char* env, const std::string& fallback) const;
 };
 
 // Parses `args`; "--help"/"-h" is always accepted as a flag named "help".

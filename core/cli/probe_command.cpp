@@ -106,8 +106,7 @@ int ProbeCommand(const std::vector<std::string>& argv) {
   }
   const std::string project = args.Last("project");
   if (project.empty()) return UsageError("--project is required", kHelp);
-  std::string url = args.Last("url");
-  if (url.empty()) url = std::getenv("SWITCHBOARD_URL") ? std::getenv("SWITCHBOARD_URL") : "http://127.0.0.1:8080";
+  const std::string url = args.Setting("url", "SWITCHBOARD_URL", "http://127.0.0.1:8080");
   const std::string token = TokenFrom(args);
   if (token.empty()) return UsageError("no token: pass --token, set SWITCHBOARD_TOKEN, or --data DIR", kHelp);
 

@@ -28,12 +28,6 @@ const char* const kProbeOptionsHelp =
 
 namespace {
 
-std::string Setting(const Arguments& args, const std::string& option, const char* env, const std::string& fallback) {
-  if (auto value = args.Last(option); !value.empty()) return value;
-  if (const char* from_env = std::getenv(env); from_env != nullptr && *from_env != '\0') return from_env;
-  return fallback;
-}
-
 bool ParseCount(const std::string& text, long min, long max, long& out) {
   char* end = nullptr;
   long v = std::strtol(text.c_str(), &end, 10);
@@ -62,25 +56,25 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
                                                         probe::ProbeRunner::Observer observer) {
   std::unique_ptr<ProbeEngine> engine(new ProbeEngine());
   long value = 0;
-  if (!ParseCount(Setting(args, "probe-timeout", "SWITCHBOARD_PROBE_TIMEOUT", "10000"), 1, 600000, value)) {
+  if (!ParseCount(args.Setting("probe-timeout", "SWITCHBOARD_PROBE_TIMEOUT", "10000"), 1, 600000, value)) {
     return Status::Error("usage", "--probe-timeout must be from 1 to 600000 milliseconds");
   }
   engine->client_options_.timeout = std::chrono::milliseconds(value);
-  if (!ParseCount(Setting(args, "probe-concurrency", "SWITCHBOARD_PROBE_CONCURRENCY", "256"), 1, 100000, value)) {
+  if (!ParseCount(args.Setting("probe-concurrency", "SWITCHBOARD_PROBE_CONCURRENCY", "256"), 1, 100000, value)) {
     return Status::Error("usage", "--probe-concurrency must be from 1 to 100000");
   }
   engine->limits_.global = static_cast<size_t>(value);
-  if (!ParseCount(Setting(args, "probe-provider-concurrency", "SWITCHBOARD_PROBE_PROVIDER_CONCURRENCY",
+  if (!ParseCount(args.Setting("probe-provider-concurrency", "SWITCHBOARD_PROBE_PROVIDER_CONCURRENCY",
                           std::to_string(engine->limits_.global)),
                   1, 100000, value)) {
     return Status::Error("usage", "--probe-provider-concurrency must be from 1 to 100000");
   }
   engine->limits_.per_provider = static_cast<size_t>(value);
-  if (!ParseCount(Setting(args, "probe-interval", "SWITCHBOARD_PROBE_INTERVAL", "3600"), 0, 365L * 86400, value)) {
+  if (!ParseCount(args.Setting("probe-interval", "SWITCHBOARD_PROBE_INTERVAL", "3600"), 0, 365L * 86400, value)) {
     return Status::Error("usage", "--probe-interval must be a number of seconds (0 turns scheduled probes off)");
   }
   engine->interval_ = std::chrono::seconds(value);
-  if (!ParseCount(Setting(args, "probe-threads", "SWITCHBOARD_PROBE_THREADS", "2"), 1, 64, value)) {
+  if (!ParseCount(args.Setting("probe-threads", "SWITCHBOARD_PROBE_THREADS", "2"), 1, 64, value)) {
     return Status::Error("usage", "--probe-threads must be from 1 to 64");
   }
   engine->io_threads_ = static_cast<int>(value);
@@ -92,7 +86,7 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
   auto egress = probe::EgressPolicy::WithAllowed(engine->allowed_);
   if (!egress.ok()) return Status::Error("usage", "--egress-allow: " + egress.status().message());
   engine->client_options_.egress = *egress;
-  engine->client_options_.ca_file = Setting(args, "probe-ca-file", "SWITCHBOARD_PROBE_CA_FILE", "");
+  engine->client_options_.ca_file = args.Setting("probe-ca-file", "SWITCHBOARD_PROBE_CA_FILE", "");
   try {
     engine->client_ = std::make_unique<probe::HttpClient>(engine->io_, engine->client_options_);
   } catch (const std::exception& e) {
@@ -102,7 +96,7 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
   engine->runner_->set_observer(std::move(observer));
 
   probe::StatusEventSink sink;
-  const std::string webhook_url = Setting(args, "webhook-url", "SWITCHBOARD_WEBHOOK_URL", "");
+  const std::string webhook_url = args.Setting("webhook-url", "SWITCHBOARD_WEBHOOK_URL", "");
   if (!webhook_url.empty()) {
     const char* secret = std::getenv("SWITCHBOARD_WEBHOOK_SECRET");
     if (secret == nullptr || *secret == '\0') {

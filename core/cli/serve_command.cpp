@@ -42,12 +42,6 @@ std::string Help() {
          kPluginOptionsHelp + kProbeOptionsHelp;
 }
 
-std::string Setting(const Arguments& args, const std::string& option, const char* env, const std::string& fallback) {
-  if (auto value = args.Last(option); !value.empty()) return value;
-  if (const char* from_env = std::getenv(env); from_env != nullptr && *from_env != '\0') return from_env;
-  return fallback;
-}
-
 bool ParseSize(const std::string& text, size_t& out) {
   char* end = nullptr;
   unsigned long long v = std::strtoull(text.c_str(), &end, 10);
@@ -71,13 +65,13 @@ int ServeCommand(const std::vector<std::string>& argv) {
   }
   if (!args.positionals.empty()) return UsageError("serve takes no arguments", help.c_str());
 
-  const std::filesystem::path data_dir = Setting(args, "data", "SWITCHBOARD_DATA", "./data");
-  const std::string listen = Setting(args, "listen", "SWITCHBOARD_LISTEN", "127.0.0.1:8080");
+  const std::filesystem::path data_dir = args.Setting("data", "SWITCHBOARD_DATA", "./data");
+  const std::string listen = args.Setting("listen", "SWITCHBOARD_LISTEN", "127.0.0.1:8080");
   size_t max_body = 0, threads = 0;
-  if (!ParseSize(Setting(args, "max-body", "SWITCHBOARD_MAX_BODY", "1048576"), max_body)) {
+  if (!ParseSize(args.Setting("max-body", "SWITCHBOARD_MAX_BODY", "1048576"), max_body)) {
     return UsageError("--max-body must be a positive number of bytes", help.c_str());
   }
-  if (!ParseSize(Setting(args, "threads", "SWITCHBOARD_THREADS", "64"), threads) || threads > 1024) {
+  if (!ParseSize(args.Setting("threads", "SWITCHBOARD_THREADS", "64"), threads) || threads > 1024) {
     return UsageError("--threads must be from 1 to 1024", help.c_str());
   }
   auto colon = listen.rfind(':');
