@@ -6,6 +6,7 @@
 // functions to be reentrant.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -44,6 +45,9 @@ class LoadedProvider {
 
   // Names of the fields the schema marks writeOnly (secrets).
   const std::vector<std::string>& secret_fields() const { return secret_fields_; }
+  bool IsSecret(const std::string& field) const {
+    return std::find(secret_fields_.begin(), secret_fields_.end(), field) != secret_fields_.end();
+  }
 
   // The plugin's own checks (after the schema). Fails with "plugin_error" when the plugin
   // returns an error or malformed output.

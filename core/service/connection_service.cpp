@@ -18,6 +18,13 @@ std::string SealContext(const std::string& project, const std::string& id, const
   return project + "/" + id + "/" + field;
 }
 
+// Fields a probe handed back (e.g. a rotated refresh token) replace those in `config`.
+void ApplyConfigUpdate(const json& update, json& config, std::set<std::string>& replaced) {
+  for (auto it = update.begin(); it != update.end(); ++it) {
+    config[it.key()] = it.value();
+    replaced.insert(it.key());
+  }
+}
 
 void Prefix(std::vector<FieldError>& errors, const std::string& prefix) {
   for (auto& e : errors) e.field = e.field.empty() ? prefix.substr(0, prefix.size() ? prefix.size() - 1 : 0) : prefix + e.field;
@@ -55,11 +62,10 @@ Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, 
     if (errors) *errors = problems;
     return Status::Error("invalid_config", "the connection is not valid");
   }
-  const auto& secret_fields = provider->secret_fields();
   std::vector<FieldError> field_problems;
   json config = json::object();
   for (auto it = input.config.begin(); it != input.config.end(); ++it) {
-    const bool secret = std::count(secret_fields.begin(), secret_fields.end(), it.key()) > 0;
+    const bool secret = provider->IsSecret(it.key());
     if (secret && IsPlaceholder(it.value())) {
       field_problems.push_back({it.key(), "missing_secret", "Enter the secret itself; nothing is stored yet."});
       continue;
@@ -86,7 +92,7 @@ Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, 
   record.provider = input.provider;
   record.name = input.name;
   for (auto it = config.begin(); it != config.end(); ++it) {
-    const bool secret = std::count(secret_fields.begin(), secret_fields.end(), it.key()) > 0;
+    const bool secret = provider->IsSecret(it.key());
     if (secret) {
       record.secrets[it.key()] = sealer_.Seal(it.value().get<std::string>(), SealContext(project, record.id, it.key()));
     } else {
@@ -123,13 +129,11 @@ Result<json> ConnectionService::Merge(const ConnectionRecord& record, const json
                                       std::set<std::string>* replaced, std::vector<FieldError>* errors) const {
   auto provider = providers_.Find(record.provider);
   if (!provider) return Status::Error("unknown_provider", "provider '" + record.provider + "' is not loaded");
-  const auto& secret_fields = provider->secret_fields();
-  auto is_secret = [&](const std::string& f) { return std::count(secret_fields.begin(), secret_fields.end(), f) > 0; };
   auto current = UnsealedConfig(record);
   if (!current.ok()) return current.status();
   json merged = *current;
   for (auto it = change.begin(); it != change.end(); ++it) {
-    if (is_secret(it.key()) && IsPlaceholder(it.value())) continue;  // keep the stored secret
+    if (provider->IsSecret(it.key()) && IsPlaceholder(it.value())) continue;  // keep the stored secret
     if (it.value().is_null()) {
       merged.erase(it.key());
     } else {
@@ -152,8 +156,7 @@ Result<json> ConnectionService::Merge(const ConnectionRecord& record, const json
 void ConnectionService::StoreConfig(ConnectionRecord& record, const json& config,
                                     const std::set<std::string>& replaced) const {
   auto provider = providers_.Find(record.provider);
-  std::vector<std::string> secret_fields = provider ? provider->secret_fields() : std::vector<std::string>{};
-  auto is_secret = [&](const std::string& f) { return std::count(secret_fields.begin(), secret_fields.end(), f) > 0; };
+  auto is_secret = [&](const std::string& f) { return provider && provider->IsSecret(f); };
   json clear = json::object();
   json secrets = json::object();
   for (auto it = config.begin(); it != config.end(); ++it) {
@@ -192,13 +195,8 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
       auto merged = Merge(record, *change.config, &replaced, errors);
       if (!merged.ok()) return merged.status();
       json config = *merged;
-      if (reconnect_proof) {
-        // The proof may carry a rotated refresh token: it supersedes the one just sent.
-        for (auto it = reconnect_proof->config_update.begin(); it != reconnect_proof->config_update.end(); ++it) {
-          config[it.key()] = it.value();
-          replaced.insert(it.key());
-        }
-      }
+      // The proof may carry a rotated refresh token: it supersedes the one just sent.
+      if (reconnect_proof) ApplyConfigUpdate(reconnect_proof->config_update, config, replaced);
       StoreConfig(record, config, replaced);
     }
     record.updated_at = NowRfc3339();
@@ -268,10 +266,7 @@ Result<ConnectionRow> ConnectionService::RecordProbe(const ConnectionRecord& pro
       auto config = UnsealedConfig(record);
       if (!config.ok()) return config.status();
       std::set<std::string> replaced;
-      for (auto it = result.config_update.begin(); it != result.config_update.end(); ++it) {
-        (*config)[it.key()] = it.value();
-        replaced.insert(it.key());
-      }
+      ApplyConfigUpdate(result.config_update, *config, replaced);
       StoreConfig(record, *config, replaced);
     }
     return Status::Ok();
