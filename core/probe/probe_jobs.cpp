@@ -27,25 +27,16 @@ json ProbeJobJson(const ProbeJob& job) {
 }
 
 Result<ProbeJob> ProbeJobs::Start(const std::string& project, const ProbeJobFilter& filter) {
-  std::vector<std::pair<std::string, std::string>> targets;  // id, provider
-  ConnectionQuery query;
-  query.status = filter.status;
-  query.provider = filter.provider;
-  query.limit = 1000;
-  do {
-    auto page = store_.ListConnections(project, query);
-    if (!page.ok()) return page.status();
-    for (const auto& row : page->items) targets.emplace_back(row.record.id, row.record.provider);
-    query.after = page->next_after;
-  } while (!query.after.empty());
+  auto targets = store_.ListConnectionKeys(project, filter.status, filter.provider);
+  if (!targets.ok()) return targets.status();
 
   auto job = std::make_shared<ProbeJob>();
   job->id = RandomId("job_");
   job->project = project;
   job->filter = filter;
-  job->total = targets.size();
+  job->total = targets->size();
   job->created_at = NowRfc3339();
-  job->finished = targets.empty();
+  job->finished = targets->empty();
   if (job->finished) job->finished_at = job->created_at;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -54,7 +45,7 @@ Result<ProbeJob> ProbeJobs::Start(const std::string& project, const ProbeJobFilt
     if (list.size() > kJobsKept) list.erase(list.begin());
   }
   ProbeJob snapshot = *job;
-  for (const auto& [id, provider] : targets) {
+  for (const auto& [id, provider] : *targets) {
     probes_.ProbeStored(project, id, [this, job](Result<ProbeReport> report) {
       std::lock_guard<std::mutex> lock(mutex_);
       ++job->summary[report.ok() ? OutcomeName(report->result.outcome) : "error"];

@@ -80,14 +80,9 @@ void ProbeScheduler::Rescan() {
   }
   std::vector<std::pair<std::string, std::string>> found;
   for (const auto& project : *projects) {
-    ConnectionQuery query;
-    query.limit = 1000;
-    do {
-      auto page = store_.ListConnections(project.id, query);
-      if (!page.ok()) break;
-      for (const auto& row : page->items) found.emplace_back(project.id, row.record.id);
-      query.after = page->next_after;
-    } while (!query.after.empty());
+    auto keys = store_.ListConnectionKeys(project.id);
+    if (!keys.ok()) continue;
+    for (const auto& key : *keys) found.emplace_back(project.id, key.id);
   }
   std::lock_guard<std::mutex> lock(mutex_);
   std::uniform_real_distribution<double> spread(0.0, 1.0);

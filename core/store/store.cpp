@@ -249,6 +249,29 @@ struct Store::Impl {
     return page;
   }
 
+  // Visits the name index (or the status index when query.status is set) of a project in
+  // name order, from after query.after, skipping rows that query.q or query.provider
+  // rule out; query.limit is left to `visit`, which returns false to stop.
+  Status ScanIndex(const rocksdb::ReadOptions& read, const std::string& project, const ConnectionQuery& query,
+                   const std::function<bool(const std::string& lower_name, const json& index)>& visit) {
+    const bool by_status = !query.status.empty();
+    const std::string prefix = by_status ? keys::Prefix({project, query.status}) : keys::Prefix({project});
+    const std::string needle = keys::Lower(query.q);
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, cf(by_status ? kStatuses : kNames)));
+    for (it->Seek(prefix + query.after); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      rocksdb::Slice key = it->key();
+      std::string lower_name(key.data() + prefix.size(), key.size() - prefix.size());
+      if (!query.after.empty() && lower_name <= query.after) continue;
+      if (!needle.empty() && lower_name.find(needle) == std::string::npos) continue;
+      json index = json::parse(it->value().ToString(), nullptr, false);
+      if (!index.is_object()) return Status::Error("corruption", "unreadable index row");
+      if (!query.provider.empty() && index.value("provider", "") != query.provider) continue;
+      if (!visit(lower_name, index)) break;
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "connection scan");
+    return Status::Ok();
+  }
+
   std::vector<Reference> ScanReferences(rocksdb::Iterator* it, const std::string& prefix,
                                         const std::string& kind) {
     std::vector<Reference> refs;
@@ -436,7 +459,7 @@ Result<ConnectionRow> Store::UpdateConnection(const std::string& project, const 
     }
     // Index rows hold the name and status only; most updates (a probe's checked time,
     // an edited field) leave them as they are.
-    if (renamed || updated.name != before.name || updated.status != before.status) {
+    if (updated.name != before.name || updated.status != before.status) {
       impl_->DeleteIndexes(txn, before);
       impl_->PutIndexes(txn, updated);
     }
@@ -509,29 +532,19 @@ Result<ConnectionPage> Store::ListConnections(const std::string& project, const 
   } release{impl_->db.get(), snapshot};
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
-  const bool by_status = !query.status.empty();
-  const std::string prefix = by_status ? keys::Prefix({project, query.status}) : keys::Prefix({project});
-  const std::string needle = keys::Lower(query.q);
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read, impl_->cf(by_status ? kStatuses : kNames)));
   std::vector<std::string> ids;
   std::string last_name;
   bool more = false;
-  for (it->Seek(prefix + query.after); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
-    rocksdb::Slice key = it->key();
-    std::string lower_name(key.data() + prefix.size(), key.size() - prefix.size());
-    if (!query.after.empty() && lower_name <= query.after) continue;
-    if (!needle.empty() && lower_name.find(needle) == std::string::npos) continue;
-    json index = json::parse(it->value().ToString(), nullptr, false);
-    if (!index.is_object()) return Status::Error("corruption", "unreadable index row");
-    if (!query.provider.empty() && index.value("provider", "") != query.provider) continue;
+  Status scanned = impl_->ScanIndex(read, project, query, [&](const std::string& lower_name, const json& index) {
     if (ids.size() == query.limit) {
       more = true;
-      break;
+      return false;
     }
     ids.push_back(index.value("id", ""));
     last_name = lower_name;
-  }
-  if (!it->status().ok()) return FromRocks(it->status(), "connection scan");
+    return true;
+  });
+  if (!scanned.ok()) return scanned;
   try {
     for (const auto& id : ids) {
       auto stored = impl_->GetJson(kConnections, keys::Connection(project, id), snapshot);
@@ -544,6 +557,20 @@ Result<ConnectionPage> Store::ListConnections(const std::string& project, const 
   }
   if (more) page.next_after = last_name;
   return page;
+}
+
+Result<std::vector<ConnectionKey>> Store::ListConnectionKeys(const std::string& project, const std::string& status,
+                                                             const std::string& provider) {
+  ConnectionQuery query;
+  query.status = status;
+  query.provider = provider;
+  std::vector<ConnectionKey> found;
+  Status scanned = impl_->ScanIndex(rocksdb::ReadOptions(), project, query, [&](const std::string&, const json& index) {
+    found.push_back({index.value("id", ""), index.value("provider", "")});
+    return true;
+  });
+  if (!scanned.ok()) return scanned;
+  return found;
 }
 
 Result<std::vector<Reference>> Store::ListReferences(const std::string& project,

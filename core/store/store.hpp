@@ -44,6 +44,12 @@ struct ConnectionQuery {
   std::string after;     // position from the previous page's next_after, "" for the start
 };
 
+// What the index rows tell of a connection without reading it.
+struct ConnectionKey {
+  std::string id;
+  std::string provider;
+};
+
 struct ConnectionPage {
   std::vector<ConnectionRow> items;  // ordered by name, case-insensitively
   std::string next_after;            // "" when this is the last page
@@ -105,6 +111,10 @@ class Store {
   Status DeleteConnection(const std::string& project, const std::string& id,
                           std::vector<Reference>* references);
   Result<ConnectionPage> ListConnections(const std::string& project, const ConnectionQuery& query);
+  // Every connection of a project matching the filters ("" for any), from the index rows
+  // alone: for work that needs ids, not records (bulk and scheduled probes).
+  Result<std::vector<ConnectionKey>> ListConnectionKeys(const std::string& project, const std::string& status = "",
+                                                        const std::string& provider = "");
   // Status changes of one connection / of a whole project, newest first. `after` is a
   // previous page's next_after.
   Result<EventPage> ListHistory(const std::string& project, const std::string& connection_id,

@@ -122,3 +122,22 @@ TEST_CASE("events of one project are invisible to another") {
   REQUIRE(other.ok());
   CHECK(other->items.empty());
 }
+
+TEST_CASE("connection keys come from the index, filtered by status and provider") {
+  TempStore t;
+  t.Connection("c1");
+  t.Connection("c2");
+  t.Connection("c3");
+  t.SetStatus("c2", "inactive", "revoked");
+  auto all = t.store->ListConnectionKeys("p");
+  REQUIRE(all.ok());
+  CHECK(all->size() == 3);
+  auto inactive = t.store->ListConnectionKeys("p", "inactive");
+  REQUIRE(inactive.ok());
+  REQUIRE(inactive->size() == 1);
+  CHECK((*inactive)[0].id == "c2");
+  CHECK((*inactive)[0].provider == "openai");
+  auto other = t.store->ListConnectionKeys("p", "", "trello");
+  REQUIRE(other.ok());
+  CHECK(other->empty());
+}
