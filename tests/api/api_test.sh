@@ -106,6 +106,11 @@ unrouted=1 req "$alpha_admin" GET /v1/nothing;     check "unknown route" 404 "$s
 unrouted=1 req "$alpha_admin" DELETE /v1/providers; check "wrong method" 405 "$status"
 req "$alpha_admin" GET "/v1/projects/alpha/connections/bad%20id"; check "bad id" 400 "$status"
 req "" GET /healthz;                               check "host still up" 200 "$status"
+req "$alpha_admin" POST /v1/projects/alpha/probe-jobs '{"colour":"blue","status":5}'
+check "probe job filter refused, each problem named" "colour:unknown_field,status:wrong_type" \
+  "$(jq -r '[.errors[] | "\(.field):\(.code)"] | sort | join(",")' <<<"$body")"
+req "$alpha_admin" GET "/v1/projects/alpha/events?limit=0"; check "events limit out of range" 400 "$status"
+req "$alpha_admin" GET "/v1/projects/alpha/events?cursor=nonsense"; check "events bad cursor" 400 "$status"
 # A POST with no body and no Content-Length (plain `curl -X POST`) is answered at once.
 check "bodiless POST answered at once" 200 \
   "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $alpha_admin" "$base/v1/projects/alpha/connections/$auto_id/probe")"
