@@ -101,6 +101,9 @@ std::vector<FieldError> CheckAgainstFieldSchema(const CompiledFieldSchema& schem
   if (!config.is_object()) {
     return {{"", "not_an_object", "The config must be a JSON object of fields."}};
   }
+  if (config.size() > kMaxConfigFields) {
+    return {{"", "too_many_fields", "The config has more than " + std::to_string(kMaxConfigFields) + " fields."}};
+  }
   const json& field_schema = schema.schema();
   std::vector<FieldError> errors;
   std::set<std::pair<std::string, std::string>> seen;

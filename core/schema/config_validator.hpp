@@ -5,7 +5,7 @@
 // beside. No config, however hostile, makes it throw, recurse or take more than
 // O(n log n) time in its size.
 //
-// Codes: not_an_object, missing_required, unknown_field, wrong_type, pattern_mismatch,
+// Codes: not_an_object, too_many_fields, missing_required, unknown_field, wrong_type, pattern_mismatch,
 // not_allowed_value, out_of_range, too_short, too_long, too_few_items, too_many_items,
 // duplicate_items, bad_format, invalid — plus whatever codes the plugin defines.
 #pragma once

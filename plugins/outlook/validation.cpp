@@ -1,6 +1,5 @@
 #include "validation.hpp"
 
-#include <regex>
 #include <set>
 #include <string>
 
@@ -14,17 +13,45 @@ namespace {
 
 using switchboard::FieldError;
 
+bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool IsAlnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// 8-4-4-4-12 hex digits. Loops, not std::regex: the tenant is outside input, and
+// std::regex recurses once per character (a long value overflows the host's stack).
 bool IsGuid(const std::string& text) {
-  static const std::regex kGuid(
-      "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$");
-  return std::regex_match(text, kGuid);
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !IsHex(text[i])) return false;
+  }
+  return true;
+}
+
+// A domain: labels of 1-63 letters, digits and inner hyphens, dot-separated, ending in a
+// top-level label of 2-63 letters.
+bool IsDomain(const std::string& text) {
+  size_t start = 0, labels = 0;
+  while (true) {
+    size_t end = text.find('.', start);
+    const bool last = end == std::string::npos;
+    if (last) end = text.size();
+    const size_t length = end - start;
+    if (length == 0 || length > 63) return false;
+    for (size_t i = start; i < end; ++i) {
+      const char c = text[i];
+      const bool edge = i == start || i + 1 == end;
+      if (last ? !IsAlpha(c) : !(IsAlnum(c) || (c == '-' && !edge))) return false;
+    }
+    ++labels;
+    if (last) return labels >= 2 && length >= 2;
+    start = end + 1;
+  }
 }
 
 bool IsTenant(const std::string& tenant) {
-  static const std::regex kDomain(
-      "^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
   return tenant == "common" || tenant == "organizations" || tenant == "consumers" ||
-         IsGuid(tenant) || std::regex_match(tenant, kDomain);
+         IsGuid(tenant) || IsDomain(tenant);
 }
 
 void CheckScopes(const Config& config, std::vector<FieldError>& errors) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
-#include <regex>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -141,16 +140,43 @@ std::string UsernameOf(const HttpResponse& response) {
   return body["username"].get<std::string>();
 }
 
+namespace {
+
+// ^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$, in one pass: the
+// value comes from a reply, and std::regex recurses once per character of it.
+bool IsRfc3339(const std::string& t) {
+  auto digits = [&](size_t at, size_t count) {
+    if (at + count > t.size()) return false;
+    for (size_t i = at; i < at + count; ++i) {
+      if (t[i] < '0' || t[i] > '9') return false;
+    }
+    return true;
+  };
+  if (!(digits(0, 4) && t.size() > 19 && t[4] == '-' && digits(5, 2) && t[7] == '-' && digits(8, 2) &&
+        t[10] == 'T' && digits(11, 2) && t[13] == ':' && digits(14, 2) && t[16] == ':' && digits(17, 2))) {
+    return false;
+  }
+  size_t i = 19;
+  if (t[i] == '.') {
+    const size_t start = ++i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    if (i == start) return false;
+  }
+  if (i < t.size() && t[i] == 'Z') return i + 1 == t.size();
+  return i < t.size() && (t[i] == '+' || t[i] == '-') && digits(i + 1, 2) && i + 3 < t.size() && t[i + 3] == ':' &&
+         digits(i + 4, 2) && i + 6 == t.size();
+}
+
+}  // namespace
+
 std::string ExpiryOf(const HttpResponse& response) {
-  static const std::regex kRfc3339(
-      R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$)");
   if (response.status != 200) return "";
   Json body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object() || !body.contains("dateExpires") || !body["dateExpires"].is_string()) {
     return "";
   }
   std::string expires = body["dateExpires"].get<std::string>();
-  return std::regex_match(expires, kRfc3339) ? expires : "";
+  return IsRfc3339(expires) ? expires : "";
 }
 
 }  // namespace trello

@@ -42,6 +42,10 @@ class HostileProvider {
     server_.routes().Get(R"(/random.*)", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(RandomBytes(8192), "application/octet-stream");
     });
+    server_.routes().Get(R"(/deep.*)", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 401;
+      res.set_content(std::string(500000, '[') + std::string(500000, ']'), "application/json");
+    });
     server_.Start();
   }
   std::string Url(const std::string& path) const { return server_.Url(path); }
@@ -112,11 +116,11 @@ TEST_CASE("random bytes from a provider reach the plugin as valid UTF-8") {
   CHECK(result.message.size() >= 8192);
 }
 
-TEST_CASE("the real OpenAI plugin judges a Latin-1 403 page instead of the host aborting") {
+TEST_CASE("the real OpenAI plugin judges a Latin-1 page, random bytes and 500,000-deep JSON") {
   HostileProvider provider;
   Engine engine;
   auto openai = Load(testing::BuiltPlugin("openai"));
-  for (const std::string path : {"/latin1", "/random"}) {
+  for (const std::string path : {"/latin1", "/random", "/deep"}) {
     INFO(path);
     ProbeResult result = engine.Probe(openai, {{"api_key", "sk-proj-abc"}, {"base_url", provider.Url(path)}});
     INFO(result.reason << ": " << result.message);

@@ -93,6 +93,17 @@ TEST_CASE("a config that is not an object is one not_an_object error, for every 
   }
 }
 
+TEST_CASE("a config of 100,000 unknown fields is one too_many_fields error, not 100,000") {
+  auto provider = Load("openai");
+  json config = json::object();
+  for (int i = 0; i < 100000; ++i) config["f" + std::to_string(i)] = i;
+  auto errors = ValidateConfig(*provider, config);
+  REQUIRE(errors.ok());
+  REQUIRE(errors->size() == 1);
+  CHECK(errors->front().field == "");
+  CHECK(errors->front().code == "too_many_fields");
+}
+
 TEST_CASE("a 30,000-character value in any pattern-checked field is checked, not a crash") {
   const std::string long_value = "sk-" + std::string(30000, 'A');
   int pattern_fields = 0;

@@ -22,6 +22,19 @@ Json WithScopes(std::vector<std::string> scopes) {
   return config;
 }
 
+TEST_CASE("outlook checks a 60,000-character tenant in one pass, not by a recursive regex") {
+  OutlookPlugin plugin;
+  std::string labels;
+  for (int i = 0; i < 30000; ++i) labels += "a.";
+  Json config = OutlookConfig();
+  config["tenant"] = labels + "com";
+  CHECK(Codes(plugin.host.Validate(config), "tenant").empty());  // a long but well-formed domain
+  config["tenant"] = labels + "c0m";
+  CHECK(Codes(plugin.host.Validate(config), "tenant") == std::set<std::string>{"bad_tenant"});
+  config["tenant"] = std::string(60000, '7');
+  CHECK(Codes(plugin.host.Validate(config), "tenant") == std::set<std::string>{"bad_tenant"});
+}
+
 TEST_CASE("outlook accepts valid configs") {
   OutlookPlugin plugin;
   CHECK(plugin.host.Validate(OutlookConfig()).empty());
