@@ -60,12 +60,13 @@ int ValidateCommand(const std::vector<std::string>& argv) {
     std::cerr << "switchboard: " << text.status().message() << "\n";
     return kExitFailure;
   }
-  auto parsed = ParseBoundedJson(*text, JsonLimits{16 << 20, 64});
-  if (!parsed.ok()) {
-    std::cerr << "switchboard: " << args.positionals[1] << " is not valid JSON (" << parsed.status().message() << ")\n";
+  auto config_json = ParseBoundedJson(*text, JsonLimits{16 << 20, 64});
+  if (!config_json.ok()) {
+    std::cerr << "switchboard: " << args.positionals[1] << " is not valid JSON (" << config_json.status().message()
+              << ")\n";
     return kExitFailure;
   }
-  const nlohmann::json& config = *parsed;
+  const nlohmann::json& config = *config_json;
   auto errors = ValidateConfig(*provider, config);
   if (!errors.ok()) {
     std::cerr << "switchboard: " << errors.status().message() << "\n";
