@@ -18,6 +18,7 @@ void StorageHealth::WriteFailed(WriteState state, const std::string& internal) {
     if (report_.writes != state) {
       if (report_.writes == WriteState::kOk) report_.writes_failing_since = NowRfc3339();
       report_.writes = state;
+      writes_failing_ = true;
       logged_.erase("write");  // a new problem is logged at once
     }
   }
@@ -26,20 +27,19 @@ void StorageHealth::WriteFailed(WriteState state, const std::string& internal) {
 }
 
 void StorageHealth::WritesRecovered() {
+  if (!writes_failing_.load()) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (report_.writes == WriteState::kOk) return;
     report_.writes = WriteState::kOk;
+    writes_failing_ = false;
     report_.writes_failing_since.clear();
     logged_.erase("write");
   }
   log::Info("storage recovered: writes are accepted again");
 }
 
-bool StorageHealth::WritesFailing() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return report_.writes != WriteState::kOk;
-}
+bool StorageHealth::WritesFailing() const { return writes_failing_.load(); }
 
 void StorageHealth::CorruptionFound(const std::string& internal) {
   {

@@ -6,6 +6,7 @@
 // THREADS: safe for concurrent use.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -38,7 +39,7 @@ class StorageHealth {
   bool WritesFailing() const;
   // Stored data failed its checksum (a read, a scan or the verification).
   void CorruptionFound(const std::string& internal);
-  void RowSkipped() ;
+  void RowSkipped();
   void VerificationFinished(bool clean, const std::string& internal);
   // An I/O error on a read: logged, rate-limited.
   void ReadFailed(const std::string& internal);
@@ -50,6 +51,7 @@ class StorageHealth {
 
   mutable std::mutex mutex_;
   StorageReport report_;
+  std::atomic<bool> writes_failing_{false};  // report_.writes != kOk, read without the lock on every commit
   struct Logged {
     std::chrono::steady_clock::time_point at;
     uint64_t suppressed = 0;
