@@ -246,7 +246,8 @@ struct Store::Impl {
   }
 
   void TryResume() {
-    rocksdb::Status resumed = db->Resume();
+    // TransactionDB (a StackableDB) does not forward Resume(): ask the DB under it.
+    rocksdb::Status resumed = db->GetRootDB()->Resume();
     if (!resumed.ok() && !resumed.IsBusy()) return;  // still failing (or a recovery of RocksDB's own runs)
     // Resume() also answers OK when nothing was stopped; only a real synced write says
     // that changes are stored again.

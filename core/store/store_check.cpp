@@ -91,10 +91,11 @@ uint32_t ConnectionsFamilyId(const ReadOnlyStore& store) {
 void SumDropped(StoreCheckReport& report) {
   bool dropping = false;
   for (const auto& wal : report.wals) {
-    report.wal_last_sequence = std::max(report.wal_last_sequence, wal.last_sequence);
+    report.wal_last_sequence = std::max({report.wal_last_sequence, wal.last_sequence, wal.last_sequence_after});
     if (dropping) {
       report.dropped_batches += wal.batches + wal.batches_after;
       report.dropped_bytes += wal.size;
+      report.dropped_connection_writes += wal.connection_writes + wal.connection_writes_after;
       report.dropped_files.push_back(wal.file.filename().string());
       continue;
     }

@@ -93,10 +93,11 @@ Batch DecodeBatch(const std::string& rep, uint32_t family) {
 
 // Walks the records of a WAL image from `pos`, handing each whole write batch to
 // `on_batch`. Returns at the first damage (filling `problem`, `at` and `incomplete`)
-// or at the end (problem empty).
+// or at the end (problem empty). `resyncing`: `pos` is a block start after damage, where
+// the tail fragments of a batch whose start was lost are skipped, not damage.
 template <typename OnBatch>
 void Walk(const std::string& image, size_t pos, uint64_t log_number, OnBatch&& on_batch, std::string& problem,
-          uint64_t& at, bool& incomplete) {
+          uint64_t& at, bool& incomplete, uint64_t& resume_at, bool resyncing = false) {
   std::string assembling;
   bool in_fragment = false;
   size_t fragment_start = 0;
@@ -104,6 +105,7 @@ void Walk(const std::string& image, size_t pos, uint64_t log_number, OnBatch&& o
     problem = what;
     at = in_fragment ? fragment_start : where;  // a batch is lost from its first fragment
     incomplete = tail;
+    if (resume_at <= where) resume_at = (where / kBlockSize + 1) * kBlockSize;  // the next block
   };
   while (pos < image.size()) {
     const size_t block_left = kBlockSize - pos % kBlockSize;
@@ -129,7 +131,12 @@ void Walk(const std::string& image, size_t pos, uint64_t log_number, OnBatch&& o
     uint32_t crc = Crc32c(0, image.data() + pos + 6, header - 6);  // type (and log number)
     crc = Crc32c(crc, image.data() + pos + header, length);
     const uint32_t masked = ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
-    if (masked != stored_crc) return damage(pos, "checksum mismatch", false);
+    if (masked != stored_crc) {
+      // The length fitted its block, so what follows is most likely the next record (a
+      // false start fails its own checksum and moves on to the next block).
+      resume_at = pos + header + length;
+      return damage(pos, "checksum mismatch", false);
+    }
     if (recyclable && Fixed32(image, pos + 7) != static_cast<uint32_t>(log_number)) break;  // an older log's record: the end
     const char* payload = image.data() + pos + header;
     switch (type) {
@@ -147,11 +154,13 @@ void Walk(const std::string& image, size_t pos, uint64_t log_number, OnBatch&& o
         break;
       case kMiddleType:
       case kRecyclableMiddleType:
+        if (!in_fragment && resyncing) break;
         if (!in_fragment) return damage(pos, "fragment without its start", false);
         assembling.append(payload, length);
         break;
       case kLastType:
       case kRecyclableLastType:
+        if (!in_fragment && resyncing) break;
         if (!in_fragment) return damage(pos, "fragment without its start", false);
         assembling.append(payload, length);
         in_fragment = false;
@@ -202,34 +211,36 @@ WalFileReport ScanWalFile(const fs::path& file, uint32_t connections_family_id) 
   std::string problem;
   uint64_t at = 0;
   bool incomplete = false;
+  uint64_t resume = 0;
   Walk(image, 0, report.number, [&](const std::string& rep) {
     Batch batch = DecodeBatch(rep, connections_family_id);
     ++report.batches;
     report.entries += batch.entries;
+    report.connection_writes += batch.family_writes;
     report.last_sequence = std::max(report.last_sequence, batch.last_sequence);
-  }, problem, at, incomplete);
+  }, problem, at, incomplete, resume);
   if (problem.empty()) return report;
   report.damaged = true;
   report.problem = problem;
   report.damaged_at = at;
   report.incomplete_tail = incomplete;
   report.bytes_after = report.size - std::min<uint64_t>(at, report.size);
-  // What is still readable past the damage: resume at each following block until the
-  // end, as a scan for intact batches (recovery in point-in-time mode drops them all).
-  size_t resume = (at / kBlockSize + 1) * kBlockSize;
+  // What is still readable past the damage (recovery in point-in-time mode drops it
+  // all): resume after each damaged record, or at the next block, until the end.
   while (!incomplete && resume < image.size()) {
     std::string later_problem;
     uint64_t later_at = 0;
     bool later_incomplete = false;
+    const uint64_t from = resume;
     Walk(image, resume, report.number, [&](const std::string& rep) {
       if (rep.size() < 12) return;
       Batch batch = DecodeBatch(rep, connections_family_id);
       ++report.batches_after;
       report.entries_after += batch.entries;
       report.connection_writes_after += batch.family_writes;
-    }, later_problem, later_at, later_incomplete);
-    if (later_problem.empty() || later_incomplete) break;
-    resume = (later_at / kBlockSize + 1) * kBlockSize;
+      report.last_sequence_after = std::max(report.last_sequence_after, batch.last_sequence);
+    }, later_problem, later_at, later_incomplete, resume, /*resyncing=*/true);
+    if (later_problem.empty() || later_incomplete || resume <= from) break;
   }
   return report;
 }

@@ -24,6 +24,7 @@ struct WalFileReport {
   uint64_t batches = 0;         // intact write batches before any damage
   uint64_t entries = 0;         // their puts, deletes and merges
   uint64_t last_sequence = 0;   // sequence number of the last entry read intact
+  uint64_t connection_writes = 0;  // connection rows those batches write (when the family id is known)
   // Damage: the first place recovery would stop. damaged_at is a byte offset.
   bool damaged = false;
   bool incomplete_tail = false;  // only an unfinished last record (an interrupted, never-acknowledged write)
@@ -34,6 +35,7 @@ struct WalFileReport {
   uint64_t batches_after = 0;
   uint64_t entries_after = 0;
   uint64_t bytes_after = 0;
+  uint64_t last_sequence_after = 0;  // of the last batch read past the damage
   // Connection rows written by the dropped batches, when the connections family id is known.
   uint64_t connection_writes_after = 0;
 };
