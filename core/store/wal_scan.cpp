@@ -91,6 +91,27 @@ Batch DecodeBatch(const std::string& rep, uint32_t family) {
   return batch;
 }
 
+bool IntactRecordAt(const std::string& image, size_t pos) {
+  const size_t block_left = kBlockSize - pos % kBlockSize;
+  if (block_left < kHeaderSize || image.size() - pos < kHeaderSize) return false;
+  const size_t length = static_cast<uint8_t>(image[pos + 4]) | static_cast<size_t>(static_cast<uint8_t>(image[pos + 5])) << 8;
+  const uint8_t type = static_cast<uint8_t>(image[pos + 6]);
+  if (type < kFullType || type > kLastType || kHeaderSize + length > block_left || pos + kHeaderSize + length > image.size()) {
+    return false;
+  }
+  return MaskedCrc32c(image.data() + pos + 6, 1 + length) == Fixed32(image, pos);
+}
+
+// Where reading can go on after damage at `pos`: the first intact record after it in
+// its block, else the next block.
+size_t NextIntactRecord(const std::string& image, size_t pos) {
+  const size_t next_block = (pos / kBlockSize + 1) * kBlockSize;
+  for (size_t p = pos + 1; p < next_block && p < image.size(); ++p) {
+    if (IntactRecordAt(image, p)) return p;
+  }
+  return next_block;
+}
+
 // Walks the records of a WAL image from `pos`, handing each whole write batch to
 // `on_batch`. Returns at the first damage (filling `problem`, `at` and `incomplete`)
 // or at the end (problem empty). `resyncing`: `pos` is a block start after damage, where
@@ -105,7 +126,7 @@ void Walk(const std::string& image, size_t pos, uint64_t log_number, OnBatch&& o
     problem = what;
     at = in_fragment ? fragment_start : where;  // a batch is lost from its first fragment
     incomplete = tail;
-    if (resume_at <= where) resume_at = (where / kBlockSize + 1) * kBlockSize;  // the next block
+    if (resume_at <= where) resume_at = NextIntactRecord(image, where);
   };
   while (pos < image.size()) {
     const size_t block_left = kBlockSize - pos % kBlockSize;
@@ -131,12 +152,7 @@ void Walk(const std::string& image, size_t pos, uint64_t log_number, OnBatch&& o
     uint32_t crc = Crc32c(0, image.data() + pos + 6, header - 6);  // type (and log number)
     crc = Crc32c(crc, image.data() + pos + header, length);
     const uint32_t masked = ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
-    if (masked != stored_crc) {
-      // The length fitted its block, so what follows is most likely the next record (a
-      // false start fails its own checksum and moves on to the next block).
-      resume_at = pos + header + length;
-      return damage(pos, "checksum mismatch", false);
-    }
+    if (masked != stored_crc) return damage(pos, "checksum mismatch", false);  // the length may be damaged too
     if (recyclable && Fixed32(image, pos + 7) != static_cast<uint32_t>(log_number)) break;  // an older log's record: the end
     const char* payload = image.data() + pos + header;
     switch (type) {
