@@ -14,8 +14,8 @@
 #include <thread>
 
 #include <rocksdb/db.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/merge_operator.h>
-#include <rocksdb/sst_file_manager.h>
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/utilities/transaction_db.h>
 
@@ -102,6 +102,18 @@ bool StartsWith(const rocksdb::Slice& key, const std::string& prefix) {
   return key.size() >= prefix.size() && std::memcmp(key.data(), prefix.data(), prefix.size()) == 0;
 }
 
+// RocksDB's own recovery from a full volume (its SstFileManager's) waits for free space of
+// a whole write buffer, 64 MiB, before it resumes, and while it waits DB::Resume()
+// answers Busy: on a small volume writes never came back. The store's resumer resumes
+// instead, as soon as a flush and a synced write fit.
+class NoAutomaticRecovery : public rocksdb::EventListener {
+ public:
+  const char* Name() const override { return "SwitchboardNoAutomaticRecovery"; }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status, bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
+
 Status CheckWals(const fs::path& dir) {
   for (const auto& file : wal::ListWalFiles(dir)) {
     wal::WalFileReport report = wal::ScanWalFile(file);
@@ -133,8 +145,7 @@ rocksdb::Options StoreDbOptions(rocksdb::Env* env) {
   // unfinished last record of an interrupted (so never acknowledged) write.
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   db_options.paranoid_checks = true;
-  // Tracks SST space so RocksDB resumes on its own once a full volume has room again.
-  db_options.sst_file_manager.reset(rocksdb::NewSstFileManager(db_options.env));
+  db_options.listeners.push_back(std::make_shared<NoAutomaticRecovery>());
   return db_options;
 }
 

@@ -29,7 +29,6 @@ struct ReadOnlyStore {
 // their first damage and nothing on disk changes. So what it reads is what recovery keeps.
 Status OpenReadOnly(const fs::path& db_dir, ReadOnlyStore& out) {
   rocksdb::Options options = StoreDbOptions(nullptr);
-  options.sst_file_manager.reset();
   options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   auto descriptors = FamilyDescriptors(options);
   std::vector<std::string> existing;
@@ -51,7 +50,6 @@ void CheckSsts(ReadOnlyStore& store, const fs::path& db_dir, StoreCheckReport& r
   std::vector<rocksdb::LiveFileMetaData> files;
   store.db->GetLiveFilesMetaData(&files);
   rocksdb::Options options = StoreDbOptions(nullptr);
-  options.sst_file_manager.reset();
   for (const auto& meta : files) {
     SstFileCheck check;
     check.file = fs::path(meta.name).filename().string();
