@@ -62,7 +62,7 @@ json ReportJson(const StoreCheckReport& r) {
               {"wals", wals},
               {"ssts", ssts},
               {"rows", r.rows},
-              {"unreadable_scans", r.unreadable_rows},
+              {"stopped_scans", r.stopped_scans},
               {"recovery_drops",
                {{"write_batches", r.dropped_batches},
                 {"bytes", r.dropped_bytes},
@@ -103,7 +103,7 @@ void PrintReport(const StoreCheckReport& r, std::ostream& out) {
   if (!r.rows.empty()) {
     out << "rows:";
     for (const auto& [family, count] : r.rows) out << " " << family << "=" << count;
-    out << (r.unreadable_rows ? " (some scans stopped at unreadable data)" : "") << "\n";
+    out << (r.stopped_scans ? " (some scans stopped at unreadable data)" : "") << "\n";
   }
   if (r.WalDamaged()) {
     const uint64_t entries = r.wal_last_sequence > r.recovered_sequence ? r.wal_last_sequence - r.recovered_sequence : 0;

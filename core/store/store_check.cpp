@@ -72,7 +72,7 @@ void CountRows(ReadOnlyStore& store, StoreCheckReport& report) {
     uint64_t rows = 0;
     std::unique_ptr<rocksdb::Iterator> it(store.db->NewIterator(rocksdb::ReadOptions(), family));
     for (it->SeekToFirst(); it->Valid(); it->Next()) ++rows;
-    if (!it->status().ok()) ++report.unreadable_rows;  // the scan stopped at an unreadable block
+    if (!it->status().ok()) ++report.stopped_scans;  // the scan stopped at an unreadable block
     report.rows[family->GetName()] = rows;
   }
 }

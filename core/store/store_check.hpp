@@ -31,9 +31,9 @@ struct SstFileCheck {
 struct StoreCheckReport {
   std::vector<wal::WalFileReport> wals;
   std::vector<SstFileCheck> ssts;
-  // Rows per column family as recovery would leave them; unreadable ones are counted apart.
+  // Rows per column family as recovery would leave them (up to any unreadable block).
   std::map<std::string, uint64_t> rows;
-  uint64_t unreadable_rows = 0;
+  uint64_t stopped_scans = 0;  // column families whose scan stopped at unreadable data
   std::string open_problem;  // "" unless even a read-only open failed
   // What point-in-time recovery would drop: from the first damage on (a damaged WAL's
   // rest and every later WAL).
@@ -46,7 +46,7 @@ struct StoreCheckReport {
 
   bool WalDamaged() const;    // damage the host refuses to start on
   bool SstDamaged() const;
-  bool Ok() const { return !WalDamaged() && !SstDamaged() && open_problem.empty() && unreadable_rows == 0; }
+  bool Ok() const { return !WalDamaged() && !SstDamaged() && open_problem.empty() && stopped_scans == 0; }
 };
 
 // Fails with data_dir_locked when a host has the store open.
