@@ -17,7 +17,7 @@ const std::map<std::string, int>& StatusTable() {
       {"unknown_provider", 422}, {"unknown_connection", 422}, {"busy", 503},
       {"credentials_rejected", 422}, {"probe_unavailable", 503},
       {"plugin_error", 502},     {"plugin_output_invalid", 502},     {"corruption", 500},        {"io_error", 500},
-      {"internal", 500}};
+      {"storage_full", 507},     {"storage_unavailable", 503}, {"internal", 500}};
   return table;
 }
 
@@ -34,8 +34,22 @@ std::string TitleFor(int status) {
     case 422: return "Unprocessable Content";
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
+    case 507: return "Insufficient Storage";
     default: return "Internal Server Error";
   }
+}
+
+// Storage failures get a fixed detail: the store already keeps RocksDB's text (data
+// path, file names, offsets) out of its messages and logs it, and this makes sure no
+// storage, file system or parser message reaches a client whatever produced the Status.
+const std::map<std::string, std::string>& FixedDetails() {
+  static const std::map<std::string, std::string> details = {
+      {"storage_full", "The data volume is full, so the change was not stored. Changes are accepted again "
+                       "as soon as space is freed."},
+      {"storage_unavailable", "The storage cannot be used right now, so nothing was changed. Retry later."},
+      {"corruption", "Stored data failed its integrity check and cannot be read."},
+      {"io_error", "The host could not read or write a file it needs."}};
+  return details;
 }
 
 }  // namespace
@@ -49,7 +63,8 @@ Problem ProblemFrom(const Status& status) {
   Problem problem;
   problem.code = status.code() == "in_use" ? "connection_in_use" : status.code();
   problem.status = HttpStatusFor(problem.code);
-  problem.detail = status.message();
+  auto fixed = FixedDetails().find(problem.code);
+  problem.detail = fixed != FixedDetails().end() ? fixed->second : status.message();
   return problem;
 }
 

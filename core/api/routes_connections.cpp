@@ -65,8 +65,9 @@ void List(App& app, ResponseCache& cache, Call& call) {
   for (const auto& row : page->items) items.push_back(ConnectionView(row));
   json body = {{"items", items},
                {"next_cursor", page->next_after.empty() ? json(nullptr) : json(EncodeCursor(page->next_after))}};
+  if (page->partial) body["partial"] = true;  // unreadable rows left out (see /healthz); not cached
   std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  cache.Put(key, generation, text);
+  if (!page->partial) cache.Put(key, generation, text);
   call.res.status = 200;
   call.res.set_content(std::move(text), "application/json");
 }

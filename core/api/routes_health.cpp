@@ -2,10 +2,29 @@
 #include "api/app.hpp"
 
 namespace switchboard::api {
+namespace {
+
+// What /healthz says of the storage: states and times, never paths or RocksDB's text.
+nlohmann::json StorageJson(const StorageReport& report) {
+  nlohmann::json out = {{"status", StorageStateName(report)},
+                        {"writable", report.writes == WriteState::kOk},
+                        {"integrity", report.corrupt ? "corrupt" : report.verified ? "verified" : "verifying"},
+                        {"unreadable_rows", report.unreadable_rows}};
+  if (!report.writes_failing_since.empty()) out["writes_failing_since"] = report.writes_failing_since;
+  if (report.corrupt) out["corrupt_since"] = report.corrupt_since;
+  return out;
+}
+
+}  // namespace
 
 void RegisterHealthRoutes(Router& router, App& app) {
+  // 503 while the storage refuses writes or holds unreadable data, so a load balancer or
+  // monitor sees it; the host still answers everything it can.
   router.Handle("GET", "/healthz", Access::kPublic, [&app](Call& call) {
-    call.Reply(200, {{"status", "ok"}, {"providers", app.providers.size()}});
+    const StorageReport storage = app.store.Health();
+    call.Reply(storage.ok() ? 200 : 503, {{"status", storage.ok() ? "ok" : "degraded"},
+                                          {"providers", app.providers.size()},
+                                          {"storage", StorageJson(storage)}});
   });
   router.Handle("GET", "/metrics", Access::kPublic, [&app](Call& call) {
     auto counts = app.store.CountConnectionsByStatus();

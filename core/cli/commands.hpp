@@ -20,6 +20,7 @@ int PluginsCommand(const std::vector<std::string>& args);
 int ValidateCommand(const std::vector<std::string>& args);
 int ServeCommand(const std::vector<std::string>& args);
 int ProbeCommand(const std::vector<std::string>& args);
+int StoreCommand(const std::vector<std::string>& args);
 
 // The options every command that loads plugins accepts.
 extern const char* const kPluginOptionsHelp;

@@ -16,6 +16,7 @@ const char* const kHelp =
     "  plugins list|show|check   inspect provider plugins\n"
     "  validate PROVIDER FILE    check a connection config against its provider\n"
     "  probe --project ID        probe the credentials of a project's connections (bulk)\n"
+    "  store check|recover       verify the store's integrity; recover a damaged WAL\n"
     "\n"
     "Run 'switchboard COMMAND --help' for a command's options.\n";
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
     if (command == "probe") return ProbeCommand(args);
     if (command == "plugins") return PluginsCommand(args);
     if (command == "validate") return ValidateCommand(args);
+    if (command == "store") return StoreCommand(args);
   } catch (const std::exception& e) {
     switchboard::log::Error(std::string("unexpected error: ") + e.what());
     return kExitFailure;

@@ -1,19 +1,27 @@
 #include "store/store.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <thread>
 
 #include <rocksdb/db.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/utilities/transaction_db.h>
 
 #include "store/keys.hpp"
+#include "store/store_open.hpp"
+#include "store/wal_scan.hpp"
 
 namespace switchboard {
 namespace {
@@ -69,44 +77,200 @@ std::string NextEventSequence() {
   return text;
 }
 
-Status FromRocks(const rocksdb::Status& s, const std::string& what) {
-  if (s.ok()) return Status::Ok();
-  if (s.IsNotFound()) return Status::Error("not_found", what + " not found");
-  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return Status::Error("busy", what + ": " + s.ToString());
-  if (s.IsCorruption()) return Status::Error("corruption", what + ": " + s.ToString());
-  return Status::Error("io_error", what + ": " + s.ToString());
-}
-
 bool IsRetryable(const rocksdb::Status& s) { return s.IsBusy() || s.IsTimedOut() || s.IsTryAgain(); }
+
+const char* const kCorruptDetail = "stored data failed its integrity check and cannot be read";
 
 // Thrown inside a transaction body to abort it with a Status; caught by RunTransaction.
 struct Abort {
   Status status;
 };
 
-void Check(const rocksdb::Status& s, const std::string& what) {
+// Thrown inside a transaction body by a failed RocksDB call; RunTransaction maps it.
+struct Failure {
+  rocksdb::Status status;
+};
+
+// `what` names the step for the reader of this code; the caller sees a mapped Status.
+void Check(const rocksdb::Status& s, const char* /*what*/) {
   if (s.ok()) return;
   if (IsRetryable(s)) throw s;  // retried by RunTransaction
-  throw Abort{FromRocks(s, what)};
+  throw Failure{s};
 }
 
 bool StartsWith(const rocksdb::Slice& key, const std::string& prefix) {
   return key.size() >= prefix.size() && std::memcmp(key.data(), prefix.data(), prefix.size()) == 0;
 }
 
+// RocksDB's own recovery from a full volume (its SstFileManager's) waits for free space of
+// a whole write buffer, 64 MiB, before it resumes, and while it waits DB::Resume()
+// answers Busy: on a small volume writes never came back. The store's resumer resumes
+// instead, as soon as a flush and a synced write fit.
+class NoAutomaticRecovery : public rocksdb::EventListener {
+ public:
+  const char* Name() const override { return "SwitchboardNoAutomaticRecovery"; }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status, bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
+
+Status CheckWals(const fs::path& dir) {
+  for (const auto& file : wal::ListWalFiles(dir)) {
+    wal::WalFileReport report = wal::ScanWalFile(file);
+    if (!report.damaged || report.incomplete_tail) continue;
+    return Status::Error(
+        "wal_corrupt",
+        "the write-ahead log " + file.string() + " is damaged at byte " + std::to_string(report.damaged_at) + " (" +
+            report.problem + "): " + std::to_string(report.batches_after) + " readable write batch(es) and " +
+            std::to_string(report.bytes_after) +
+            " byte(s) after it would be dropped by recovery; the store refuses to open rather than lose them");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+namespace store_internal {
+
+const char* const kConnectionsFamily = "connections";
+
+// The one place the database's options are chosen: the host and `store check/recover`
+// open it alike.
+rocksdb::Options StoreDbOptions(rocksdb::Env* env) {
+  rocksdb::Options db_options;
+  if (env != nullptr) db_options.env = env;
+  db_options.IncreaseParallelism(2);
+  db_options.keep_log_file_num = 5;
+  // CheckWals has read every WAL before this; what RocksDB may still meet is the
+  // unfinished last record of an interrupted (so never acknowledged) write.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  db_options.paranoid_checks = true;
+  db_options.listeners.push_back(std::make_shared<NoAutomaticRecovery>());
+  return db_options;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(const rocksdb::Options& db_options) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int f = 0; f < kFamilyCount; ++f) {
+    rocksdb::ColumnFamilyOptions family_options(db_options);
+    if (f == kCounters) family_options.merge_operator = std::make_shared<Int64AddOperator>();
+    descriptors.emplace_back(kFamilyNames[f], family_options);
+  }
+  return descriptors;
+}
+
+// data_dir_locked when another process holds the database's LOCK (RocksDB takes it
+// with fcntl), before anything reads files another host may be writing.
+Status CheckNotLocked(const std::filesystem::path& dir) {
+  int fd = ::open((dir / "LOCK").c_str(), O_RDONLY);
+  if (fd < 0) return Status::Ok();
+  struct flock probe {};
+  probe.l_type = F_WRLCK;
+  probe.l_whence = SEEK_SET;
+  const bool locked = ::fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
+  ::close(fd);
+  if (!locked) return Status::Ok();
+  return Status::Error("data_dir_locked", "the data folder " + dir.string() +
+                                              " is in use by another Switchboard host (process " +
+                                              std::to_string(probe.l_pid) + ")");
+}
+
+}  // namespace store_internal
+
+using store_internal::CheckNotLocked;
+using store_internal::FamilyDescriptors;
+using store_internal::StoreDbOptions;
 
 struct Store::Impl {
   std::unique_ptr<rocksdb::TransactionDB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> families;
   rocksdb::WriteOptions write_options;
   std::atomic<uint64_t> generation{0};
+  StorageHealth health;
+
+  // The resumer: while writes fail, asks RocksDB to resume once a second (after a full
+  // volume it flushes and starts a new WAL) and tries a small synced write, so writes are
+  // accepted again as soon as space returns. The verifier checks every SST's checksums once.
+  std::thread resumer;
+  std::thread verifier;
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool stopping = false;
 
   ~Impl() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stopping = true;
+    }
+    wake.notify_all();
+    if (resumer.joinable()) resumer.join();
+    if (verifier.joinable()) verifier.join();
     for (auto* family : families) {
       if (family != nullptr) db->DestroyColumnFamilyHandle(family);
     }
     if (db) db->Close();
+  }
+
+  // Maps a failed read; RocksDB's message (paths, files, offsets) goes to the log only.
+  Status Read(const rocksdb::Status& s) {
+    if (s.ok()) return Status::Ok();
+    if (s.IsNotFound()) return Status::Error("not_found", "not found");
+    if (IsRetryable(s)) return Status::Error("busy", "the store is busy; retry");
+    if (s.IsCorruption()) {
+      health.CorruptionFound(s.ToString());
+      return Status::Error("corruption", kCorruptDetail);
+    }
+    health.ReadFailed(s.ToString());
+    return Status::Error("storage_unavailable", "the stored data cannot be read right now");
+  }
+
+  // Maps a failed write (the change was not stored) and marks writes failing.
+  Status Write(const rocksdb::Status& s) {
+    if (s.ok()) {
+      health.WritesRecovered();
+      return Status::Ok();
+    }
+    if (IsRetryable(s)) return Status::Error("busy", "the store is busy; retry");
+    if (s.IsNoSpace()) {
+      health.WriteFailed(WriteState::kFull, s.ToString());
+      WakeResumer();
+      return Status::Error("storage_full", "the data volume is full; the change was not stored");
+    }
+    health.WriteFailed(WriteState::kUnavailable, s.ToString());
+    WakeResumer();
+    return Status::Error("storage_unavailable", "the storage cannot store changes right now; the change was not stored");
+  }
+
+  void WakeResumer() { wake.notify_all(); }
+
+  void ResumeLoop() {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!stopping) {
+      wake.wait_for(lock, std::chrono::seconds(1));
+      if (stopping || !health.WritesFailing()) continue;
+      lock.unlock();
+      TryResume();
+      lock.lock();
+      // At most one attempt a second, however many writes fail meanwhile.
+      wake.wait_for(lock, std::chrono::seconds(1), [this] { return stopping; });
+    }
+  }
+
+  void TryResume() {
+    // TransactionDB (a StackableDB) does not forward Resume(): ask the DB under it.
+    rocksdb::Status resumed = db->GetRootDB()->Resume();
+    if (!resumed.ok() && !resumed.IsBusy()) return;  // still failing (or a recovery of RocksDB's own runs)
+    // Resume() also answers OK when nothing was stopped; only a real synced write says
+    // that changes are stored again.
+    rocksdb::WriteOptions synced;
+    synced.sync = true;
+    rocksdb::Status probe = db->Put(synced, cf(kDefault), "storage_probe", NowRfc3339());
+    if (probe.ok()) health.WritesRecovered();
+  }
+
+  void VerifyChecksums() {
+    rocksdb::Status s = db->VerifyChecksum();
+    health.VerificationFinished(s.ok() || s.IsShutdownInProgress(), s.ToString());
   }
 
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[f]; }
@@ -123,15 +287,19 @@ struct Store::Impl {
         rocksdb::Status committed = txn->Commit();
         if (committed.ok()) {
           generation.fetch_add(1, std::memory_order_release);  // after the commit: see Generation()
+          health.WritesRecovered();
           return Status::Ok();
         }
-        if (!IsRetryable(committed) || attempt >= 50) return FromRocks(committed, "commit");
+        if (!IsRetryable(committed) || attempt >= 50) return Write(committed);
       } catch (const Abort& abort) {
         txn->Rollback().PermitUncheckedError();
         return abort.status;
+      } catch (const Failure& failure) {
+        txn->Rollback().PermitUncheckedError();
+        return Read(failure.status);
       } catch (const rocksdb::Status& retry) {
         txn->Rollback().PermitUncheckedError();
-        if (attempt >= 50) return FromRocks(retry, "transaction");
+        if (attempt >= 50) return Read(retry);
       }
       std::this_thread::sleep_for(std::chrono::microseconds(100 * (1 + attempt % 10)));
     }
@@ -143,7 +311,7 @@ struct Store::Impl {
     std::string value;
     auto s = db->Get(read, cf(f), key, &value);
     if (s.IsNotFound()) return std::nullopt;
-    if (!s.ok()) throw Abort{FromRocks(s, "read")};
+    if (!s.ok()) throw Abort{Read(s)};
     json parsed = json::parse(value, nullptr, false);
     if (parsed.is_discarded()) throw Abort{Status::Error("corruption", "unreadable record")};
     return parsed;
@@ -245,7 +413,7 @@ struct Store::Impl {
       page.items.push_back(std::move(event).value());
       page.last_sequence = it->key().ToString().substr(prefix.size());
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "event scan");
+    if (!it->status().ok()) return Read(it->status());
     return page;
   }
 
@@ -264,11 +432,11 @@ struct Store::Impl {
       if (!query.after.empty() && lower_name <= query.after) continue;
       if (!needle.empty() && lower_name.find(needle) == std::string::npos) continue;
       json index = json::parse(it->value().ToString(), nullptr, false);
-      if (!index.is_object()) return Status::Error("corruption", "unreadable index row");
+      if (!index.is_object()) return Status::Error("corruption", kCorruptDetail);
       if (!query.provider.empty() && index.value("provider", "") != query.provider) continue;
       if (!visit(lower_name, index)) break;
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "connection scan");
+    if (!it->status().ok()) return Read(it->status());
     return Status::Ok();
   }
 
@@ -297,24 +465,19 @@ Result<std::unique_ptr<Store>> Store::Open(const fs::path& dir, const StoreOptio
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::Error("io_error", "cannot create " + dir.string() + ": " + ec.message());
+  if (Status locked = CheckNotLocked(dir); !locked.ok()) return locked;
+  // Before RocksDB replays them: a damaged WAL would be truncated at the damage (or a
+  // zeroed stretch skipped) without a word, losing acknowledged writes.
+  if (Status wals = CheckWals(dir); !wals.ok()) return wals;
 
-  rocksdb::Options db_options;
+  rocksdb::Options db_options = StoreDbOptions(options.env);
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
-  db_options.IncreaseParallelism(2);
-  db_options.keep_log_file_num = 5;
-
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (int f = 0; f < kFamilyCount; ++f) {
-    rocksdb::ColumnFamilyOptions family_options(db_options);
-    if (f == kCounters) family_options.merge_operator = std::make_shared<Int64AddOperator>();
-    descriptors.emplace_back(kFamilyNames[f], family_options);
-  }
   rocksdb::TransactionDBOptions txn_options;
   txn_options.transaction_lock_timeout = 2000;  // ms; conflicts are retried
   auto impl = std::make_unique<Impl>();
   rocksdb::TransactionDB* raw = nullptr;
-  auto s = rocksdb::TransactionDB::Open(db_options, txn_options, dir.string(), descriptors,
+  auto s = rocksdb::TransactionDB::Open(db_options, txn_options, dir.string(), FamilyDescriptors(db_options),
                                         &impl->families, &raw);
   if (!s.ok()) {
     std::string text = s.ToString();
@@ -322,11 +485,22 @@ Result<std::unique_ptr<Store>> Store::Open(const fs::path& dir, const StoreOptio
       return Status::Error("data_dir_locked", "the data folder " + dir.string() +
                                                   " is in use by another Switchboard host (" + text + ")");
     }
-    return FromRocks(s, "opening " + dir.string());
+    if (s.IsCorruption()) return Status::Error("store_corrupt", "the store in " + dir.string() + " is damaged: " + text);
+    return Status::Error("storage_unavailable", "cannot open the store in " + dir.string() + ": " + text);
   }
   impl->db.reset(raw);
   impl->write_options.sync = options.sync_writes;
+  Impl* started = impl.get();
+  impl->resumer = std::thread([started] { started->ResumeLoop(); });
+  if (options.verify_in_background) impl->verifier = std::thread([started] { started->VerifyChecksums(); });
   return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+StorageReport Store::Health() const { return impl_->health.Report(); }
+
+Status Store::VerifyChecksums() {
+  impl_->VerifyChecksums();
+  return impl_->health.Report().corrupt ? Status::Error("corruption", kCorruptDetail) : Status::Ok();
 }
 
 uint64_t Store::Generation() const { return impl_->generation.load(std::memory_order_acquire); }
@@ -335,12 +509,12 @@ Result<std::optional<std::string>> Store::GetMeta(const std::string& key) {
   std::string value;
   auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf(kDefault), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
-  if (!s.ok()) return FromRocks(s, "meta");
+  if (!s.ok()) return impl_->Read(s);
   return std::optional<std::string>(value);
 }
 
 Status Store::PutMeta(const std::string& key, const std::string& value) {
-  return FromRocks(impl_->db->Put(impl_->write_options, impl_->cf(kDefault), key, value), "meta");
+  return impl_->Write(impl_->db->Put(impl_->write_options, impl_->cf(kDefault), key, value));
 }
 
 Status Store::CreateProject(const Project& project) {
@@ -370,13 +544,12 @@ Result<std::vector<Project>> Store::ListProjects() {
     if (!project.ok()) return project.status();
     projects.push_back(std::move(project).value());
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "project scan");
+  if (!it->status().ok()) return impl_->Read(it->status());
   return projects;
 }
 
 Status Store::PutToken(const TokenRecord& token) {
-  return FromRocks(impl_->db->Put(impl_->write_options, impl_->cf(kTokens), token.id, ToStored(token).dump()),
-                   "token");
+  return impl_->Write(impl_->db->Put(impl_->write_options, impl_->cf(kTokens), token.id, ToStored(token).dump()));
 }
 
 Result<TokenRecord> Store::GetToken(const std::string& id) {
@@ -397,7 +570,7 @@ Result<std::vector<TokenRecord>> Store::ListTokens(const std::string& project) {
     if (!token.ok()) return token.status();
     if (token->project == project) tokens.push_back(std::move(token).value());
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "token scan");
+  if (!it->status().ok()) return impl_->Read(it->status());
   return tokens;
 }
 
@@ -544,16 +717,25 @@ Result<ConnectionPage> Store::ListConnections(const std::string& project, const 
     last_name = lower_name;
     return true;
   });
-  if (!scanned.ok()) return scanned;
-  try {
-    for (const auto& id : ids) {
+  if (scanned.code() == "corruption") {
+    // An unreadable stretch of the index: answer what was read before it, and no cursor
+    // (the rows past it cannot be reached in order).
+    page.partial = true;
+    more = false;
+  } else if (!scanned.ok()) {
+    return scanned;
+  }
+  for (const auto& id : ids) {
+    try {
       auto stored = impl_->GetJson(kConnections, keys::Connection(project, id), snapshot);
       if (!stored) continue;
       page.items.push_back({impl_->DecodeConnection(*stored),
                             impl_->Counter(keys::RefCount(project, id, "flow"), snapshot)});
+    } catch (const Abort& abort) {
+      if (abort.status.code() != "corruption") return abort.status;
+      impl_->health.RowSkipped();  // one unreadable record does not hide the others
+      page.partial = true;
     }
-  } catch (const Abort& abort) {
-    return abort.status;
   }
   if (more) page.next_after = last_name;
   return page;
@@ -569,7 +751,7 @@ Result<std::vector<ConnectionKey>> Store::ListConnectionKeys(const std::string& 
     found.push_back({index.value("id", ""), index.value("provider", "")});
     return true;
   });
-  if (!scanned.ok()) return scanned;
+  if (!scanned.ok() && scanned.code() != "corruption") return scanned;  // corruption: the readable ones
   return found;
 }
 
@@ -653,7 +835,7 @@ Result<std::vector<ComponentRecord>> Store::ListComponents(const std::string& pr
     if (!component.ok()) return component.status();
     out.push_back(std::move(component).value());
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "component scan");
+  if (!it->status().ok()) return impl_->Read(it->status());
   return out;
 }
 
@@ -685,7 +867,7 @@ Result<std::map<std::string, int64_t>> Store::CountConnectionsByStatus() {
     if (end == nullptr) continue;
     ++counts[std::string(start, end)];
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "status index scan");
+  if (!it->status().ok()) return impl_->Read(it->status());
   return counts;
 }
 

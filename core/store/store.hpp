@@ -10,7 +10,11 @@
 //
 // THREADS: a Store is safe for concurrent use from any number of threads.
 // Errors carry these codes: not_found, conflict, name_taken, in_use, unknown_connection,
-// corruption, io_error, busy, data_dir_locked.
+// busy, corruption (a row failed its checksum), storage_full (the volume is full; nothing
+// was stored), storage_unavailable (another I/O error; nothing was stored), and from Open
+// data_dir_locked, wal_corrupt, store_corrupt. No message carries RocksDB's text: that
+// goes to the log (see StorageHealth). Writes refused for a full volume are accepted
+// again by themselves once space returns.
 #pragma once
 
 #include <filesystem>
@@ -23,12 +27,22 @@
 
 #include "common/status.hpp"
 #include "store/records.hpp"
+#include "store/storage_health.hpp"
+
+namespace rocksdb {
+class Env;
+}
 
 namespace switchboard {
 
 struct StoreOptions {
   // fsync the write-ahead log before acknowledging a change. Default: true.
   bool sync_writes = true;
+  // Verify every SST's checksums in a background thread after opening (a few seconds
+  // for 100k connections; see docs/operations.md). Default: true.
+  bool verify_in_background = true;
+  // Not owned; nullptr for the default. Tests inject failing file systems through it.
+  rocksdb::Env* env = nullptr;
 };
 
 struct ConnectionRow {
@@ -53,6 +67,9 @@ struct ConnectionKey {
 struct ConnectionPage {
   std::vector<ConnectionRow> items;  // ordered by name, case-insensitively
   std::string next_after;            // "" when this is the last page
+  // Rows were left out because stored data failed its checksum (items holds what was
+  // readable; past an unreadable stretch of the index the page ends).
+  bool partial = false;
 };
 
 struct UpdateOptions {
@@ -72,7 +89,8 @@ struct EventPage {
 class Store {
  public:
   // Opens (creating if needed) the database in `dir`. Fails with data_dir_locked when
-  // another process has it open.
+  // another process has it open, with wal_corrupt when a write-ahead log is damaged
+  // anywhere but in an unfinished last record (see store/store_check.hpp to recover).
   static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& dir,
                                              const StoreOptions& options = {});
   ~Store();
@@ -82,6 +100,11 @@ class Store {
   // A number that grows after every committed change. A reader that notes it before
   // reading may reuse what it read for as long as the number is unchanged.
   uint64_t Generation() const;
+
+  // Whether writes currently fail and whether stored data failed a checksum.
+  StorageReport Health() const;
+  // Verifies every SST's checksums now (what the background verification does).
+  Status VerifyChecksums();
 
   Result<std::optional<std::string>> GetMeta(const std::string& key);
   Status PutMeta(const std::string& key, const std::string& value);
