@@ -21,8 +21,16 @@ struct ProbeRunner::Probe {
   int steps = 0;
   std::function<void(ProbeResult)> done;
   ConcurrencyLimiter::Release release;
+  SecretRedactor redactor;  // every secret this probe has seen so far
 
+  // The one exit of a probe: whatever the plugin or the transport said is redacted here,
+  // before anyone (observer, store, events, webhooks, the API) sees it.
   void Finish(ProbeResult result) {
+    if (provider) {
+      redactor.AddFields(result.config_update, provider->secret_fields());
+      redactor.AddFromJson(result.config_update);
+    }
+    redactor.Redact(result);
     release();
     done(std::move(result));
   }
@@ -47,6 +55,7 @@ void ProbeRunner::Run(const std::string& provider_id, Prepare prepare, std::func
     if (!subject.ok()) return probe->Finish(TransientResult(subject.status().code(), subject.status().message()));
     probe->provider = std::move(subject->provider);
     probe->config = std::move(subject->config);
+    probe->redactor.AddFields(probe->config, probe->provider->secret_fields());
     Step(probe, nullptr);
   });
 }
@@ -64,11 +73,15 @@ void ProbeRunner::Step(std::shared_ptr<Probe> probe, const HttpResponse* respons
         "too_many_steps", "The provider plugin asked for more than " + std::to_string(limits_.max_steps) + " requests."));
   }
   probe->state = step->state();
+  probe->redactor.AddFromRequest(*step->request());
+  probe->redactor.AddFromJson(probe->state);
   client_.Fetch(*step->request(), [this, probe](FetchResult fetched) {
     if (auto* error = std::get_if<FetchError>(&fetched)) {
       return probe->Finish(TransientResult(error->code, "The provider could not be reached: " + error->message));
     }
-    Step(probe, &std::get<HttpResponse>(fetched));
+    const auto& response = std::get<HttpResponse>(fetched);
+    probe->redactor.AddFromResponse(response);
+    Step(probe, &response);
   });
 }
 

@@ -5,7 +5,8 @@
 // Probes run under a global and a per-provider concurrency limit. A request that gets
 // no HTTP response ends the probe as `transient` (reason = the client's error code)
 // without asking the plugin again; a plugin that fails or loops ends it as `transient`
-// with reason "plugin_error" or "too_many_steps".
+// with reason "plugin_error" or "too_many_steps". Every verdict leaves through one place
+// that redacts the connection's secrets from it (see secret_redactor.hpp).
 // THREADS: Run is safe to call from any thread; `done` runs on an io_context thread.
 #pragma once
 
@@ -19,6 +20,7 @@
 #include "plugins/loaded_provider.hpp"
 #include "probe/concurrency_limiter.hpp"
 #include "probe/http_client.hpp"
+#include "probe/secret_redactor.hpp"
 
 namespace switchboard::probe {
 

@@ -26,6 +26,49 @@ void ApplyConfigUpdate(const json& update, json& config, std::set<std::string>& 
   }
 }
 
+// A destination field's effective value: what the config says, else the schema default.
+json EffectiveValue(const LoadedProvider& provider, const json& config, const std::string& field) {
+  if (auto it = config.find(field); it != config.end()) return *it;
+  const json& properties = provider.field_schema()["properties"];
+  if (auto spec = properties.find(field); spec != properties.end() && spec->contains("default")) {
+    return (*spec)["default"];
+  }
+  return nullptr;
+}
+
+std::string FieldTitle(const LoadedProvider& provider, const std::string& field) {
+  const json& properties = provider.field_schema()["properties"];
+  auto spec = properties.find(field);
+  return spec != properties.end() && spec->contains("title") && (*spec)["title"].is_string()
+             ? (*spec)["title"].get<std::string>()
+             : field;
+}
+
+// A secret is bound to the destination it was entered for: when `merged` sends the
+// secrets somewhere else than `current` did, every secret `merged` keeps must have been
+// typed again in `change`. Returns one error per secret that was not.
+std::vector<FieldError> SecretsToReenter(const LoadedProvider& provider, const json& current, const json& merged,
+                                         const json& change) {
+  std::string moved;
+  for (const auto& field : provider.destination_fields()) {
+    if (EffectiveValue(provider, current, field) != EffectiveValue(provider, merged, field)) {
+      moved = field;
+      break;
+    }
+  }
+  std::vector<FieldError> errors;
+  if (moved.empty()) return errors;
+  for (const auto& secret : provider.secret_fields()) {
+    if (!merged.contains(secret)) continue;  // removed or never set: sent nowhere
+    auto given = change.find(secret);
+    if (given != change.end() && given->is_string()) continue;
+    errors.push_back({"config." + secret, "secret_required",
+                      "Enter the " + FieldTitle(provider, secret) + " again: the " + FieldTitle(provider, moved) +
+                          " changed, and a stored secret is only sent where it was entered for."});
+  }
+  return errors;
+}
+
 void Prefix(std::vector<FieldError>& errors, const std::string& prefix) {
   for (auto& e : errors) e.field = e.field.empty() ? prefix.substr(0, prefix.size() ? prefix.size() - 1 : 0) : prefix + e.field;
 }
@@ -149,6 +192,11 @@ Result<json> ConnectionService::Merge(const ConnectionRecord& record, const json
       Prefix(*errors, "config.");
     }
     return Status::Error("invalid_config", "the changed config is not valid");
+  }
+  if (auto missing = SecretsToReenter(*provider, *current, merged, change); !missing.empty()) {
+    if (errors) *errors = std::move(missing);
+    return Status::Error("secrets_required",
+                         "a field that decides where the secrets are sent changed: enter the secrets again");
   }
   return merged;
 }
