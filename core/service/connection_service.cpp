@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/json_text.hpp"
+#include "common/names.hpp"
 #include "schema/config_validator.hpp"
 #include "secrets/tokens.hpp"
 
@@ -75,17 +76,10 @@ void Prefix(std::vector<FieldError>& errors, const std::string& prefix) {
 
 }  // namespace
 
-std::optional<FieldError> ConnectionService::CheckName(const std::string& name, const std::string& field) {
-  if (name.empty() || name.find_first_not_of(" \t") == std::string::npos) {
-    return FieldError{field, "missing_required", "A name is required."};
-  }
-  if (name.size() > 200) return FieldError{field, "too_long", "A name is at most 200 characters."};
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) return FieldError{field, "bad_format", "A name cannot contain control characters."};
-  }
-  if (name.front() == ' ' || name.back() == ' ') {
-    return FieldError{field, "bad_format", "A name cannot start or end with a space."};
-  }
+std::optional<FieldError> ConnectionService::CheckName(std::string& name, const std::string& field) {
+  auto normalized = names::Normalize(name);
+  if (!normalized.ok()) return FieldError{field, normalized.status().code(), normalized.status().message()};
+  name = std::move(normalized).value();
   return std::nullopt;
 }
 
@@ -93,7 +87,8 @@ Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, 
                                                     const std::string& field_prefix,
                                                     std::vector<FieldError>* errors) const {
   std::vector<FieldError> problems;
-  if (auto bad = CheckName(input.name, "name")) problems.push_back(*bad);
+  std::string name = input.name;
+  if (auto bad = CheckName(name, "name")) problems.push_back(*bad);
   auto provider = providers_.Find(input.provider);
   if (!provider) {
     problems.push_back({"provider", "unknown_provider", "No provider '" + input.provider + "' is loaded."});
@@ -133,7 +128,7 @@ Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, 
   record.id = RandomId("con_");
   record.project = project;
   record.provider = input.provider;
-  record.name = input.name;
+  record.name = name;
   for (auto it = config.begin(); it != config.end(); ++it) {
     const bool secret = provider->IsSecret(it.key());
     if (secret) {
@@ -224,8 +219,9 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
                                                      const ConnectionChange& change, const ProbeResult* reconnect_proof,
                                                      std::vector<FieldError>* errors,
                                                      std::optional<StatusEvent>* event) {
-  if (change.name) {
-    if (auto bad = CheckName(*change.name, "name")) {
+  std::optional<std::string> new_name = change.name;
+  if (new_name) {
+    if (auto bad = CheckName(*new_name, "name")) {
       if (errors) *errors = {*bad};
       return Status::Error("invalid_config", "the new name is not valid");
     }
@@ -237,7 +233,7 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
   UpdateOptions options;
   options.event = event;
   auto result = store_.UpdateConnection(project, id, [&](ConnectionRecord& record) -> Status {
-    if (change.name) record.name = *change.name;
+    if (new_name) record.name = *new_name;
     if (change.config) {
       std::set<std::string> replaced;
       auto merged = Merge(record, *change.config, &replaced, errors);

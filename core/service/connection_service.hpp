@@ -79,8 +79,9 @@ class ConnectionService {
   // The full config with secrets unsealed, for probes. Never send it to a client.
   Result<nlohmann::json> UnsealedConfig(const ConnectionRecord& record) const;
 
-  // Rejects names that are empty, too long, or hold control characters.
-  static std::optional<FieldError> CheckName(const std::string& name, const std::string& field);
+  // Normalizes `name` (NFC) in place, or says why it is not a name (common/names.hpp:
+  // missing_required, name_invalid, name_too_long). Every kind of name goes through it.
+  static std::optional<FieldError> CheckName(std::string& name, const std::string& field);
 
   const ProviderRegistry& providers() const { return providers_; }
 

@@ -1,7 +1,7 @@
 // The host-side redactor of probe verdicts: every spelling of a secret, the short-secret
 // rule, excerpts cut inside a secret, and credentials harvested from requests, answers
 // and plugin state.
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 
 #include <string>
 
