@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/log.hpp"
+
 namespace switchboard::probe {
 
 using nlohmann::json;
@@ -63,7 +65,12 @@ void ProbeRunner::Run(const std::string& provider_id, Prepare prepare, std::func
 void ProbeRunner::Step(std::shared_ptr<Probe> probe, const HttpResponse* response) {
   json input = {{"config", probe->config}, {"state", probe->state}, {"response", nullptr}};
   if (response != nullptr) input["response"] = *response;
-  auto step = probe->provider->ProbeStepWithPlugin(input);
+  Result<ProbeStep> step = Status::Error("plugin_error", "not called");
+  {
+    // What the plugin logs during this call cannot carry this probe's secrets.
+    log::ScopedLineFilter redact_logs([&](std::string_view line) { return probe->redactor.Redact(line); });
+    step = probe->provider->ProbeStepWithPlugin(input);
+  }
   if (!step.ok()) {
     return probe->Finish(TransientResult("plugin_error", "The provider plugin failed: " + step.status().message()));
   }
