@@ -67,6 +67,7 @@ void MakeOldFormat(const std::filesystem::path& dir, const std::string& rename_i
   };
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handle("name_keys")));
   for (it->SeekToFirst(); it->Valid(); it->Next()) REQUIRE(db->Delete({}, handle("name_keys"), it->key()).ok());
+  it.reset();  // before the handles and the database go
   REQUIRE(db->Delete({}, handle("default"), "name_index_version").ok());
   if (!rename_id.empty()) {
     const std::string key = std::string("p") + '\0' + rename_id;
