@@ -48,8 +48,11 @@ std::optional<Plan> PlanComponent(App& app, Call& call, const std::string& kind,
   }
   if (body.contains("name")) {
     if (!body["name"].is_string()) errors.push_back({"name", "wrong_type", "name must be a string."});
-    else if (auto bad = ConnectionService::CheckName(body["name"], "name")) errors.push_back(*bad);
-    else plan.component.name = body["name"];
+    else {
+      std::string name = body["name"];
+      if (auto bad = ConnectionService::CheckName(name, "name")) errors.push_back(*bad);
+      else plan.component.name = name;
+    }
   }
   std::set<std::string> seen;
   if (body.contains("connections")) {
@@ -79,7 +82,12 @@ std::optional<Plan> PlanComponent(App& app, Call& call, const std::string& kind,
           errors.push_back({at, "invalid", "an integration is {provider, name, config}."});
           continue;
         }
-        ConnectionInput input{item["name"], item["provider"], item.value("config", json::object())};
+        std::string name = item["name"];
+        if (auto bad = ConnectionService::CheckName(name, at + ".name")) {
+          errors.push_back(*bad);
+          continue;
+        }
+        ConnectionInput input{name, item["provider"], item.value("config", json::object())};
         auto existing = app.store.FindConnectionByName(project, input.name);
         if (!existing.ok()) {
           call.Fail(existing.status());

@@ -86,6 +86,10 @@ void RegisterProjectRoutes(Router& router, App& app) {
     if (body->contains("name")) {
       if (!(*body)["name"].is_string()) errors.push_back({"name", "wrong_type", "name must be a string."});
       else record.name = (*body)["name"];
+      // An empty name is no name; any other must be one (bounded, visible, NFC).
+      if (!record.name.empty()) {
+        if (auto bad = ConnectionService::CheckName(record.name, "name")) errors.push_back(*bad);
+      }
     }
     for (auto it = body->begin(); it != body->end(); ++it) {
       if (it.key() != "name" && it.key() != "role") {

@@ -12,6 +12,7 @@ namespace {
 
 std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
 std::mutex g_write_mutex;
+thread_local const ScopedLineFilter::Filter* t_filter = nullptr;
 
 const char* LevelName(Level level) {
   switch (level) {
@@ -27,8 +28,19 @@ const char* LevelName(Level level) {
 
 void SetLevel(Level level) { g_level.store(static_cast<int>(level)); }
 
+ScopedLineFilter::ScopedLineFilter(Filter filter) : filter_(std::move(filter)), previous_(t_filter) {
+  t_filter = &filter_;
+}
+
+ScopedLineFilter::~ScopedLineFilter() { t_filter = previous_; }
+
 void Write(Level level, std::string_view message) {
   if (static_cast<int>(level) < g_level.load()) return;
+  std::string filtered;
+  if (t_filter != nullptr) {
+    filtered = (*t_filter)(message);
+    message = filtered;
+  }
   auto now = std::chrono::system_clock::now();
   std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   std::tm utc{};

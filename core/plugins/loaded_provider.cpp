@@ -55,6 +55,7 @@ LoadedProvider::LoadedProvider(std::shared_ptr<boost::dll::shared_library> libra
   const auto& properties = manifest_["schema"]["properties"];
   for (auto it = properties.begin(); it != properties.end(); ++it) {
     if (it.value().value("writeOnly", false)) secret_fields_.push_back(it.key());
+    if (it.value().value("x-credential-destination", false)) destination_fields_.push_back(it.key());
   }
 }
 

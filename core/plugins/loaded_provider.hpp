@@ -50,6 +50,13 @@ class LoadedProvider {
     return std::find(secret_fields_.begin(), secret_fields_.end(), field) != secret_fields_.end();
   }
 
+  // Names of the fields marked x-credential-destination: they decide where the secrets
+  // are sent, so a secret is bound to the values they had when it was entered.
+  const std::vector<std::string>& destination_fields() const { return destination_fields_; }
+  bool IsDestination(const std::string& field) const {
+    return std::find(destination_fields_.begin(), destination_fields_.end(), field) != destination_fields_.end();
+  }
+
   // The plugin's own checks (after the schema). Fails with "plugin_error" when the plugin
   // returns an error, "plugin_output_invalid" when its output is malformed or exceeds
   // plugin_limits.hpp.
@@ -72,6 +79,7 @@ class LoadedProvider {
   std::string id_;
   std::shared_ptr<const CompiledFieldSchema> schema_;
   std::vector<std::string> secret_fields_;
+  std::vector<std::string> destination_fields_;
 };
 
 }  // namespace switchboard

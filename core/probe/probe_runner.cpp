@@ -24,12 +24,20 @@ struct ProbeRunner::Probe {
   int steps = 0;
   std::function<void(ProbeResult)> done;
   ConcurrencyLimiter::Release release;
+  SecretRedactor redactor;  // every secret this probe has seen so far
   bool finished = false;
 
-  // Once only: a step that throws after its verdict must not finish the probe again.
+  // The one exit of a probe, once only (a step that throws after its verdict must not
+  // finish the probe again): whatever the plugin or the transport said is redacted here,
+  // before anyone (observer, store, events, webhooks, the API) sees it.
   void Finish(ProbeResult result) {
     if (finished) return;
     finished = true;
+    if (provider) {
+      redactor.AddFields(result.config_update, provider->secret_fields());
+      redactor.AddFromJson(result.config_update);
+    }
+    redactor.Redact(result);
     release();
     done(std::move(result));
   }
@@ -63,6 +71,7 @@ void ProbeRunner::Run(const std::string& provider_id, Prepare prepare, std::func
       if (!subject.ok()) return probe->Finish(TransientResult(subject.status().code(), subject.status().message()));
       probe->provider = std::move(subject->provider);
       probe->config = std::move(subject->config);
+      probe->redactor.AddFields(probe->config, probe->provider->secret_fields());
     } catch (const std::exception& e) {
       log::Error(std::string("probe preparation failed: ") + e.what());
       return probe->Finish(TransientResult("host_error", "The host could not prepare this probe."));
@@ -88,7 +97,12 @@ void ProbeRunner::Step(std::shared_ptr<Probe> probe, const HttpResponse* respons
 void ProbeRunner::TakeStep(std::shared_ptr<Probe> probe, const HttpResponse* response) {
   json input = {{"config", probe->config}, {"state", probe->state}, {"response", nullptr}};
   if (response != nullptr) input["response"] = ResponseForPlugin(*response);
-  auto step = probe->provider->ProbeStepWithPlugin(input);
+  Result<ProbeStep> step = Status::Error("plugin_error", "not called");
+  {
+    // What the plugin logs during this call cannot carry this probe's secrets.
+    log::ScopedLineFilter redact_logs([&](std::string_view line) { return probe->redactor.Redact(line); });
+    step = probe->provider->ProbeStepWithPlugin(input);
+  }
   if (!step.ok()) {
     if (step.status().code() == "plugin_output_invalid") {
       return probe->Finish(TransientResult("plugin_output_invalid",
@@ -102,11 +116,15 @@ void ProbeRunner::TakeStep(std::shared_ptr<Probe> probe, const HttpResponse* res
         "too_many_steps", "The provider plugin asked for more than " + std::to_string(limits_.max_steps) + " requests."));
   }
   probe->state = step->state();
+  probe->redactor.AddFromRequest(*step->request());
+  probe->redactor.AddFromJson(probe->state);
   client_.Fetch(*step->request(), [this, probe](FetchResult fetched) {
     if (auto* error = std::get_if<FetchError>(&fetched)) {
       return probe->Finish(TransientResult(error->code, "The provider could not be reached: " + error->message));
     }
-    Step(probe, &std::get<HttpResponse>(fetched));
+    const auto& response = std::get<HttpResponse>(fetched);
+    probe->redactor.AddFromResponse(response);
+    Step(probe, &response);
   });
 }
 

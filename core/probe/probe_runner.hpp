@@ -9,6 +9,8 @@
 // plugin_limits.hpp with "plugin_output_invalid", and anything else that goes wrong in a
 // step (an exception) with "host_error": a probe never takes the process down.
 // Provider replies reach the plugin as valid UTF-8 (invalid bytes become U+FFFD).
+// Every verdict leaves through one place that redacts the connection's secrets from it
+// (see secret_redactor.hpp).
 // THREADS: Run is safe to call from any thread; `done` runs on an io_context thread.
 #pragma once
 
@@ -22,6 +24,7 @@
 #include "plugins/loaded_provider.hpp"
 #include "probe/concurrency_limiter.hpp"
 #include "probe/http_client.hpp"
+#include "probe/secret_redactor.hpp"
 
 namespace switchboard::probe {
 

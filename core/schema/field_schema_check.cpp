@@ -117,6 +117,9 @@ void CheckSemantics(const json& schema, std::vector<std::string>& problems) {
         problems.push_back(where + "/default: a secret field cannot have a default");
       }
     }
+    if (field.value("x-credential-destination", false) && field.value("writeOnly", false)) {
+      problems.push_back(where + "/x-credential-destination: a secret field cannot be a credential destination");
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/json_text.hpp"
+#include "common/names.hpp"
 #include "schema/config_validator.hpp"
 #include "secrets/tokens.hpp"
 
@@ -26,23 +27,59 @@ void ApplyConfigUpdate(const json& update, json& config, std::set<std::string>& 
   }
 }
 
+// A destination field's effective value: what the config says, else the schema default.
+json EffectiveValue(const LoadedProvider& provider, const json& config, const std::string& field) {
+  if (auto it = config.find(field); it != config.end()) return *it;
+  const json& properties = provider.field_schema()["properties"];
+  if (auto spec = properties.find(field); spec != properties.end() && spec->contains("default")) {
+    return (*spec)["default"];
+  }
+  return nullptr;
+}
+
+std::string FieldTitle(const LoadedProvider& provider, const std::string& field) {
+  const json& properties = provider.field_schema()["properties"];
+  auto spec = properties.find(field);
+  return spec != properties.end() && spec->contains("title") && (*spec)["title"].is_string()
+             ? (*spec)["title"].get<std::string>()
+             : field;
+}
+
+// A secret is bound to the destination it was entered for: when `merged` sends the
+// secrets somewhere else than `current` did, every secret `merged` keeps must have been
+// typed again in `change`. Returns one error per secret that was not.
+std::vector<FieldError> SecretsToReenter(const LoadedProvider& provider, const json& current, const json& merged,
+                                         const json& change) {
+  std::string moved;
+  for (const auto& field : provider.destination_fields()) {
+    if (EffectiveValue(provider, current, field) != EffectiveValue(provider, merged, field)) {
+      moved = field;
+      break;
+    }
+  }
+  std::vector<FieldError> errors;
+  if (moved.empty()) return errors;
+  for (const auto& secret : provider.secret_fields()) {
+    if (!merged.contains(secret)) continue;  // removed or never set: sent nowhere
+    auto given = change.find(secret);
+    if (given != change.end() && given->is_string()) continue;
+    errors.push_back({"config." + secret, "secret_required",
+                      "Enter the " + FieldTitle(provider, secret) + " again: the " + FieldTitle(provider, moved) +
+                          " changed, and a stored secret is only sent where it was entered for."});
+  }
+  return errors;
+}
+
 void Prefix(std::vector<FieldError>& errors, const std::string& prefix) {
   for (auto& e : errors) e.field = e.field.empty() ? prefix.substr(0, prefix.size() ? prefix.size() - 1 : 0) : prefix + e.field;
 }
 
 }  // namespace
 
-std::optional<FieldError> ConnectionService::CheckName(const std::string& name, const std::string& field) {
-  if (name.empty() || name.find_first_not_of(" \t") == std::string::npos) {
-    return FieldError{field, "missing_required", "A name is required."};
-  }
-  if (name.size() > 200) return FieldError{field, "too_long", "A name is at most 200 characters."};
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) return FieldError{field, "bad_format", "A name cannot contain control characters."};
-  }
-  if (name.front() == ' ' || name.back() == ' ') {
-    return FieldError{field, "bad_format", "A name cannot start or end with a space."};
-  }
+std::optional<FieldError> ConnectionService::CheckName(std::string& name, const std::string& field) {
+  auto normalized = names::Normalize(name);
+  if (!normalized.ok()) return FieldError{field, normalized.status().code(), normalized.status().message()};
+  name = std::move(normalized).value();
   return std::nullopt;
 }
 
@@ -50,7 +87,8 @@ Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, 
                                                     const std::string& field_prefix,
                                                     std::vector<FieldError>* errors) const {
   std::vector<FieldError> problems;
-  if (auto bad = CheckName(input.name, "name")) problems.push_back(*bad);
+  std::string name = input.name;
+  if (auto bad = CheckName(name, "name")) problems.push_back(*bad);
   auto provider = providers_.Find(input.provider);
   if (!provider) {
     problems.push_back({"provider", "unknown_provider", "No provider '" + input.provider + "' is loaded."});
@@ -90,7 +128,7 @@ Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, 
   record.id = RandomId("con_");
   record.project = project;
   record.provider = input.provider;
-  record.name = input.name;
+  record.name = name;
   for (auto it = config.begin(); it != config.end(); ++it) {
     const bool secret = provider->IsSecret(it.key());
     if (secret) {
@@ -150,6 +188,11 @@ Result<json> ConnectionService::Merge(const ConnectionRecord& record, const json
     }
     return Status::Error("invalid_config", "the changed config is not valid");
   }
+  if (auto missing = SecretsToReenter(*provider, *current, merged, change); !missing.empty()) {
+    if (errors) *errors = std::move(missing);
+    return Status::Error("secrets_required",
+                         "a field that decides where the secrets are sent changed: enter the secrets again");
+  }
   return merged;
 }
 
@@ -176,8 +219,9 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
                                                      const ConnectionChange& change, const ProbeResult* reconnect_proof,
                                                      std::vector<FieldError>* errors,
                                                      std::optional<StatusEvent>* event) {
-  if (change.name) {
-    if (auto bad = CheckName(*change.name, "name")) {
+  std::optional<std::string> new_name = change.name;
+  if (new_name) {
+    if (auto bad = CheckName(*new_name, "name")) {
       if (errors) *errors = {*bad};
       return Status::Error("invalid_config", "the new name is not valid");
     }
@@ -189,7 +233,7 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
   UpdateOptions options;
   options.event = event;
   auto result = store_.UpdateConnection(project, id, [&](ConnectionRecord& record) -> Status {
-    if (change.name) record.name = *change.name;
+    if (new_name) record.name = *new_name;
     if (change.config) {
       std::set<std::string> replaced;
       auto merged = Merge(record, *change.config, &replaced, errors);

@@ -2,6 +2,10 @@
 // its provider, seal its secret fields, keep stored secrets that an update leaves out,
 // and never store a placeholder as a secret.
 //
+// A secret is bound to its destination: an update that changes a field the provider marks
+// x-credential-destination (where secrets are sent) fails with "secrets_required" (422),
+// one "secret_required" error per secret field not entered again in the same request.
+//
 // Validation failures return code "invalid_config" (422) with the per-field problems in
 // `errors`; a field is named "<prefix><field>", the prefix chosen by the caller so the
 // names match the request body ("config." for a connection body).
@@ -75,8 +79,9 @@ class ConnectionService {
   // The full config with secrets unsealed, for probes. Never send it to a client.
   Result<nlohmann::json> UnsealedConfig(const ConnectionRecord& record) const;
 
-  // Rejects names that are empty, too long, or hold control characters.
-  static std::optional<FieldError> CheckName(const std::string& name, const std::string& field);
+  // Normalizes `name` (NFC) in place, or says why it is not a name (common/names.hpp:
+  // missing_required, name_invalid, name_too_long). Every kind of name goes through it.
+  static std::optional<FieldError> CheckName(std::string& name, const std::string& field);
 
   const ProviderRegistry& providers() const { return providers_; }
 

@@ -5,18 +5,22 @@
 // projects       <p>                                      project record
 // tokens         <token id>                               token record (hash only)
 // connections    <p> 0 <connection id>                    connection record
-// names          <p> 0 <lower name>                       {id, provider, status}  (unique)
+// names          <p> 0 <lower name>                       {id, provider, status}  (listing order)
+// name_keys      <p> 0 <names::UniquenessKey(name)>       {id}  (unique: look-alikes collide)
 // statuses       <p> 0 <status> 0 <lower name>            {id, provider}
 // components     <p> 0 <kind> 0 <component id>            component record
 // refs           <p> 0 <connection id> 0 <kind> 0 <id>    {name}
 // counters       r 0 <p> 0 <connection id> 0 <kind>       int64 (read-modify-write under its lock)
 // history        <p> 0 <connection id> 0 <sequence>       status event (newest first)
 // events         <p> 0 <sequence>                         status event (newest first)
-// default        admin_token_hash, schema_version         meta
+// default        admin_token_hash, schema_version,        meta
+//                name_index_version
 #pragma once
 
 #include <string>
 #include <string_view>
+
+#include "common/names.hpp"
 
 namespace switchboard::keys {
 
@@ -47,6 +51,9 @@ inline std::string Lower(std::string_view text) {
 
 inline std::string Connection(std::string_view p, std::string_view id) { return Join({p, id}); }
 inline std::string Name(std::string_view p, std::string_view name) { return Join({p, Lower(name)}); }
+inline std::string UniqueName(std::string_view p, std::string_view name) {
+  return Join({p, names::UniquenessKey(name)});
+}
 inline std::string StatusIndex(std::string_view p, std::string_view status, std::string_view name) {
   return Join({p, status, Lower(name)});
 }

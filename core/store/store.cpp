@@ -55,10 +55,15 @@ class Int64AddOperator : public rocksdb::AssociativeMergeOperator {
 };
 
 enum Family { kDefault, kProjects, kTokens, kConnections, kNames, kStatuses, kComponents, kRefs, kCounters, kHistory, kEvents,
-             kFamilyCount };
+             kNameKeys, kFamilyCount };
 const char* const kFamilyNames[kFamilyCount] = {"default", "projects", "tokens", "connections", "names",
                                                 "statuses", "components", "refs", "counters",
-                                                "history", "events"};
+                                                "history", "events", "name_keys"};
+
+// The format of the uniqueness index (name_keys). A store whose marker is older (or
+// absent: written before look-alikes collided) has it rebuilt at open.
+constexpr const char* kNameIndexVersionKey = "name_index_version";
+constexpr const char* kNameIndexVersion = "2";
 
 // Event keys end in a sequence that sorts newest first: the complement of a strictly
 // increasing microsecond clock, in fixed-width hex.
@@ -363,12 +368,59 @@ struct Store::Impl {
     Check(txn.Delete(cf(kStatuses), keys::StatusIndex(c.project, c.status, c.name)), "status index");
   }
 
+  // Claims the uniqueness row of `c`'s name for `c`, or fails with name_taken when a
+  // connection with the same or a look-alike name holds it.
+  void ClaimName(rocksdb::Transaction& txn, const ConnectionRecord& c) {
+    const std::string key = keys::UniqueName(c.project, c.name);
+    auto holder = LockJson(txn, kNameKeys, key);
+    if (holder && holder->value("id", "") != c.id) {
+      throw Abort{Status::Error("name_taken", "a connection named '" + c.name + "' (or one that looks the same) already exists")};
+    }
+    Check(txn.Put(cf(kNameKeys), key, json{{"id", c.id}}.dump()), "name key");
+  }
+
+  // Gives up `c`'s uniqueness row, unless another connection holds it (two look-alikes
+  // stored before they collided).
+  void ReleaseName(rocksdb::Transaction& txn, const ConnectionRecord& c) {
+    const std::string key = keys::UniqueName(c.project, c.name);
+    auto holder = LockJson(txn, kNameKeys, key);
+    if (holder && holder->value("id", "") == c.id) Check(txn.Delete(cf(kNameKeys), key), "name key");
+  }
+
   void CreateConnectionIn(rocksdb::Transaction& txn, const ConnectionRecord& c) {
     if (LockJson(txn, kNames, keys::Name(c.project, c.name))) {
       throw Abort{Status::Error("name_taken", "a connection named '" + c.name + "' already exists")};
     }
+    ClaimName(txn, c);
     Check(txn.Put(cf(kConnections), keys::Connection(c.project, c.id), ToStored(c).dump()), "connection");
     PutIndexes(txn, c);
+  }
+
+  // Rewrites name_keys from the connection records when it is older than this host's
+  // format. A later look-alike of an earlier name (both allowed before) keeps its record
+  // but not the row; the first one in key order holds it.
+  Status UpgradeNameIndex() {
+    std::string version;
+    auto got = db->Get(rocksdb::ReadOptions(), cf(kDefault), kNameIndexVersionKey, &version);
+    if (got.ok() && version == kNameIndexVersion) return Status::Ok();
+    if (!got.ok() && !got.IsNotFound()) return FromRocks(got, "name index version");
+    return RunTransaction([&](rocksdb::Transaction& txn) {
+      std::unique_ptr<rocksdb::Iterator> old(txn.GetIterator(rocksdb::ReadOptions(), cf(kNameKeys)));
+      for (old->SeekToFirst(); old->Valid(); old->Next()) Check(txn.Delete(cf(kNameKeys), old->key()), "name key");
+      Check(old->status(), "name key scan");
+      std::set<std::string> claimed;
+      std::unique_ptr<rocksdb::Iterator> it(txn.GetIterator(rocksdb::ReadOptions(), cf(kConnections)));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        auto decoded = ConnectionFromStored(json::parse(it->value().ToString(), nullptr, false));
+        if (!decoded.ok()) continue;  // unreadable records are reported where they are read
+        const ConnectionRecord& c = *decoded;
+        const std::string key = keys::UniqueName(c.project, c.name);
+        if (!claimed.insert(key).second) continue;
+        Check(txn.Put(cf(kNameKeys), key, json{{"id", c.id}}.dump()), "name key");
+      }
+      Check(it->status(), "connection scan");
+      Check(txn.Put(cf(kDefault), kNameIndexVersionKey, kNameIndexVersion), "name index version");
+    });
   }
 
   ConnectionRecord DecodeConnection(const json& j) {
@@ -490,6 +542,7 @@ Result<std::unique_ptr<Store>> Store::Open(const fs::path& dir, const StoreOptio
   }
   impl->db.reset(raw);
   impl->write_options.sync = options.sync_writes;
+  if (Status upgraded = impl->UpgradeNameIndex(); !upgraded.ok()) return upgraded;
   Impl* started = impl.get();
   impl->resumer = std::thread([started] { started->ResumeLoop(); });
   if (options.verify_in_background) impl->verifier = std::thread([started] { started->VerifyChecksums(); });
@@ -602,7 +655,7 @@ Result<ConnectionRow> Store::GetConnection(const std::string& project, const std
 Result<std::optional<ConnectionRecord>> Store::FindConnectionByName(const std::string& project,
                                                                     const std::string& name) {
   try {
-    auto index = impl_->GetJson(kNames, keys::Name(project, name));
+    auto index = impl_->GetJson(kNameKeys, keys::UniqueName(project, name));
     if (!index) return std::optional<ConnectionRecord>();
     auto stored = impl_->GetJson(kConnections, keys::Connection(project, index->value("id", "")));
     if (!stored) return std::optional<ConnectionRecord>();
@@ -626,9 +679,9 @@ Result<ConnectionRow> Store::UpdateConnection(const std::string& project, const 
     if (Status s = change(updated); !s.ok()) throw Abort{s};
     updated.id = before.id;
     updated.project = before.project;
-    const bool renamed = keys::Lower(updated.name) != keys::Lower(before.name);
-    if (renamed && impl_->LockJson(txn, kNames, keys::Name(project, updated.name))) {
-      throw Abort{Status::Error("name_taken", "a connection named '" + updated.name + "' already exists")};
+    if (keys::UniqueName(project, updated.name) != keys::UniqueName(project, before.name)) {
+      impl_->ClaimName(txn, updated);
+      impl_->ReleaseName(txn, before);
     }
     // Index rows hold the name and status only; most updates (a probe's checked time,
     // an edited field) leave them as they are.
@@ -673,6 +726,7 @@ Status Store::DeleteConnection(const std::string& project, const std::string& id
     }
     Check(txn.Delete(impl_->cf(kConnections), keys::Connection(project, id)), "connection");
     impl_->DeleteIndexes(txn, record);
+    impl_->ReleaseName(txn, record);
     for (const char* kind : {"flow", "deployment"}) {
       Check(txn.Delete(impl_->cf(kCounters), keys::RefCount(project, id, kind)), "counter");
     }

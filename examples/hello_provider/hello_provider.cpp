@@ -61,7 +61,8 @@ constexpr const char* kSchema = R"json({
       "type": "string", "title": "Endpoint", "format": "uri", "pattern": "^https?://\\S+$",
       "default": "https://api.hello.example/v1",
       "description": "The API's base URL. The probe calls {endpoint}/me.",
-      "x-placeholder": "https://api.hello.example/v1", "x-group": "advanced"
+      "x-placeholder": "https://api.hello.example/v1", "x-group": "advanced",
+      "x-credential-destination": true
     }
   }
 })json";

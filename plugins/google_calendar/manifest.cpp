@@ -52,14 +52,14 @@ constexpr const char* kSchema = R"json({
       "x-help-url": "https://developers.google.com/identity/protocols/oauth2/scopes#calendar"
     },
     "token_uri": {
-      "type": "string", "title": "Token endpoint", "format": "uri",
+      "type": "string", "x-credential-destination": true, "title": "Token endpoint", "format": "uri",
       "pattern": "^https?://[^\\s/?#]+[^\\s]*$",
       "default": "https://oauth2.googleapis.com/token",
       "description": "Where the refresh token is exchanged for an access token.",
       "x-placeholder": "https://oauth2.googleapis.com/token", "x-group": "advanced"
     },
     "api_base": {
-      "type": "string", "title": "Calendar API base URL", "format": "uri",
+      "type": "string", "x-credential-destination": true, "title": "Calendar API base URL", "format": "uri",
       "pattern": "^https?://[^\\s/?#]+[^\\s]*$",
       "default": "https://www.googleapis.com/calendar/v3",
       "description": "The Calendar API root; the probe reads {api_base}/users/me/calendarList.",

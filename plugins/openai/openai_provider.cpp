@@ -55,7 +55,7 @@ constexpr const char* kSchema = R"json({
       "x-placeholder": "proj_...", "x-group": "advanced"
     },
     "base_url": {
-      "type": "string", "title": "Base URL", "format": "uri", "pattern": "^https?://[^\\s/$.?#][^\\s]*$",
+      "type": "string", "x-credential-destination": true, "title": "Base URL", "format": "uri", "pattern": "^https?://[^\\s/$.?#][^\\s]*$",
       "default": "https://api.openai.com/v1",
       "description": "Change only for an OpenAI-compatible server. Requests go to {base_url}/models.",
       "x-placeholder": "https://api.openai.com/v1", "x-group": "advanced"

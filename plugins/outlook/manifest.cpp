@@ -57,7 +57,7 @@ constexpr const char* kSchema = R"json({
       "x-help-url": "https://learn.microsoft.com/graph/permissions-reference"
     },
     "authority_host": {
-      "type": "string", "title": "Sign-in (authority) host", "format": "uri",
+      "type": "string", "x-credential-destination": true, "title": "Sign-in (authority) host", "format": "uri",
       "pattern": "^https?://[^\\s/?#]+[^\\s?#]*$",
       "default": "https://login.microsoftonline.com",
       "examples": ["https://login.microsoftonline.com", "https://login.microsoftonline.us", "https://login.partner.microsoftonline.cn"],
@@ -65,7 +65,7 @@ constexpr const char* kSchema = R"json({
       "x-placeholder": "https://login.microsoftonline.com", "x-group": "advanced"
     },
     "graph_base": {
-      "type": "string", "title": "Microsoft Graph base URL", "format": "uri",
+      "type": "string", "x-credential-destination": true, "title": "Microsoft Graph base URL", "format": "uri",
       "pattern": "^https?://[^\\s/?#]+[^\\s]*$",
       "default": "https://graph.microsoft.com/v1.0",
       "examples": ["https://graph.microsoft.com/v1.0", "https://graph.microsoft.us/v1.0", "https://dod-graph.microsoft.us/v1.0", "https://microsoftgraph.chinacloudapi.cn/v1.0"],

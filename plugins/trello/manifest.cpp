@@ -39,7 +39,7 @@ constexpr const char* kSchema = R"json({
       "x-help-url": "https://developer.atlassian.com/cloud/trello/guides/rest-api/authorization/"
     },
     "base_url": {
-      "type": "string", "title": "API base URL", "format": "uri",
+      "type": "string", "x-credential-destination": true, "title": "API base URL", "format": "uri",
       "pattern": "^https?://[^\\s?#]+$",
       "default": "https://api.trello.com/1",
       "description": "Change only for a Trello-compatible server. Requests go to {base_url}/members/me.",

@@ -1,5 +1,8 @@
 // One server for all four providers, the counters endpoint, and the small helpers the
 // providers share.
+#include <mutex>
+#include <vector>
+
 #include "provider_routes.hpp"
 
 namespace fakes {
@@ -34,6 +37,19 @@ void AddAllRoutes(httplib::Server& server, FakeContext& context) {
   server.Delete("/_stats", [&context](const httplib::Request&, httplib::Response& res) {
     context.stats().Reset();
     res.status = 204;
+  });
+  // A webhook receiver for tests: POST /_webhook keeps each body, GET /_webhook returns
+  // them as a JSON array of strings.
+  static std::mutex webhook_mutex;
+  static std::vector<std::string> webhook_bodies;
+  server.Post("/_webhook", [](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(webhook_mutex);
+    webhook_bodies.push_back(req.body);
+    res.status = 204;
+  });
+  server.Get("/_webhook", [](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(webhook_mutex);
+    SendJson(res, 200, Json(webhook_bodies));
   });
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 && res.body.empty()) {

@@ -26,6 +26,7 @@ constexpr Word kWords[] = {
     {"down", Mode::kDown},                {"tokendown", Mode::kTokenDown},
     {"badaccess", Mode::kBadAccess},      {"401once", Mode::kUnauthorizedOnce},
     {"expiring", Mode::kExpiring},        {"rotate", Mode::kRotate},
+    {"echo", Mode::kEcho},
 };
 
 // Longest first, so "userratelimited" is not read as "ratelimited".

@@ -33,6 +33,7 @@ enum class Mode {
   kUnauthorizedOnce, // 401once        (first API call refused, then fine)
   kExpiring,         // expiring       (Trello token lapsing in 3 days)
   kRotate,           // rotate         (single-use refresh tokens: each refresh rotates)
+  kEcho,             // echo           (the error quotes the credential in every encoding)
 };
 
 struct CredentialMode {

@@ -1,5 +1,6 @@
 #include "fake_context.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <thread>
 
@@ -77,6 +78,65 @@ void FakeContext::Post(httplib::Server& server, const std::string& pattern,
 void SendJson(httplib::Response& res, int status, const Json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json; charset=utf-8");
+}
+
+}  // namespace fakes
+
+namespace fakes {
+namespace {
+
+std::string Percent(const std::string& text, bool upper) {
+  const char* hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', hex[c >> 4], hex[c & 0xF]};
+    }
+  }
+  return out;
+}
+
+std::string Base64(const std::string& text, bool url_safe) {
+  const char* alphabet = url_safe ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                                  : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < text.size(); i += 3) {
+    const unsigned v = (unsigned char)text[i] << 16 | (unsigned char)text[i + 1] << 8 | (unsigned char)text[i + 2];
+    out += {alphabet[v >> 18], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63], alphabet[v & 63]};
+  }
+  if (i + 1 == text.size()) {
+    const unsigned v = (unsigned char)text[i] << 16;
+    out += {alphabet[v >> 18], alphabet[(v >> 12) & 63]};
+    if (!url_safe) out += "==";
+  } else if (i + 2 == text.size()) {
+    const unsigned v = (unsigned char)text[i] << 16 | (unsigned char)text[i + 1] << 8;
+    out += {alphabet[v >> 18], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63]};
+    if (!url_safe) out += "=";
+  }
+  return out;
+}
+
+std::string JsonSlashed(const std::string& text) {
+  std::string dumped = Json(text).dump();
+  std::string out;
+  for (char c : dumped.substr(1, dumped.size() - 2)) {
+    if (c == '/') out += "\\/";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string EchoText(const std::string& credential, const std::string& basic_id,
+                     const std::string& basic_secret) {
+  std::string text = "Refused " + credential + " " + Percent(credential, true) + " " + Percent(credential, false) +
+                     " " + JsonSlashed(credential) + " " + Base64(credential, false) + " " + Base64(credential, true);
+  if (!basic_id.empty()) text += " Basic " + Base64(basic_id + ":" + basic_secret, false);
+  return text;
 }
 
 }  // namespace fakes

@@ -69,6 +69,13 @@ class FakeContext {
   Stats stats_;
 };
 
+// The error text of the `echo` credential word: `credential` quoted raw, percent-encoded
+// (upper- and lower-case hex), JSON-escaped with escaped slashes, base64 and base64url,
+// as a careless provider quotes the request it refuses; `basic_id`, when not empty, adds
+// the base64 of "basic_id:basic_secret" (a Basic client credential).
+std::string EchoText(const std::string& credential, const std::string& basic_id = "",
+                     const std::string& basic_secret = "");
+
 // Writes `body` as the providers do: JSON with a charset.
 void SendJson(httplib::Response& res, int status, const Json& body);
 

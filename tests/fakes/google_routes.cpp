@@ -55,6 +55,8 @@ void Token(FakeContext& context, const httplib::Request& req, httplib::Response&
     case Mode::kRevoked:
     case Mode::kExpired:
       return TokenError(res, 400, "invalid_grant", "Token has been expired or revoked.");
+    case Mode::kEcho:
+      return TokenError(res, 400, "invalid_grant", EchoText(refresh_token, client_id, client_secret));
     case Mode::kMalformed:
       return TokenError(res, 400, "invalid_grant", "Bad Request");
     case Mode::kRapt:

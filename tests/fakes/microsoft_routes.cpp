@@ -145,6 +145,9 @@ bool RefuseToken(const httplib::Request& req, const std::shared_ptr<Grant>& gran
                      "' and the TokensValidFrom date (before which tokens are not valid) for "
                      "this user is '" + issued_on + "'.");
       return true;
+    case Mode::kEcho:
+      TokenError(res, 400, "invalid_grant", 70000, EchoText(refresh_token, client_id, client_secret));
+      return true;
     case Mode::kMfa:
       TokenError(res, 400, "interaction_required", 50076,
                  "Due to a configuration change made by your administrator, or because you "

@@ -89,6 +89,9 @@ void ListModels(FakeContext& context, const httplib::Request& req, httplib::Resp
   if (!organization.empty()) res.set_header("openai-organization", organization);
 
   switch (mode.mode) {
+    case Mode::kEcho:  // a 403 whose message the plugin copies verbatim
+      SendJson(res, 403, ErrorBody(EchoText(key), nullptr, nullptr));
+      return;
     case Mode::kNoScope:
       SendJson(res, 403,
                ErrorBody("You have insufficient permissions for this operation. Missing scopes: "

@@ -18,7 +18,8 @@ void AddTrelloRoutes(httplib::Server& server, FakeContext& context);
 void AddGoogleRoutes(httplib::Server& server, FakeContext& context);
 void AddMicrosoftRoutes(httplib::Server& server, FakeContext& context);
 
-// All four, plus GET /_stats (counters) and DELETE /_stats (reset).
+// All four, plus GET /_stats (counters), DELETE /_stats (reset), and a webhook receiver
+// (POST /_webhook keeps the body, GET /_webhook lists those received).
 void AddAllRoutes(httplib::Server& server, FakeContext& context);
 
 // The bearer token of an Authorization header, or "" when there is none.

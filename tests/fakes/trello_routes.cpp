@@ -70,6 +70,9 @@ bool Refuse(const TrelloAuth& auth, const CredentialMode& mode, httplib::Respons
     return true;
   }
   switch (mode.mode) {
+    case Mode::kEcho:  // the plugin turns this text into its reason code
+      SendText(res, 401, "unauthorized " + auth.key);
+      return true;
     case Mode::kRevoked:
       SendText(res, 401, "invalid token");
       return true;

@@ -65,6 +65,9 @@ const std::map<std::string, std::string> kExpectedProblem = {
      "/properties/region/default: does not satisfy the field's own schema"},
     {"default_wrong_type", "/properties/port/default: does not satisfy the field's own schema"},
     {"secret_with_default", "/properties/token/default: a secret field cannot have a default"},
+    {"secret_as_destination",
+     "/properties/token/x-credential-destination: a secret field cannot be a credential destination"},
+    {"destination_not_boolean", "/properties/endpoint/x-credential-destination: "},
 };
 
 TEST_CASE("every valid example schema passes") {

@@ -160,6 +160,32 @@ export const SCENARIOS = {
     await rowOf(page, 'Growth OpenAI').locator('.badge').first().focus();
   },
 
+  // Edit: changing where secrets are sent (x-credential-destination) asks for the secret
+  // again; the server refuses the change without it and takes it with it.
+  async secret_destination(h) {
+    const created = await createViaApi(h, 'openai', 'Moving OpenAI');
+    const page = await signInToList(h, h.project.admin);
+    await rowOf(page, 'Moving OpenAI').getByRole('button', {name: 'Edit Moving OpenAI'}).click();
+    const dialog = page.getByRole('dialog', {name: 'Edit Moving OpenAI'});
+    await dialog.locator('.schema-form').waitFor();
+    const note = dialog.locator('[data-field="api_key"] .secret-reenter');
+    h.assert(await note.isHidden(), 'no note before the destination changes');
+    await fillField(dialog, 'base_url', 'https://llm.example.com/v1');
+    await note.waitFor();
+    h.assert(/enter this secret again/i.test(await note.innerText()), 'the secret says it must be entered again');
+    h.assertEqual(await (await fieldInput(dialog, 'api_key')).getAttribute('required'), '', 'and is required');
+    // Submitted anyway (the form does not block it): the server names the secret.
+    await dialog.getByRole('button', {name: 'Save changes'}).click();
+    await fieldError(dialog, 'api_key').waitFor();
+    let stored = await h.world.api(h.project.admin, 'GET', `/v1/projects/alpha/connections/${created.id}`);
+    h.assertEqual(stored.body.config.base_url, created.config.base_url, 'nothing changed');
+    await fillField(dialog, 'api_key', 'sk-moved-key');
+    await dialog.getByRole('button', {name: 'Save changes'}).click();
+    await dialog.waitFor({state: 'detached'});
+    stored = await h.world.api(h.project.admin, 'GET', `/v1/projects/alpha/connections/${created.id}`);
+    h.assertEqual(stored.body.config.base_url, 'https://llm.example.com/v1', 'moved with the secret entered again');
+  },
+
   // Reconnect: bad credentials refused with the reason, good ones make the row Active.
   async reconnect(h) {
     if (!h.world.fakes || !h.world.probes) {

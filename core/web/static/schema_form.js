@@ -5,7 +5,9 @@
 // become label, help, placeholder, suggestions, initial value and a help link.
 //
 // Modes: 'create' (defaults filled in), 'edit' and 'reconnect' (current values filled
-// in; a secret that is set shows so and is kept unless retyped).
+// in; a secret that is set shows so and is kept unless retyped). A secret is bound to the
+// fields marked x-credential-destination: once one of them is changed here, every set
+// secret says it must be entered again (the server refuses the change otherwise).
 import {h, uid} from './dom.js';
 
 // buildSchemaForm(schema, {mode, values, only}) -> {element, collect, showErrors, clearErrors}
@@ -41,6 +43,8 @@ export function buildSchemaForm(schema, {mode = 'create', values = {}, only = nu
           h('legend', {}, group.title), description, names.map(makeField)));
     }
   }
+
+  if (mode !== 'create') bindSecretsToDestinations(controls, properties);
 
   // The config to send: create leaves out empty fields; edit/reconnect leave out
   // untouched secrets (kept by the server) and send null to clear a field emptied here.
@@ -82,6 +86,23 @@ export function buildSchemaForm(schema, {mode = 'create', values = {}, only = nu
   };
 
   return {element, collect, showErrors, clearErrors, fields: order};
+}
+
+// Changing where secrets are sent makes each stored secret one to type again.
+function bindSecretsToDestinations(controls, properties) {
+  const destinations = [...controls].filter(([name]) => properties[name]['x-credential-destination'] === true);
+  if (destinations.length === 0) return;
+  const secrets = [...controls.values()].filter((control) => control.setMustReenter);
+  const shown = (control) => JSON.stringify(control.read() ?? null);
+  const first = new Map(destinations.map(([name, control]) => [name, shown(control)]));
+  const update = () => {
+    const moved = destinations.find(([name, control]) => shown(control) !== first.get(name));
+    const title = moved ? (properties[moved[0]].title || moved[0]) : null;
+    for (const control of secrets) control.setMustReenter(title);
+  };
+  for (const [, control] of destinations) {
+    for (const input of control.inputs) input.addEventListener('input', update);
+  }
 }
 
 function setError(control, messages) {
@@ -213,5 +234,20 @@ function renderField(name, field, {mode, value, required}) {
   }
 
   const wrapper = h('div', {class: 'field', dataset: {field: name}}, body, help, errorEl);
-  return {wrapper, inputs, errorEl, read, secret};
+  // For a stored secret: `destination` (a field title) says it must be typed again.
+  let setMustReenter = null;
+  if (secretIsSet) {
+    const note = h('p', {class: 'secret-reenter', hidden: true});
+    wrapper.insertBefore(note, errorEl);
+    setMustReenter = (destination) => {
+      note.hidden = !destination;
+      note.textContent = destination ? `${destination} changed: enter this secret again, or it will not be sent there.` : '';
+      for (const input of inputs) {
+        input.required = Boolean(destination) || mustFill;
+        input.placeholder = destination ? 'enter again' : (placeholder || '');
+      }
+      wrapper.classList.toggle('must-reenter', Boolean(destination));
+    };
+  }
+  return {wrapper, inputs, errorEl, read, secret, setMustReenter};
 }

@@ -1,0 +1,167 @@
+// The uniqueness index of connection names (name_keys): look-alikes collide, renames and
+// deletes keep it true, and a store written before it existed gets it rebuilt at open.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <rocksdb/db.h>
+
+#include "store/store.hpp"
+
+namespace {
+
+using switchboard::ConnectionRecord;
+using switchboard::Store;
+
+std::filesystem::path FreshDir() {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("sb-name-index-test-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+ConnectionRecord Connection(const std::string& id, const std::string& name) {
+  ConnectionRecord c;
+  c.id = id;
+  c.project = "p";
+  c.provider = "openai";
+  c.name = name;
+  c.status = "active";
+  return c;
+}
+
+std::unique_ptr<Store> OpenStore(const std::filesystem::path& dir) {
+  switchboard::StoreOptions options;
+  options.sync_writes = false;
+  auto store = Store::Open(dir, options);
+  REQUIRE(store.ok());
+  return std::move(store).value();
+}
+
+// Makes the store look like one written before name_keys existed (by a host that knew
+// only the lower-cased ASCII name index): no uniqueness rows, no version marker.
+// `rename` optionally renames a stored connection behind the store's back, as an old
+// host would have allowed ("CAFÉ" beside "Café").
+void MakeOldFormat(const std::filesystem::path& dir, const std::string& rename_id = "",
+                   const std::string& new_name = "") {
+  std::vector<std::string> names;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Options options;
+  REQUIRE(rocksdb::DB::Open(options, dir.string(), descriptors, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  auto handle = [&](const std::string& name) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) return handles[i];
+    }
+    FAIL("no column family " << name);
+    return handles[0];
+  };
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handle("name_keys")));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) REQUIRE(db->Delete({}, handle("name_keys"), it->key()).ok());
+  it.reset();  // before the handles and the database go
+  REQUIRE(db->Delete({}, handle("default"), "name_index_version").ok());
+  if (!rename_id.empty()) {
+    const std::string key = std::string("p") + '\0' + rename_id;
+    std::string value;
+    REQUIRE(db->Get({}, handle("connections"), key, &value).ok());
+    auto record = nlohmann::json::parse(value);
+    const std::string old_name = record["name"];
+    record["name"] = new_name;
+    REQUIRE(db->Put({}, handle("connections"), key, record.dump()).ok());
+    // The old host's index rows: the ASCII-lower-cased name.
+    auto lower = [](std::string text) {
+      for (char& c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      return text;
+    };
+    const std::string p0 = std::string("p") + '\0';
+    const std::string status0 = p0 + record.value("status", "") + '\0';
+    std::string index;
+    REQUIRE(db->Get({}, handle("names"), p0 + lower(old_name), &index).ok());
+    REQUIRE(db->Delete({}, handle("names"), p0 + lower(old_name)).ok());
+    REQUIRE(db->Put({}, handle("names"), p0 + lower(new_name), index).ok());
+    REQUIRE(db->Get({}, handle("statuses"), status0 + lower(old_name), &index).ok());
+    REQUIRE(db->Delete({}, handle("statuses"), status0 + lower(old_name)).ok());
+    REQUIRE(db->Put({}, handle("statuses"), status0 + lower(new_name), index).ok());
+  }
+  for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+  REQUIRE(db->Close().ok());
+}
+
+}  // namespace
+
+TEST_CASE("look-alike names collide in the store; renames and deletes free them") {
+  auto dir = FreshDir();
+  auto store = OpenStore(dir);
+  REQUIRE(store->CreateConnection(Connection("con_1", "Caf\xC3\xA9")).ok());
+  CHECK(store->CreateConnection(Connection("con_2", "CAF\xC3\x89")).code() == "name_taken");
+  CHECK(store->CreateConnection(Connection("con_2", "\xD0\xA1" "af\xC3\xA9")).code() == "name_taken");  // Cyrillic С
+  REQUIRE(store->CreateConnection(Connection("con_2", "Tea")).ok());
+
+  auto rename = [&](const std::string& id, const std::string& name) {
+    auto row = store->UpdateConnection("p", id, [&](ConnectionRecord& r) {
+      r.name = name;
+      return switchboard::Status::Ok();
+    });
+    return row.ok() ? std::string("ok") : row.status().code();
+  };
+  CHECK(rename("con_2", "caf\xC3\xA9") == "name_taken");
+  CHECK(rename("con_1", "CAF\xC3\x89") == "ok");  // its own look-alike
+  CHECK(rename("con_1", "Coffee") == "ok");
+  CHECK(rename("con_2", "Caf\xC3\xA9") == "ok");  // freed by the rename
+  REQUIRE(store->DeleteConnection("p", "con_2", nullptr).ok());
+  CHECK(store->CreateConnection(Connection("con_3", "CAFE\xCC\x81")).ok());  // freed by the delete
+
+  auto found = store->FindConnectionByName("p", "coff\xD0\xB5" "e");  // Cyrillic е
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  CHECK((*found)->id == "con_1");
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a store written before the uniqueness index gets it at open") {
+  auto dir = FreshDir();
+  {
+    auto store = OpenStore(dir);
+    REQUIRE(store->CreateConnection(Connection("con_1", "Caf\xC3\xA9")).ok());
+    REQUIRE(store->CreateConnection(Connection("con_2", "Other")).ok());
+    REQUIRE(store->CreateConnection(Connection("con_3", "Acme")).ok());
+  }
+  MakeOldFormat(dir, "con_2", "CAF\xC3\x89");  // an old host allowed this look-alike
+  {
+    // Without the rebuild, nothing would stop a look-alike now.
+    auto store = OpenStore(dir);
+    auto version = store->GetMeta("name_index_version");
+    REQUIRE(version.ok());
+    CHECK(version->value_or("") == "2");
+    CHECK(store->CreateConnection(Connection("con_4", "\xD0\x90" "cme")).code() == "name_taken");
+    CHECK(store->CreateConnection(Connection("con_4", "caf\xC3\xA9")).code() == "name_taken");
+    auto found = store->FindConnectionByName("p", "ACME");
+    REQUIRE(found.ok());
+    REQUIRE(found->has_value());
+    CHECK((*found)->id == "con_3");
+    // Both old look-alikes are kept and listed; the one without the row can still be
+    // renamed, and deleting it does not free the other's name.
+    switchboard::ConnectionQuery query;
+    query.limit = 10;
+    auto page = store->ListConnections("p", query);
+    REQUIRE(page.ok());
+    CHECK(page->items.size() == 3);
+    REQUIRE(store->DeleteConnection("p", "con_2", nullptr).ok());
+    CHECK(store->CreateConnection(Connection("con_5", "CAF\xC3\x89")).code() == "name_taken");
+  }
+  {
+    auto store = OpenStore(dir);  // opens again without rebuilding or losing anything
+    CHECK(store->CreateConnection(Connection("con_6", "ACME")).code() == "name_taken");
+  }
+  std::filesystem::remove_all(dir);
+}
