@@ -142,7 +142,7 @@ void Test(App& app, Call& call) {
   }
   if (!shape.empty()) return call.Fail(422, "invalid_config", "the config is not valid", shape);
   std::vector<FieldError> errors;
-  auto result = app.probes.TestAndWait((*body)["provider"], (*body)["config"], &errors);
+  auto result = app.probes.TestAndWait((*body)["provider"].get<std::string>(), (*body)["config"], &errors);
   if (!result.ok()) return FailWithErrors(call, result.status(), errors);
   call.Reply(200, {{"probe", ProbeJson(*result, NowRfc3339())}});
 }
