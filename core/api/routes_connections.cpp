@@ -159,6 +159,10 @@ void Patch(App& app, Call& call) {
   std::vector<FieldError> errors;
   auto updated = app.connections.Update(call.param(0), call.param(1), change, &errors);
   if (!updated.ok()) return FailWithErrors(call, updated.status(), errors);
+  // A changed config is unverified: probe it now, in the background (docs/probes.md).
+  if (change.config && updated->record.status == kStatusUnverified) {
+    app.probes.ProbeStored(call.param(0), call.param(1), [](Result<probe::ProbeReport>) {}, updated->record.provider);
+  }
   call.Reply(200, ConnectionView(*updated));
 }
 

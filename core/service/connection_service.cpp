@@ -15,6 +15,7 @@ using nlohmann::json;
 
 // The reason an unverified connection carries until its first probe.
 constexpr char kNotCheckedYet[] = "Not checked with the provider yet.";
+constexpr char kConfigChanged[] = "The configuration changed; not checked with the provider yet.";
 
 bool IsPlaceholder(const json& value) { return value.is_object() && value.contains("set"); }
 
@@ -281,7 +282,13 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
       json config = *merged;
       // The proof may carry a rotated refresh token: it supersedes the one just sent.
       if (reconnect_proof) ApplyConfigUpdate(reconnect_proof->config_update, config, replaced);
+      const json config_before = record.config, secrets_before = record.secrets;
       StoreConfig(record, config, replaced);
+      // Changed credentials or settings are not the ones the last verdict was about.
+      if (!reconnect_proof && (record.config != config_before || record.secrets != secrets_before)) {
+        record.status = kStatusUnverified;
+        record.status_reason = kConfigChanged;
+      }
     }
     record.updated_at = NowRfc3339();
     if (reconnect_proof) {

@@ -88,6 +88,7 @@ class ConnectionService {
                                std::vector<FieldError>* errors);
 
   // Rename and/or edit fields. The result is validated as a whole before it is stored.
+  // A config that changed makes the connection unverified until a probe judges it.
   Result<ConnectionRow> Update(const std::string& project, const std::string& id,
                                const ConnectionChange& change, std::vector<FieldError>* errors);
 

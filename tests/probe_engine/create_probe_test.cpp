@@ -233,3 +233,23 @@ TEST_CASE("a host name that resolves to a refused address makes the connection i
   CHECK(probed->row.record.last_probe.value("field", "") == "base_url");
   CHECK(host.openai.requests == 0);
 }
+
+TEST_CASE("a changed config is unverified until a probe judges it; a rename alone is not") {
+  ProbeHost host;
+  const std::string id = host.Create("edited", kGoodKey);
+  std::vector<FieldError> errors;
+  ConnectionChange rename;
+  rename.name = "renamed";
+  auto renamed = host.connections->Update("p", id, rename, &errors);
+  REQUIRE(renamed.ok());
+  CHECK(renamed->record.status == "active");
+  ConnectionChange edit;
+  edit.config = nlohmann::json{{"api_key", kRevokedKey}};
+  auto edited = host.connections->Update("p", id, edit, &errors);
+  REQUIRE(edited.ok());
+  CHECK(edited->record.status == "unverified");
+  CHECK_FALSE(edited->record.status_reason.empty());
+  auto probed = host.service->ProbeStoredAndWait("p", id);
+  REQUIRE(probed.ok());
+  CHECK(probed->row.record.status == "inactive");
+}
