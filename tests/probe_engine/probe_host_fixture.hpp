@@ -140,17 +140,18 @@ struct ProbeHost {
     return {name, "openai", {{"api_key", key}, {"base_url", openai.BaseUrl()}}};
   }
 
-  // A stored connection that an earlier probe found valid (an active one to start from),
-  // whatever `key` would answer now.
+  // A stored connection, active and never probed (as a flow's integration creates one, and
+  // as every connection was stored before creating probed first), whatever `key` would
+  // answer now: the state these tests start from.
   std::string Create(const std::string& name, const std::string& key) {
     std::vector<FieldError> errors;
     auto candidate = connections->PrepareNew("p", Input(name, key), &errors);
     INFO((errors.empty() ? candidate.status().ToString() : errors[0].field + ": " + errors[0].message));
     REQUIRE(candidate.ok());
-    ProbeResult proof;
-    proof.outcome = Outcome::kValid;
-    proof.reason = "ok";
-    auto row = connections->StoreNew(std::move(candidate).value(), &proof, &errors);
+    candidate->record.status = "active";
+    candidate->record.status_reason.clear();
+    candidate->record.connected_at = candidate->record.created_at;
+    auto row = connections->StoreNew(std::move(candidate).value(), nullptr, &errors);
     REQUIRE(row.ok());
     REQUIRE(row->record.status == "active");
     return row->record.id;
