@@ -4,6 +4,7 @@
 
 #include "common/utf8.hpp"
 #include "common/log.hpp"
+#include "probe/destination.hpp"
 
 namespace switchboard::probe {
 
@@ -118,8 +119,12 @@ void ProbeRunner::TakeStep(std::shared_ptr<Probe> probe, const HttpResponse* res
   probe->state = step->state();
   probe->redactor.AddFromRequest(*step->request());
   probe->redactor.AddFromJson(probe->state);
-  client_.Fetch(*step->request(), [this, probe](FetchResult fetched) {
+  client_.Fetch(*step->request(), [this, probe, url = step->request()->url](FetchResult fetched) {
     if (auto* error = std::get_if<FetchError>(&fetched)) {
+      // A refused destination is the configuration's fault, not the network's.
+      if (error->code == "egress_refused") {
+        return probe->Finish(DestinationRefused(probe->provider->field_schema(), probe->config, url, error->message));
+      }
       return probe->Finish(TransientResult(error->code, "The provider could not be reached: " + error->message));
     }
     const auto& response = std::get<HttpResponse>(fetched);
