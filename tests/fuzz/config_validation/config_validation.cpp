@@ -10,8 +10,17 @@
 #include "schema/config_validator.hpp"
 #include "support/builtin_plugins.hpp"
 
+namespace {
+std::vector<std::shared_ptr<const switchboard::LoadedProvider>> providers;
+}
+
+// Loaded before fuzzing starts, so libFuzzer counts the plugins' coverage from the start.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  providers = switchboard::fuzz::LoadBuiltinProviders();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const auto providers = switchboard::fuzz::LoadBuiltinProviders();
   nlohmann::json body = nlohmann::json::parse(data, data + size, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return 0;
   for (const auto& provider : providers) {

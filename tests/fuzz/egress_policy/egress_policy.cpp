@@ -7,6 +7,8 @@
 // own base address; the default policy refuses loopback, unspecified, multicast and
 // link-local addresses in every spelling (IPv4-mapped, NAT64, 6to4 included); an allow
 // list only ever allows more.
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -26,10 +26,16 @@ SetManifest OpenManifestPlugin() {
   return set;
 }
 
+SetManifest set_manifest = nullptr;
+
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  set_manifest = OpenManifestPlugin();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const SetManifest set_manifest = OpenManifestPlugin();
   set_manifest(reinterpret_cast<const char*>(data), size);
   auto loaded = switchboard::LoadPlugin(SWITCHBOARD_MANIFEST_PLUGIN);
   if (!loaded.ok()) {

@@ -3,8 +3,17 @@
 #include "support/builtin_plugins.hpp"
 #include "support/probe_replies.hpp"
 
+namespace {
+std::shared_ptr<const switchboard::LoadedProvider> provider;
+}
+
+// Loaded before fuzzing starts, so libFuzzer counts the plugin's coverage from the start.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  provider = switchboard::fuzz::LoadBuiltinProvider("google_calendar");
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const auto provider = switchboard::fuzz::LoadBuiltinProvider("google_calendar");
   static const nlohmann::json config = {
       {"client_id", "123456789012-abc123def456ghi789jkl012mno345pq.apps.googleusercontent.com"},
       {"client_secret", "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"},

@@ -4,8 +4,17 @@
 #include "support/builtin_plugins.hpp"
 #include "support/probe_replies.hpp"
 
+namespace {
+std::shared_ptr<const switchboard::LoadedProvider> provider;
+}
+
+// Loaded before fuzzing starts, so libFuzzer counts the plugin's coverage from the start.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  provider = switchboard::fuzz::LoadBuiltinProvider("outlook");
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const auto provider = switchboard::fuzz::LoadBuiltinProvider("outlook");
   static const nlohmann::json config = {
       {"tenant", "72f988bf-86f1-41af-91ab-2d7cd011db47"},
       {"client_id", "6731de76-14a6-49ae-97bc-6eba6914391e"},
