@@ -1,6 +1,6 @@
 #include "validation.hpp"
 
-#include <regex>
+#include <cctype>
 #include <set>
 #include <string>
 
@@ -14,17 +14,44 @@ namespace {
 
 using switchboard::FieldError;
 
+// Scans, not regexes: std::regex recurses once per character and the schema bounds
+// neither the tenant's length nor its number of labels.
 bool IsGuid(const std::string& text) {
-  static const std::regex kGuid(
-      "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$");
-  return std::regex_match(text, kGuid);
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+// A DNS name of labels (letters, digits, inner hyphens, 1-63 characters) ending in a
+// top-level domain of 2-63 letters: contoso.onmicrosoft.com.
+bool IsDomain(const std::string& text) {
+  auto last_dot = text.rfind('.');
+  if (last_dot == std::string::npos) return false;
+  const std::string tld = text.substr(last_dot + 1);
+  if (tld.size() < 2 || tld.size() > 63) return false;
+  for (char c : tld) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) return false;
+  }
+  size_t start = 0;
+  while (start <= last_dot) {
+    size_t end = text.find('.', start);
+    const size_t length = end - start;
+    if (length == 0 || length > 63 || text[start] == '-' || text[end - 1] == '-') return false;
+    for (size_t i = start; i < end; ++i) {
+      const unsigned char c = static_cast<unsigned char>(text[i]);
+      if (!std::isalnum(c) && c != '-') return false;
+    }
+    start = end + 1;
+  }
+  return true;
 }
 
 bool IsTenant(const std::string& tenant) {
-  static const std::regex kDomain(
-      "^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
   return tenant == "common" || tenant == "organizations" || tenant == "consumers" ||
-         IsGuid(tenant) || std::regex_match(tenant, kDomain);
+         IsGuid(tenant) || IsDomain(tenant);
 }
 
 void CheckScopes(const Config& config, std::vector<FieldError>& errors) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
-#include <regex>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +15,36 @@ using switchboard::HttpResponse;
 using switchboard::Outcome;
 using switchboard::ProbeResult;
 using Json = nlohmann::json;
+
+// "2031-05-01T12:00:00Z", "…00.123Z", "…00+02:00": RFC 3339's date-time with an upper-case
+// T and Z and at most nanoseconds. A scan, not a regex: std::regex recurses once per
+// character and a reply's string can be long enough to overflow the stack.
+bool IsRfc3339DateTime(const std::string& text) {
+  size_t at = 0;
+  auto digits = [&](size_t count) {
+    for (size_t i = 0; i < count; ++i, ++at) {
+      if (at >= text.size() || !std::isdigit(static_cast<unsigned char>(text[at]))) return false;
+    }
+    return true;
+  };
+  auto literal = [&](char c) { return at < text.size() && text[at++] == c; };
+  if (!(digits(4) && literal('-') && digits(2) && literal('-') && digits(2) && literal('T') &&
+        digits(2) && literal(':') && digits(2) && literal(':') && digits(2))) {
+    return false;
+  }
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    size_t start = at;
+    while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) ++at;
+    if (at == start || at - start > 9) return false;
+  }
+  if (at < text.size() && text[at] == 'Z') return at + 1 == text.size();
+  if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    ++at;
+    return digits(2) && literal(':') && digits(2) && at == text.size();
+  }
+  return false;
+}
 
 // Window lengths of Trello's limits: 10 s per key and per token, 900 s on /1/members/.
 // Trello sends no Retry-After, so waiting out the window is the only safe hint.
@@ -142,15 +171,13 @@ std::string UsernameOf(const HttpResponse& response) {
 }
 
 std::string ExpiryOf(const HttpResponse& response) {
-  static const std::regex kRfc3339(
-      R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$)");
   if (response.status != 200) return "";
   Json body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object() || !body.contains("dateExpires") || !body["dateExpires"].is_string()) {
     return "";
   }
   std::string expires = body["dateExpires"].get<std::string>();
-  return std::regex_match(expires, kRfc3339) ? expires : "";
+  return IsRfc3339DateTime(expires) ? expires : "";
 }
 
 }  // namespace trello
