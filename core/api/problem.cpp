@@ -7,7 +7,8 @@ namespace {
 
 const std::map<std::string, int>& StatusTable() {
   static const std::map<std::string, int> table = {
-      {"malformed_json", 400},   {"bad_request", 400},       {"bad_parameter", 400},
+      {"malformed_json", 400},   {"too_deep", 400},          {"not_utf8", 400},
+      {"bad_request", 400},       {"bad_parameter", 400},
       {"bad_cursor", 400},       {"bad_id", 400},            {"unauthorized", 401},
       {"forbidden", 403},        {"not_found", 404},         {"route_not_found", 404},
       {"method_not_allowed", 405}, {"conflict", 409},        {"name_taken", 409},
@@ -15,7 +16,7 @@ const std::map<std::string, int>& StatusTable() {
       {"unsupported_media_type", 415}, {"invalid_config", 422}, {"invalid_body", 422},
       {"unknown_provider", 422}, {"unknown_connection", 422}, {"busy", 503},
       {"credentials_rejected", 422}, {"probe_unavailable", 503},
-      {"plugin_error", 502},     {"corruption", 500},        {"io_error", 500},
+      {"plugin_error", 502},     {"plugin_output_invalid", 502},     {"corruption", 500},        {"io_error", 500},
       {"internal", 500}};
   return table;
 }

@@ -1,7 +1,9 @@
 #include "api/router.hpp"
 
 #include <chrono>
+#include <limits>
 
+#include "common/bounded_json.hpp"
 #include "common/log.hpp"
 
 namespace switchboard::api {
@@ -12,9 +14,14 @@ std::string ToRegex(const std::string& route) {
   return std::regex_replace(route, std::regex(R"(\{[a-z_]+\})"), "([^/]+)");
 }
 
+// ^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$, as a loop: no regex engine on a path parameter.
 bool ValidId(const std::string& id) {
-  static const std::regex kId(R"(^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$)");
-  return std::regex_match(id, kId);
+  auto alnum = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (id.empty() || id.size() > 128 || !alnum(id[0])) return false;
+  for (char c : id) {
+    if (!alnum(c) && c != '_' && c != '.' && c != ':' && c != '-') return false;
+  }
+  return true;
 }
 
 bool IsJsonMediaType(const std::string& content_type) {
@@ -30,11 +37,18 @@ std::optional<nlohmann::json> Call::JsonBody() {
     Fail(415, "unsupported_media_type", "send the body as Content-Type: application/json");
     return std::nullopt;
   }
-  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) {
-    Fail(400, "malformed_json", "the request body is not valid JSON");
+  // The size is the server's --max-body; the depth and encoding are checked here.
+  static constexpr JsonLimits kRequestLimits{std::numeric_limits<size_t>::max(), 64};
+  auto parsed = ParseBoundedJson(req.body, kRequestLimits);
+  if (!parsed.ok()) {
+    const std::string& code = parsed.status().code();
+    if (code == "too_large") Fail(413, "body_too_large", "the request body is larger than the server accepts");
+    else if (code == "too_deep") Fail(400, "too_deep", "the request body is nested deeper than 64 levels");
+    else if (code == "not_utf8") Fail(400, "not_utf8", "the request body is not valid UTF-8");
+    else Fail(400, "malformed_json", "the request body is not valid JSON");
     return std::nullopt;
   }
+  nlohmann::json body = std::move(parsed).value();
   if (!body.is_object()) {
     Fail(400, "malformed_json", "the request body must be a JSON object");
     return std::nullopt;

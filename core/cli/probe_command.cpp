@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "common/bounded_json.hpp"
 
 namespace switchboard::cli {
 namespace {
@@ -74,9 +75,15 @@ void PrintSummary(const json& job) {
   std::cout << std::left << std::setw(40) << "total" << job.value("total", 0) << "\n";
 }
 
+// The host's answer as JSON, or null when it is not JSON the CLI accepts.
+json ParseAnswer(const std::string& body) {
+  auto parsed = ParseBoundedJson(body, JsonLimits{64 << 20, 64});
+  return parsed.ok() ? std::move(parsed).value() : json(nullptr);
+}
+
 std::string ProblemText(const httplib::Result& res) {
   if (!res) return "cannot reach the host: " + httplib::to_string(res.error());
-  json body = json::parse(res->body, nullptr, false);
+  json body = ParseAnswer(res->body);
   std::string detail = body.is_object() ? body.value("detail", "") : "";
   return "HTTP " + std::to_string(res->status) + (detail.empty() ? "" : ": " + detail);
 }
@@ -123,7 +130,7 @@ int ProbeCommand(const std::vector<std::string>& argv) {
     std::cerr << "switchboard probe: " << ProblemText(started) << "\n";
     return kExitFailure;
   }
-  json job = json::parse(started->body, nullptr, false);
+  json job = ParseAnswer(started->body);
   const bool terminal = isatty(STDERR_FILENO) && !args.Has("json");
   const std::string path = jobs + "/" + job.value("id", "");
   while (job.value("state", "") != "done") {
@@ -134,7 +141,7 @@ int ProbeCommand(const std::vector<std::string>& argv) {
       std::cerr << "\nswitchboard probe: " << ProblemText(polled) << "\n";
       return kExitFailure;
     }
-    job = json::parse(polled->body, nullptr, false);
+    job = ParseAnswer(polled->body);
     if (!job.is_object()) {
       std::cerr << "\nswitchboard probe: the host answered with something that is not JSON\n";
       return kExitFailure;

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "common/bounded_json.hpp"
 #include "schema/config_validator.hpp"
 
 namespace switchboard::cli {
@@ -59,11 +60,13 @@ int ValidateCommand(const std::vector<std::string>& argv) {
     std::cerr << "switchboard: " << text.status().message() << "\n";
     return kExitFailure;
   }
-  nlohmann::json config = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (config.is_discarded()) {
-    std::cerr << "switchboard: " << args.positionals[1] << " is not valid JSON\n";
+  auto config_json = ParseBoundedJson(*text, JsonLimits{16 << 20, 64});
+  if (!config_json.ok()) {
+    std::cerr << "switchboard: " << args.positionals[1] << " is not valid JSON (" << config_json.status().message()
+              << ")\n";
     return kExitFailure;
   }
+  const nlohmann::json& config = *config_json;
   auto errors = ValidateConfig(*provider, config);
   if (!errors.ok()) {
     std::cerr << "switchboard: " << errors.status().message() << "\n";

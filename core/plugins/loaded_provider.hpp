@@ -18,7 +18,8 @@
 #include <switchboard/provider_abi.h>
 
 #include "common/status.hpp"
-#include "schema/json_schema.hpp"
+#include "common/bounded_json.hpp"
+#include "schema/compiled_field_schema.hpp"
 
 namespace boost::dll {
 class shared_library;
@@ -30,7 +31,7 @@ class LoadedProvider {
  public:
   LoadedProvider(std::shared_ptr<boost::dll::shared_library> library, sb_provider_v1 table,
                  std::filesystem::path file, nlohmann::json manifest,
-                 std::shared_ptr<const CompiledSchema> schema);
+                 std::shared_ptr<const CompiledFieldSchema> schema);
   ~LoadedProvider();
   LoadedProvider(const LoadedProvider&) = delete;
   LoadedProvider& operator=(const LoadedProvider&) = delete;
@@ -41,7 +42,7 @@ class LoadedProvider {
   // {id, name, version, description, icon_svg, schema}
   const nlohmann::json& manifest() const { return manifest_; }
   const nlohmann::json& field_schema() const { return manifest_["schema"]; }
-  const CompiledSchema& compiled_schema() const { return *schema_; }
+  const CompiledFieldSchema& compiled_schema() const { return *schema_; }
 
   // Names of the fields the schema marks writeOnly (secrets).
   const std::vector<std::string>& secret_fields() const { return secret_fields_; }
@@ -50,14 +51,18 @@ class LoadedProvider {
   }
 
   // The plugin's own checks (after the schema). Fails with "plugin_error" when the plugin
-  // returns an error or malformed output.
+  // returns an error, "plugin_output_invalid" when its output is malformed or exceeds
+  // plugin_limits.hpp.
   Result<std::vector<FieldError>> ValidateWithPlugin(const nlohmann::json& config) const;
 
-  // One probe step; see sb_provider_v1.probe_step.
+  // One probe step; see sb_provider_v1.probe_step. Fails like ValidateWithPlugin, and
+  // with "plugin_output_invalid" when the request it asks for exceeds plugin_limits.hpp.
   Result<ProbeStep> ProbeStepWithPlugin(const nlohmann::json& input) const;
 
  private:
-  Result<nlohmann::json> Call(sb_result_code code, sb_buffer& out) const;
+  // Takes back `out` and parses it under `limits`.
+  Result<nlohmann::json> Call(const char* function, sb_result_code code, sb_buffer& out,
+                              const JsonLimits& limits) const;
 
   // Declared first so it is destroyed last: the library must outlive the provider.
   std::shared_ptr<boost::dll::shared_library> library_;
@@ -65,7 +70,7 @@ class LoadedProvider {
   std::filesystem::path file_;
   nlohmann::json manifest_;
   std::string id_;
-  std::shared_ptr<const CompiledSchema> schema_;
+  std::shared_ptr<const CompiledFieldSchema> schema_;
   std::vector<std::string> secret_fields_;
 };
 

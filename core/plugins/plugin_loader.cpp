@@ -5,15 +5,19 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <regex>
 #include <sstream>
 
 #define BOOST_DLL_USE_STD_FS
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
+#include "common/bounded_json.hpp"
 #include "common/log.hpp"
+#include "common/utf8.hpp"
+#include "plugins/plugin_limits.hpp"
+#include "schema/compiled_field_schema.hpp"
 #include "schema/field_schema_check.hpp"
+#include "schema/pattern.hpp"
 
 namespace switchboard {
 namespace {
@@ -47,18 +51,19 @@ Status Refuse(const fs::path& file, const std::string& reason, const std::string
 constexpr size_t kMinimumTableSize = offsetof(sb_provider_v1, destroy) + sizeof(void (*)(void*));
 
 Status CheckManifest(const fs::path& file, const json& manifest) {
-  static const std::regex kId("^[a-z][a-z0-9_]{1,62}$");
-  static const std::regex kVersion(R"(^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$)");
+  // RE2, not std::regex: a long version string must not overflow the stack.
+  static const Pattern kId = Pattern::Compile("^[a-z][a-z0-9_]{1,62}$").value();
+  static const Pattern kVersion = Pattern::Compile(R"(^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$)").value();
   std::vector<std::string> problems;
   auto text = [&](const char* key) {
     return manifest.contains(key) && manifest[key].is_string() ? manifest[key].get<std::string>()
                                                                : std::string();
   };
-  if (!std::regex_match(text("id"), kId)) {
+  if (!kId.Finds(text("id"))) {
     problems.push_back("id '" + text("id") + "' must match [a-z][a-z0-9_]{1,62}");
   }
   if (text("name").empty()) problems.push_back("name is empty");
-  if (!std::regex_match(text("version"), kVersion)) {
+  if (!kVersion.Finds(text("version"))) {
     problems.push_back("version '" + text("version") + "' is not a semantic version");
   }
   if (text("icon_svg").rfind("<svg", 0) != 0) problems.push_back("icon_svg is not an <svg> element");
@@ -154,11 +159,24 @@ Result<std::shared_ptr<const LoadedProvider>> LoadPlugin(const fs::path& file) {
   sb_result_code code = table.describe(table.instance, &out);
   std::string text(out.data == nullptr ? "" : out.data, out.size);
   table.release(table.instance, &out);
-  json manifest = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto parsed = ParseBoundedJson(text, kManifestLimits);
   if (code != SB_OK) {
-    std::string message = manifest.is_object() ? manifest.value("message", text) : text;
+    std::string message = ToValidUtf8(text.substr(0, 300));
+    if (parsed.ok() && parsed->is_object() && parsed->contains("message") && (*parsed)["message"].is_string()) {
+      message = ToValidUtf8((*parsed)["message"].get<std::string>().substr(0, 300));
+    }
     return Refuse(file, "invalid_manifest", "describe failed: " + message);
   }
+  if (!parsed.ok() && parsed.status().code() == "too_large") {
+    return Refuse(file, "invalid_manifest",
+                  "describe returned " + std::to_string(text.size()) + " bytes, more than the " +
+                      std::to_string(kManifestLimits.max_bytes) + " a manifest may have");
+  }
+  if (!parsed.ok()) {
+    return Refuse(file, "invalid_manifest", "describe returned output the host refuses: " + parsed.status().message() +
+                                                " [" + parsed.status().code() + "]");
+  }
+  json manifest = std::move(parsed).value();
   if (!manifest.is_object()) return Refuse(file, "invalid_manifest", "describe returned malformed JSON");
   if (Status status = CheckManifest(file, manifest); !status.ok()) return status;
 
@@ -170,7 +188,7 @@ Result<std::shared_ptr<const LoadedProvider>> LoadPlugin(const fs::path& file) {
     return Refuse(file, "schema_invalid",
                   "field schema does not conform to schemas/provider-field-schema.json: " + joined);
   }
-  auto compiled = CompiledSchema::Compile(manifest["schema"]);
+  auto compiled = CompiledFieldSchema::Compile(manifest["schema"]);
   if (!compiled.ok()) return Refuse(file, "schema_invalid", compiled.status().message());
 
   guard.table = nullptr;

@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "common/utf8.hpp"
+#include "common/log.hpp"
+
 namespace switchboard::probe {
 
 using nlohmann::json;
@@ -21,12 +24,24 @@ struct ProbeRunner::Probe {
   int steps = 0;
   std::function<void(ProbeResult)> done;
   ConcurrencyLimiter::Release release;
+  bool finished = false;
 
+  // Once only: a step that throws after its verdict must not finish the probe again.
   void Finish(ProbeResult result) {
+    if (finished) return;
+    finished = true;
     release();
     done(std::move(result));
   }
 };
+
+// A provider's reply as a plugin may see it: valid UTF-8 throughout (a Latin-1 error page
+// becomes U+FFFD where it is not UTF-8), so it can always cross the ABI as JSON.
+json ResponseForPlugin(const HttpResponse& response) {
+  json headers = json::object();
+  for (const auto& [name, value] : response.headers) headers[ToValidUtf8(name)] = ToValidUtf8(value);
+  return {{"status", response.status}, {"headers", headers}, {"body", ToValidUtf8(response.body)}};
+}
 
 ProbeRunner::ProbeRunner(boost::asio::io_context& io, HttpClient& client, ProbeLimits limits)
     : client_(client), limits_(limits), limiter_(io, limits.global, limits.per_provider) {}
@@ -43,19 +58,42 @@ void ProbeRunner::Run(const std::string& provider_id, Prepare prepare, std::func
   }
   limiter_.Submit(provider_id, [this, probe, prepare = std::move(prepare)](ConcurrencyLimiter::Release release) {
     probe->release = std::move(release);
-    auto subject = prepare();
-    if (!subject.ok()) return probe->Finish(TransientResult(subject.status().code(), subject.status().message()));
-    probe->provider = std::move(subject->provider);
-    probe->config = std::move(subject->config);
+    try {
+      auto subject = prepare();
+      if (!subject.ok()) return probe->Finish(TransientResult(subject.status().code(), subject.status().message()));
+      probe->provider = std::move(subject->provider);
+      probe->config = std::move(subject->config);
+    } catch (const std::exception& e) {
+      log::Error(std::string("probe preparation failed: ") + e.what());
+      return probe->Finish(TransientResult("host_error", "The host could not prepare this probe."));
+    }
     Step(probe, nullptr);
   });
 }
 
 void ProbeRunner::Step(std::shared_ptr<Probe> probe, const HttpResponse* response) {
+  // Nothing a plugin or a provider sends may end the process: whatever throws here
+  // (this runs on an io_context thread) ends this probe as transient instead.
+  try {
+    TakeStep(probe, response);
+  } catch (const std::exception& e) {
+    log::Error(std::string("probe step failed: ") + e.what());
+    probe->Finish(TransientResult("host_error", "The host could not complete this probe step."));
+  } catch (...) {
+    log::Error("probe step failed with an unknown exception");
+    probe->Finish(TransientResult("host_error", "The host could not complete this probe step."));
+  }
+}
+
+void ProbeRunner::TakeStep(std::shared_ptr<Probe> probe, const HttpResponse* response) {
   json input = {{"config", probe->config}, {"state", probe->state}, {"response", nullptr}};
-  if (response != nullptr) input["response"] = *response;
+  if (response != nullptr) input["response"] = ResponseForPlugin(*response);
   auto step = probe->provider->ProbeStepWithPlugin(input);
   if (!step.ok()) {
+    if (step.status().code() == "plugin_output_invalid") {
+      return probe->Finish(TransientResult("plugin_output_invalid",
+                                           "The provider plugin's answer was refused: " + step.status().message()));
+    }
     return probe->Finish(TransientResult("plugin_error", "The provider plugin failed: " + step.status().message()));
   }
   if (step->finished()) return probe->Finish(*step->result());

@@ -5,7 +5,10 @@
 // Probes run under a global and a per-provider concurrency limit. A request that gets
 // no HTTP response ends the probe as `transient` (reason = the client's error code)
 // without asking the plugin again; a plugin that fails or loops ends it as `transient`
-// with reason "plugin_error" or "too_many_steps".
+// with reason "plugin_error" or "too_many_steps", one whose output is malformed or over
+// plugin_limits.hpp with "plugin_output_invalid", and anything else that goes wrong in a
+// step (an exception) with "host_error": a probe never takes the process down.
+// Provider replies reach the plugin as valid UTF-8 (invalid bytes become U+FFFD).
 // THREADS: Run is safe to call from any thread; `done` runs on an io_context thread.
 #pragma once
 
@@ -53,6 +56,7 @@ class ProbeRunner {
  private:
   struct Probe;
   void Step(std::shared_ptr<Probe> probe, const HttpResponse* response);
+  void TakeStep(std::shared_ptr<Probe> probe, const HttpResponse* response);
 
   HttpClient& client_;
   ProbeLimits limits_;

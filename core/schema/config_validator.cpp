@@ -3,6 +3,8 @@
 #include <set>
 #include <utility>
 
+#include "schema/config_limits.hpp"
+
 namespace switchboard {
 namespace {
 
@@ -46,6 +48,7 @@ std::string TitleOf(const json& field_schema, const std::string& field) {
 }
 
 std::string MessageFor(const json& field_schema, const std::string& field, const std::string& code) {
+  if (field.empty()) return "The config could not be checked.";
   std::string title = TitleOf(field_schema, field);
   const json& properties = field_schema["properties"];
   const json spec = properties.contains(field) ? properties[field] : json::object();
@@ -79,8 +82,14 @@ std::string MessageFor(const json& field_schema, const std::string& field, const
     return spec.value("minLength", 0) <= 1 ? title + " must not be empty."
                                            : title + " must be at least " + std::to_string(spec.value("minLength", 0)) + " characters.";
   }
-  if (code == "too_long") return title + " must be at most " + std::to_string(spec.value("maxLength", 0)) + " characters.";
+  if (code == "too_long") {
+    if (spec.contains("maxLength")) {
+      return title + " must be at most " + std::to_string(spec.value("maxLength", 0)) + " characters.";
+    }
+    return title + " must be at most " + std::to_string(kMaxConfigStringBytes) + " bytes.";
+  }
   if (code == "too_few_items") return title + " needs at least " + std::to_string(spec.value("minItems", 0)) + " entries.";
+  if (code == "too_many_items") return title + " can list at most " + std::to_string(kMaxConfigArrayItems) + " entries.";
   if (code == "duplicate_items") return title + " lists an entry twice.";
   if (code == "bad_format") return title + " is not a valid " + spec.value("format", "value") + ".";
   return title + " is invalid.";
@@ -88,11 +97,14 @@ std::string MessageFor(const json& field_schema, const std::string& field, const
 
 }  // namespace
 
-std::vector<FieldError> CheckAgainstFieldSchema(const json& field_schema, const CompiledSchema& compiled,
-                                                const json& config) {
+std::vector<FieldError> CheckAgainstFieldSchema(const CompiledFieldSchema& schema, const json& config) {
   if (!config.is_object()) {
     return {{"", "not_an_object", "The config must be a JSON object of fields."}};
   }
+  if (config.size() > kMaxConfigFields) {
+    return {{"", "too_many_fields", "The config has more than " + std::to_string(kMaxConfigFields) + " fields."}};
+  }
+  const json& field_schema = schema.schema();
   std::vector<FieldError> errors;
   std::set<std::pair<std::string, std::string>> seen;
   auto add = [&](const std::string& field, const std::string& code) {
@@ -100,13 +112,33 @@ std::vector<FieldError> CheckAgainstFieldSchema(const json& field_schema, const 
       errors.push_back({field, code, MessageFor(field_schema, field, code)});
     }
   };
-  for (const auto& violation : compiled.Validate(config)) {
+
+  // The host's own checks first. valijson sees only declared fields whose type and size
+  // passed them: its format check throws on a value of the wrong type, and its pattern
+  // and uniqueItems checks are what could crash or hang.
+  json structural = json::object();
+  for (auto it = config.begin(); it != config.end(); ++it) {
+    const FieldRules* rules = schema.Rules(it.key());
+    if (rules == nullptr) {
+      add(it.key(), "unknown_field");
+      continue;
+    }
+    bool withhold = false;
+    for (const auto& code : CheckFieldValue(*rules, it.value(), &withhold)) add(it.key(), code);
+    if (!withhold) structural[it.key()] = it.value();
+  }
+
+  for (const auto& violation : schema.structural().Validate(structural)) {
     const std::string& d = violation.description;
     if (violation.path.empty()) {
       if (d.rfind("Missing required property", 0) == 0) {
-        add(QuotedName(d), "missing_required");
+        const std::string field = QuotedName(d);
+        // A withheld field is present, only already reported.
+        if (!config.contains(field)) add(field, "missing_required");
       } else if (d.find("could not be validated using 'properties'") != std::string::npos) {
         add(QuotedName(d), "unknown_field");
+      } else if (d == kValidationIncomplete) {
+        add("", "invalid");
       }
       // Other root-level lines only summarise a field's own violation.
       continue;
@@ -121,8 +153,7 @@ std::vector<FieldError> CheckAgainstFieldSchema(const json& field_schema, const 
 }
 
 Result<std::vector<FieldError>> ValidateConfig(const LoadedProvider& provider, const json& config) {
-  std::vector<FieldError> errors =
-      CheckAgainstFieldSchema(provider.field_schema(), provider.compiled_schema(), config);
+  std::vector<FieldError> errors = CheckAgainstFieldSchema(provider.compiled_schema(), config);
   if (!config.is_object()) return errors;
 
   // The plugin sees only fields that passed the schema, so its checks never trip over a

@@ -1,8 +1,11 @@
-// Checks a connection config against its provider: first the provider's field schema
-// (valijson), then the plugin's own checks. Returns every problem at once, each tied to
-// the field a form shows it beside.
+// Checks a connection config against its provider: first the host's own checks of each
+// field (type, the caps of config_limits.hpp, patterns with RE2, uniqueItems, date-time;
+// see field_rules.hpp), then the rest of the field schema (valijson), then the plugin's
+// own checks. Returns every problem at once, each tied to the field a form shows it
+// beside. No config, however hostile, makes it throw, recurse or take more than
+// O(n log n) time in its size.
 //
-// Codes: not_an_object, missing_required, unknown_field, wrong_type, pattern_mismatch,
+// Codes: not_an_object, too_many_fields, missing_required, unknown_field, wrong_type, pattern_mismatch,
 // not_allowed_value, out_of_range, too_short, too_long, too_few_items, too_many_items,
 // duplicate_items, bad_format, invalid — plus whatever codes the plugin defines.
 #pragma once
@@ -14,13 +17,12 @@
 
 #include "common/status.hpp"
 #include "plugins/loaded_provider.hpp"
+#include "schema/compiled_field_schema.hpp"
 
 namespace switchboard {
 
-// Schema problems of `config` for `provider`'s field schema.
-std::vector<FieldError> CheckAgainstFieldSchema(const nlohmann::json& field_schema,
-                                                const CompiledSchema& compiled,
-                                                const nlohmann::json& config);
+// Schema problems of `config` (any JSON value) for a compiled field schema.
+std::vector<FieldError> CheckAgainstFieldSchema(const CompiledFieldSchema& schema, const nlohmann::json& config);
 
 // Schema problems, then the plugin's problems with the fields that passed the schema.
 // Fails only when the plugin itself fails ("plugin_error").

@@ -1,10 +1,12 @@
 #include "schema/field_schema_check.hpp"
 
-#include <regex>
 #include <set>
 
+#include "schema/compiled_field_schema.hpp"
+#include "schema/config_validator.hpp"
 #include "schema/json_schema.hpp"
 #include "schema/meta_schema.hpp"
+#include "schema/pattern.hpp"
 
 namespace switchboard {
 namespace {
@@ -24,6 +26,28 @@ std::string JoinPath(const std::vector<std::string>& path) {
   std::string out = "/";
   for (size_t i = 0; i < path.size(); ++i) out += (i ? "/" : "") + path[i];
   return out;
+}
+
+// No array in the schema (an enum, x-order...) longer than this, no more fields than that.
+constexpr size_t kMaxSchemaArrayItems = 1000;
+constexpr size_t kMaxSchemaFields = 256;
+
+void CheckSizes(const json& value, const std::string& where, std::vector<std::string>& problems) {
+  if (value.is_array() && value.size() > kMaxSchemaArrayItems) {
+    problems.push_back((where.empty() ? "/" : where) + ": has more than " + std::to_string(kMaxSchemaArrayItems) +
+                       " entries");
+    return;
+  }
+  if (where.empty() && value.is_object() && value.contains("properties") && value["properties"].is_object() &&
+      value["properties"].size() > kMaxSchemaFields) {
+    problems.push_back("/properties: has more than " + std::to_string(kMaxSchemaFields) + " fields");
+    return;
+  }
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) CheckSizes(it.value(), where + "/" + it.key(), problems);
+  } else if (value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) CheckSizes(value[i], where + "/" + std::to_string(i), problems);
+  }
 }
 
 // The rules that JSON Schema cannot express about the schema itself.
@@ -67,21 +91,26 @@ void CheckSemantics(const json& schema, std::vector<std::string>& problems) {
       problems.push_back(where + "/x-group: group '" + field["x-group"].get<std::string>() +
                          "' is not declared in x-groups");
     }
-    for (const char* key : {"pattern"}) {
-      if (!field.contains(key)) continue;
-      try {
-        std::regex compiled(field[key].get<std::string>(), std::regex::ECMAScript);
-      } catch (const std::regex_error&) {
-        problems.push_back(where + "/pattern: is not a valid regular expression");
+    // Patterns run on RE2 (see schema/pattern.hpp): one RE2 cannot compile is refused.
+    bool patterns_ok = true;
+    for (const auto& [spec, at] : {std::pair<const json*, std::string>{&field, "/pattern"},
+                                   {field.contains("items") ? &field["items"] : nullptr, "/items/pattern"}}) {
+      if (spec == nullptr || !spec->contains("pattern")) continue;
+      if (!Pattern::Compile((*spec)["pattern"].get<std::string>()).ok()) {
+        problems.push_back(where + at + ": is not a valid regular expression (RE2 syntax: no lookaround or backreferences)");
+        patterns_ok = false;
       }
     }
-    if (field.contains("default")) {
-      json single = {{"$schema", "http://json-schema.org/draft-07/schema#"}};
-      for (auto k = field.begin(); k != field.end(); ++k) {
-        if (k.key().rfind("x-", 0) != 0 && k.key() != "default") single[k.key()] = k.value();
-      }
-      auto compiled = CompiledSchema::Compile(single);
-      if (compiled.ok() && !(*compiled)->Validate(field["default"]).empty()) {
+    if (field.contains("default") && patterns_ok) {
+      // The default is checked as a config holding only this field would be.
+      json alone = {{"$schema", "http://json-schema.org/draft-07/schema#"},
+                    {"type", "object"},
+                    {"additionalProperties", false},
+                    {"properties", {{it.key(), field}}},
+                    {"x-order", json::array({it.key()})}};
+      alone["properties"][it.key()].erase("default");
+      auto compiled = CompiledFieldSchema::Compile(alone);
+      if (compiled.ok() && !CheckAgainstFieldSchema(**compiled, {{it.key(), field["default"]}}).empty()) {
         problems.push_back(where + "/default: does not satisfy the field's own schema");
       }
       if (field.value("writeOnly", false)) {
@@ -95,12 +124,15 @@ void CheckSemantics(const json& schema, std::vector<std::string>& problems) {
 
 std::vector<std::string> CheckFieldSchema(const json& schema) {
   std::vector<std::string> problems;
+  // First the sizes: the meta-schema's uniqueItems compares every pair of entries.
+  CheckSizes(schema, "", problems);
+  if (!problems.empty()) return problems;
   for (const auto& violation : MetaSchema().Validate(schema)) {
     problems.push_back(JoinPath(violation.path) + ": " + violation.description);
   }
   if (!problems.empty()) return problems;
   CheckSemantics(schema, problems);
-  if (problems.empty() && !CompiledSchema::Compile(schema).ok()) {
+  if (problems.empty() && !CompiledFieldSchema::Compile(schema).ok()) {
     problems.push_back("/: valijson cannot compile this schema");
   }
   return problems;

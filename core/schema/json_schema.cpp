@@ -48,7 +48,13 @@ std::vector<SchemaViolation> CompiledSchema::Validate(const nlohmann::json& docu
   valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter adapter(document);
-  validator.validate(*schema_, adapter, &results);
+  try {
+    validator.validate(*schema_, adapter, &results);
+  } catch (const std::exception&) {
+    // valijson throws on some values its own type checks let through (a format check
+    // on a non-string); the document is then not known to conform.
+    return {{{}, kValidationIncomplete}};
+  }
   std::vector<SchemaViolation> violations;
   valijson::ValidationResults::Error error;
   while (results.popError(error)) {

@@ -23,6 +23,9 @@ struct SchemaViolation {
   std::string description;
 };
 
+// The description of the one violation Validate reports when valijson could not finish.
+inline constexpr const char* kValidationIncomplete = "Validation could not be completed";
+
 class CompiledSchema {
  public:
   // Compiles `schema`; fails with code "schema_unusable" when valijson cannot parse it.

@@ -1,6 +1,5 @@
 #include "validation.hpp"
 
-#include <cctype>
 #include <set>
 #include <string>
 
@@ -14,39 +13,40 @@ namespace {
 
 using switchboard::FieldError;
 
-// Scans, not regexes: std::regex recurses once per character and the schema bounds
-// neither the tenant's length nor its number of labels.
+bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool IsAlnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// 8-4-4-4-12 hex digits. Loops, not std::regex: the tenant is outside input, and
+// std::regex recurses once per character (a long value overflows the host's stack).
 bool IsGuid(const std::string& text) {
   if (text.size() != 36) return false;
   for (size_t i = 0; i < text.size(); ++i) {
     const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+    if (dash ? text[i] != '-' : !IsHex(text[i])) return false;
   }
   return true;
 }
 
-// A DNS name of labels (letters, digits, inner hyphens, 1-63 characters) ending in a
-// top-level domain of 2-63 letters: contoso.onmicrosoft.com.
+// A domain: labels of 1-63 letters, digits and inner hyphens, dot-separated, ending in a
+// top-level label of 2-63 letters.
 bool IsDomain(const std::string& text) {
-  auto last_dot = text.rfind('.');
-  if (last_dot == std::string::npos) return false;
-  const std::string tld = text.substr(last_dot + 1);
-  if (tld.size() < 2 || tld.size() > 63) return false;
-  for (char c : tld) {
-    if (!std::isalpha(static_cast<unsigned char>(c))) return false;
-  }
-  size_t start = 0;
-  while (start <= last_dot) {
+  size_t start = 0, labels = 0;
+  while (true) {
     size_t end = text.find('.', start);
+    const bool last = end == std::string::npos;
+    if (last) end = text.size();
     const size_t length = end - start;
-    if (length == 0 || length > 63 || text[start] == '-' || text[end - 1] == '-') return false;
+    if (length == 0 || length > 63) return false;
     for (size_t i = start; i < end; ++i) {
-      const unsigned char c = static_cast<unsigned char>(text[i]);
-      if (!std::isalnum(c) && c != '-') return false;
+      const char c = text[i];
+      const bool edge = i == start || i + 1 == end;
+      if (last ? !IsAlpha(c) : !(IsAlnum(c) || (c == '-' && !edge))) return false;
     }
+    ++labels;
+    if (last) return labels >= 2 && length >= 2;
     start = end + 1;
   }
-  return true;
 }
 
 bool IsTenant(const std::string& tenant) {

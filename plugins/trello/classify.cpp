@@ -16,36 +16,6 @@ using switchboard::Outcome;
 using switchboard::ProbeResult;
 using Json = nlohmann::json;
 
-// "2031-05-01T12:00:00Z", "…00.123Z", "…00+02:00": RFC 3339's date-time with an upper-case
-// T and Z and at most nanoseconds. A scan, not a regex: std::regex recurses once per
-// character and a reply's string can be long enough to overflow the stack.
-bool IsRfc3339DateTime(const std::string& text) {
-  size_t at = 0;
-  auto digits = [&](size_t count) {
-    for (size_t i = 0; i < count; ++i, ++at) {
-      if (at >= text.size() || !std::isdigit(static_cast<unsigned char>(text[at]))) return false;
-    }
-    return true;
-  };
-  auto literal = [&](char c) { return at < text.size() && text[at++] == c; };
-  if (!(digits(4) && literal('-') && digits(2) && literal('-') && digits(2) && literal('T') &&
-        digits(2) && literal(':') && digits(2) && literal(':') && digits(2))) {
-    return false;
-  }
-  if (at < text.size() && text[at] == '.') {
-    ++at;
-    size_t start = at;
-    while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) ++at;
-    if (at == start || at - start > 9) return false;
-  }
-  if (at < text.size() && text[at] == 'Z') return at + 1 == text.size();
-  if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
-    ++at;
-    return digits(2) && literal(':') && digits(2) && at == text.size();
-  }
-  return false;
-}
-
 // Window lengths of Trello's limits: 10 s per key and per token, 900 s on /1/members/.
 // Trello sends no Retry-After, so waiting out the window is the only safe hint.
 constexpr double kShortWindowSeconds = 10;
@@ -170,6 +140,35 @@ std::string UsernameOf(const HttpResponse& response) {
   return body["username"].get<std::string>();
 }
 
+namespace {
+
+// ^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$, in one pass: the
+// value comes from a reply, and std::regex recurses once per character of it.
+bool IsRfc3339(const std::string& t) {
+  auto digits = [&](size_t at, size_t count) {
+    if (at + count > t.size()) return false;
+    for (size_t i = at; i < at + count; ++i) {
+      if (t[i] < '0' || t[i] > '9') return false;
+    }
+    return true;
+  };
+  if (!(digits(0, 4) && t.size() > 19 && t[4] == '-' && digits(5, 2) && t[7] == '-' && digits(8, 2) &&
+        t[10] == 'T' && digits(11, 2) && t[13] == ':' && digits(14, 2) && t[16] == ':' && digits(17, 2))) {
+    return false;
+  }
+  size_t i = 19;
+  if (t[i] == '.') {
+    const size_t start = ++i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    if (i == start) return false;
+  }
+  if (i < t.size() && t[i] == 'Z') return i + 1 == t.size();
+  return i < t.size() && (t[i] == '+' || t[i] == '-') && digits(i + 1, 2) && i + 3 < t.size() && t[i + 3] == ':' &&
+         digits(i + 4, 2) && i + 6 == t.size();
+}
+
+}  // namespace
+
 std::string ExpiryOf(const HttpResponse& response) {
   if (response.status != 200) return "";
   Json body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
@@ -177,7 +176,7 @@ std::string ExpiryOf(const HttpResponse& response) {
     return "";
   }
   std::string expires = body["dateExpires"].get<std::string>();
-  return IsRfc3339DateTime(expires) ? expires : "";
+  return IsRfc3339(expires) ? expires : "";
 }
 
 }  // namespace trello

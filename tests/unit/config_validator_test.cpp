@@ -39,11 +39,11 @@ const json& Schema() {
 
 std::vector<FieldError> Check(const json& config) {
   static const auto compiled = [] {
-    auto result = CompiledSchema::Compile(Schema());
+    auto result = CompiledFieldSchema::Compile(Schema());
     REQUIRE(result.ok());
     return std::move(result).value();
   }();
-  return CheckAgainstFieldSchema(Schema(), *compiled, config);
+  return CheckAgainstFieldSchema(*compiled, config);
 }
 
 // A valid config with one field replaced (or removed, for a null value).

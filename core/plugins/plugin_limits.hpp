@@ -1,0 +1,24 @@
+// Bounds on what a plugin may hand the host. A plugin is third-party code: its output is
+// parsed with ParseBoundedJson under these limits, and a probe step's request is checked
+// before the host performs it. Documented in docs/plugin-guide.md.
+#pragma once
+
+#include <cstddef>
+
+#include "common/bounded_json.hpp"
+
+namespace switchboard {
+
+// describe: the manifest (served to every client). Over it: refused "invalid_manifest".
+inline constexpr JsonLimits kManifestLimits{1 << 20, 64};
+// validate and probe_step results. Over them: "plugin_output_invalid".
+inline constexpr JsonLimits kValidateOutputLimits{1 << 20, 64};
+inline constexpr JsonLimits kProbeStepOutputLimits{1 << 20, 64};
+
+// The HTTP request a probe step asks for.
+inline constexpr size_t kMaxProbeRequestUrlBytes = 8 * 1024;
+inline constexpr size_t kMaxProbeRequestHeaders = 64;
+inline constexpr size_t kMaxProbeRequestHeaderBytes = 8 * 1024;  // one name plus its value
+inline constexpr size_t kMaxProbeRequestBodyBytes = 256 * 1024;
+
+}  // namespace switchboard
