@@ -70,6 +70,31 @@ TEST_CASE("outlook checks the tenant") {
   }
 }
 
+// Pins the rules the tenant regexes had before they became scans (issue 9 fuzzing).
+TEST_CASE("outlook checks tenant spellings exactly") {
+  OutlookPlugin plugin;
+  for (const char* tenant : {"72F988BF-86F1-41AF-91AB-2D7CD011DB47", "a.co", "x-1.y-2.example",
+                             "contoso.onmicrosoft.com"}) {
+    INFO(tenant);
+    Json config = OutlookConfig();
+    config["tenant"] = tenant;
+    CHECK(Codes(plugin.host.Validate(config), "tenant").empty());
+  }
+  for (const char* tenant : {"72f988bf-86f1-41af-91ab-2d7cd011db4", "72f988bf-86f1-41af-91ab-2d7cd011db4g",
+                             "-a.com", "a-.com", "a..com", ".a.com", "a.com.", "a.c0m", "a.c",
+                             "a.bcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmn"}) {
+    INFO(tenant);
+    Json config = OutlookConfig();
+    config["tenant"] = tenant;
+    CHECK(Codes(plugin.host.Validate(config), "tenant") == std::set<std::string>{"bad_tenant"});
+  }
+  Json config = OutlookConfig();
+  config["tenant"] = std::string(63, 'a') + ".com";
+  CHECK(Codes(plugin.host.Validate(config), "tenant").empty());
+  config["tenant"] = std::string(64, 'a') + ".com";
+  CHECK(Codes(plugin.host.Validate(config), "tenant") == std::set<std::string>{"bad_tenant"});
+}
+
 TEST_CASE("outlook spots a secret ID pasted as the secret") {
   OutlookPlugin plugin;
   Json config = OutlookConfig();

@@ -131,6 +131,25 @@ TEST_CASE("trello probe: valid credentials and their expiry") {
       CHECK_FALSE(run.result.retry_after_seconds.has_value());
     }
   }
+  SECTION("RFC 3339 spellings Trello may use are kept, others dropped") {
+    for (const char* date : {"2031-05-01T12:00:00Z", "2031-05-01T12:00:00.123456789Z",
+                             "2031-05-01T12:00:00+02:00", "2031-05-01T12:00:00.5-07:30"}) {
+      INFO(date);
+      auto run = host.Probe(TrelloConfig(),
+                            Trello(JsonAnswer(200, kMember),
+                                   JsonAnswer(200, Json{{"id", "t1"}, {"dateExpires", date}}.dump())));
+      CHECK(run.result.expires_at == date);
+    }
+    for (const char* date : {"2031-05-01", "2031-05-01T12:00:00", "2031-05-01T12:00:00.Z",
+                             "2031-5-01T12:00:00Z", "2031-05-01T12:00:00+0200", "2031-05-01t12:00:00Z",
+                             "2031-05-01T12:00:00Zjunk", "\u0662031-05-01T12:00:00Z"}) {
+      INFO(date);
+      auto run = host.Probe(TrelloConfig(),
+                            Trello(JsonAnswer(200, kMember),
+                                   JsonAnswer(200, std::string(R"({"id":"t1","dateExpires":")") + date + "\"}")));
+      CHECK(run.result.expires_at.empty());
+    }
+  }
 }
 
 struct Case {
