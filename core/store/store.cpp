@@ -403,7 +403,7 @@ struct Store::Impl {
     std::string version;
     auto got = db->Get(rocksdb::ReadOptions(), cf(kDefault), kNameIndexVersionKey, &version);
     if (got.ok() && version == kNameIndexVersion) return Status::Ok();
-    if (!got.ok() && !got.IsNotFound()) return FromRocks(got, "name index version");
+    if (!got.ok() && !got.IsNotFound()) return Read(got);
     return RunTransaction([&](rocksdb::Transaction& txn) {
       std::unique_ptr<rocksdb::Iterator> old(txn.GetIterator(rocksdb::ReadOptions(), cf(kNameKeys)));
       for (old->SeekToFirst(); old->Valid(); old->Next()) Check(txn.Delete(cf(kNameKeys), old->key()), "name key");
