@@ -13,7 +13,7 @@
 
 #include "common/utf8.hpp"
 #include "fixture_paths.hpp"
-#include "local_servers.hpp"
+#include "probe_net/local_servers.hpp"
 #include "plugins/plugin_loader.hpp"
 #include "probe/http_client.hpp"
 #include "probe/probe_runner.hpp"
