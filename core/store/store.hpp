@@ -38,8 +38,8 @@ namespace switchboard {
 struct StoreOptions {
   // fsync the write-ahead log before acknowledging a change. Default: true.
   bool sync_writes = true;
-  // Verify every SST's checksums in a background thread after opening (a few seconds
-  // for 100k connections; see docs/operations.md). Default: true.
+  // Verify every SST's checksums in a background thread after opening (10 to 130 ms for
+  // 100k connections; docs/BENCHMARKS.md). Default: true.
   bool verify_in_background = true;
   // Not owned; nullptr for the default. Tests inject failing file systems through it.
   rocksdb::Env* env = nullptr;

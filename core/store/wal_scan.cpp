@@ -4,8 +4,8 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
-#include <iterator>
 
 #include <rocksdb/write_batch.h>
 
@@ -195,7 +195,26 @@ void Walk(const std::string& image, size_t pos, uint64_t log_number, OnBatch&& o
 
 }  // namespace
 
+#if defined(__x86_64__)
+// SSE 4.2 computes CRC-32C itself, ~20x the table's speed: the scan runs on every start.
+__attribute__((target("sse4.2"))) uint32_t Crc32cHardware(uint32_t crc, const char* data, size_t size) {
+  uint64_t c = ~crc;
+  for (; size >= 8; data += 8, size -= 8) {
+    uint64_t word;
+    std::memcpy(&word, data, 8);
+    c = __builtin_ia32_crc32di(c, word);
+  }
+  auto c32 = static_cast<uint32_t>(c);
+  for (; size > 0; ++data, --size) c32 = __builtin_ia32_crc32qi(c32, static_cast<unsigned char>(*data));
+  return ~c32;
+}
+#endif
+
 uint32_t Crc32c(uint32_t crc, const char* data, size_t size) {
+#if defined(__x86_64__)
+  static const bool hardware = __builtin_cpu_supports("sse4.2");
+  if (hardware) return Crc32cHardware(crc, data, size);
+#endif
   const auto& table = Crc32cTable();
   crc = ~crc;
   for (size_t i = 0; i < size; ++i) crc = table[(crc ^ static_cast<uint8_t>(data[i])) & 0xFF] ^ (crc >> 8);
@@ -217,7 +236,11 @@ WalFileReport ScanWalFile(const fs::path& file, uint32_t connections_family_id) 
     report.problem = "cannot be read";
     return report;
   }
-  std::string image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  std::string image(ec ? 0 : size, '\0');
+  in.read(image.data(), static_cast<std::streamsize>(image.size()));
+  image.resize(static_cast<size_t>(in.gcount()));
   if (in.bad()) {
     report.damaged = true;
     report.problem = "cannot be read";

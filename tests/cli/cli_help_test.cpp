@@ -19,6 +19,7 @@ TEST_CASE("help for the host and each command exits 0 with its usage") {
       {{"plugins", "--help"}, "Usage: switchboard plugins COMMAND"},
       {{"plugins", "check", "--help"}, "Usage: switchboard plugins COMMAND"},
       {{"validate", "--help"}, "Usage: switchboard validate PROVIDER CONFIG.json"},
+      {{"store", "--help"}, "Usage: switchboard store COMMAND"},
   };
   for (const auto& c : cases) {
     INFO(c.args.front() << " ... " << c.args.back());
@@ -47,6 +48,9 @@ TEST_CASE("wrong usage exits 2 and says what was wrong") {
       {{"plugins", "check"}, "plugins check needs one FILE"},
       {{"validate", "openai"}, "validate needs PROVIDER and CONFIG.json"},
       {{"validate", "openai", "config.json", "--verbose"}, "unknown option --verbose"},
+      {{"store"}, "give one command: check or recover"},
+      {{"store", "frobnicate"}, "unknown store command 'frobnicate'"},
+      {{"store", "check", "--yes"}, "--yes is for recover"},
   };
   for (const auto& c : cases) {
     INFO(c.complaint);
