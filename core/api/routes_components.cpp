@@ -7,7 +7,8 @@
 //
 // An integration configured inside a component (provider + config, no connection id)
 // creates its connection — or reuses the project's connection of that name and
-// provider — and references it.
+// provider — and references it. A connection created so is probed at once in the
+// background; the PUT does not wait for the verdict (docs/probes.md, "Creating").
 #include <set>
 
 #include "api/app.hpp"
@@ -26,6 +27,16 @@ json ComponentView(const ComponentRecord& c) {
           {"integrations", c.integrations},
           {"created_at", c.created_at},
           {"updated_at", c.updated_at}};
+}
+
+// The status rule for a connection a flow's integration creates: the flow's deployer
+// declares it together with the flow that uses it, and the PUT does not wait for a probe,
+// so it starts as it always did, active with checked_at null (the page says "not checked
+// yet"), and the probe queued right after the PUT decides within seconds.
+void DeclaredByTheFlow(ConnectionRecord& record) {
+  record.status = kStatusActive;
+  record.status_reason.clear();
+  record.connected_at = record.created_at;
 }
 
 struct Plan {
@@ -104,6 +115,7 @@ std::optional<Plan> PlanComponent(App& app, Call& call, const std::string& kind,
             continue;
           }
           connection_id = prepared->id;
+          DeclaredByTheFlow(*prepared);
           plan.new_connections.push_back(std::move(prepared).value());
         }
         integrations.push_back({{"provider", input.provider}, {"name", input.name}, {"connection", connection_id}});
@@ -130,7 +142,12 @@ void Put(App& app, Call& call, const std::string& kind) {
     if (!plan) return;
     bool existed = app.store.GetComponent(call.param(0), kind, call.param(1)).ok();
     auto stored = app.store.PutComponent(plan->component, plan->new_connections);
-    if (stored.ok()) return call.Reply(existed ? 200 : 201, ComponentView(*stored));
+    if (stored.ok()) {
+      for (const auto& created : plan->new_connections) {
+        app.probes.ProbeStored(created.project, created.id, [](Result<probe::ProbeReport>) {}, created.provider);
+      }
+      return call.Reply(existed ? 200 : 201, ComponentView(*stored));
+    }
     if (stored.status().code() == "name_taken" && attempt < 2) continue;
     Problem p = ProblemFrom(stored.status());
     if (stored.status().code() == "unknown_connection") {

@@ -1,6 +1,8 @@
 // Connections of a project.
 //   GET    /v1/projects/{p}/connections               ?status=&provider=&q=&limit=&cursor=
-//   POST   /v1/projects/{p}/connections               {name, provider, config}
+//   POST   /v1/projects/{p}/connections               {name, provider, config}  ?probe=false
+//                                                      probed first unless probe=false
+//   POST   /v1/projects/{p}/connections/test          {provider, config}  probed, not stored
 //   GET    /v1/projects/{p}/connections/{id}
 //   PATCH  /v1/projects/{p}/connections/{id}          {name?, config?}
 //   POST   /v1/projects/{p}/connections/{id}/reconnect {config}   probed before stored
@@ -43,9 +45,9 @@ void List(App& app, ResponseCache& cache, Call& call) {
   query.status = call.query("status");
   query.provider = call.query("provider");
   query.q = call.query("q");
-  if (!query.status.empty() && query.status != "active" && query.status != "inactive") {
-    return call.Fail(400, "bad_parameter", "status must be active or inactive",
-                     {{"status", "not_allowed_value", "status must be active or inactive."}});
+  if (!query.status.empty() && !IsConnectionStatus(query.status)) {
+    return call.Fail(400, "bad_parameter", "status must be active, inactive or unverified",
+                     {{"status", "not_allowed_value", "status must be active, inactive or unverified."}});
   }
   if (!ParseLimit(call, query.limit) || !ParseCursor(call, query.after)) return;
   // Lists are read far more often than connections change: reuse the serialized page.
@@ -71,7 +73,42 @@ void List(App& app, ResponseCache& cache, Call& call) {
   call.res.set_content(std::move(text), "application/json");
 }
 
+// A probe verdict that stored nothing: 422 credentials_rejected (the provider refused) or
+// 503 probe_unavailable (it could not tell), with the verdict; `what` completes "The
+// provider refused ..." ("the new credentials", "the credentials").
+void FailWithVerdict(Call& call, const ProbeResult& result, const std::string& checked_at, const std::string& what) {
+  Problem p;
+  p.extensions["probe"] = ProbeJson(result, checked_at);
+  if (result.outcome == Outcome::kTransient) {
+    p.status = 503;
+    p.code = "probe_unavailable";
+    p.detail = "The " + what + " could not be checked now; nothing was changed. " + result.message;
+    if (result.retry_after_seconds) {
+      call.res.set_header("Retry-After", std::to_string(static_cast<long>(*result.retry_after_seconds + 0.999)));
+    }
+  } else {
+    p.status = 422;
+    p.code = "credentials_rejected";
+    p.detail = "The provider refused the " + what + "; nothing was " +
+               (what == "new credentials" ? "changed. " : "stored. ") + result.message;
+    p.errors.push_back({result.field.empty() ? "config" : "config." + result.field, result.reason, result.message});
+  }
+  call.Fail(p);
+}
+
+// ?probe=true (the default) or ?probe=false; on anything else a problem has been sent.
+std::optional<bool> ProbeParameter(Call& call) {
+  const std::string value = call.query("probe");
+  if (value.empty() || value == "true") return true;
+  if (value == "false") return false;
+  call.Fail(400, "bad_parameter", "probe must be true or false",
+            {{"probe", "not_allowed_value", "probe must be true or false."}});
+  return std::nullopt;
+}
+
 void Create(App& app, Call& call) {
+  const auto probe = ProbeParameter(call);
+  if (!probe) return;
   auto body = call.JsonBody();
   if (!body || !OnlyKnownMembers(call, *body, {"name", "provider", "config"})) return;
   std::vector<FieldError> shape;
@@ -85,10 +122,29 @@ void Create(App& app, Call& call) {
   if (!shape.empty()) return call.Fail(422, "invalid_config", "the connection is not valid", shape);
   ConnectionInput input{(*body)["name"], (*body)["provider"], body->value("config", json::object())};
   std::vector<FieldError> errors;
-  auto created = app.connections.Create(call.param(0), input, &errors);
+  auto created = app.probes.CreateAndWait(call.param(0), input, *probe, &errors);
   if (!created.ok()) return FailWithErrors(call, created.status(), errors);
-  call.res.set_header("Location", "/v1/projects/" + call.param(0) + "/connections/" + created->record.id);
-  call.Reply(201, ConnectionView(*created));
+  if (!created->row) return FailWithVerdict(call, *created->result, created->checked_at, "credentials");
+  call.res.set_header("Location", "/v1/projects/" + call.param(0) + "/connections/" + created->row->record.id);
+  call.Reply(201, ConnectionView(*created->row));
+}
+
+// The Add form's "Test": the verdict on a config, nothing stored, whatever it is.
+void Test(App& app, Call& call) {
+  auto body = call.JsonBody();
+  if (!body || !OnlyKnownMembers(call, *body, {"provider", "config"})) return;
+  std::vector<FieldError> shape;
+  if (!body->contains("provider") || !(*body)["provider"].is_string()) {
+    shape.push_back({"provider", "missing_required", "A provider is required."});
+  }
+  if (!body->contains("config") || !(*body)["config"].is_object()) {
+    shape.push_back({"config", "not_an_object", "config must be a JSON object of fields."});
+  }
+  if (!shape.empty()) return call.Fail(422, "invalid_config", "the config is not valid", shape);
+  std::vector<FieldError> errors;
+  auto result = app.probes.TestAndWait((*body)["provider"].get<std::string>(), (*body)["config"], &errors);
+  if (!result.ok()) return FailWithErrors(call, result.status(), errors);
+  call.Reply(200, {{"probe", ProbeJson(*result, NowRfc3339())}});
 }
 
 void Patch(App& app, Call& call) {
@@ -103,6 +159,10 @@ void Patch(App& app, Call& call) {
   std::vector<FieldError> errors;
   auto updated = app.connections.Update(call.param(0), call.param(1), change, &errors);
   if (!updated.ok()) return FailWithErrors(call, updated.status(), errors);
+  // A changed config is unverified: probe it now, in the background (docs/probes.md).
+  if (change.config && updated->record.status == kStatusUnverified) {
+    app.probes.ProbeStored(call.param(0), call.param(1), [](Result<probe::ProbeReport>) {}, updated->record.provider);
+  }
   call.Reply(200, ConnectionView(*updated));
 }
 
@@ -119,23 +179,7 @@ void Reconnect(App& app, Call& call) {
   if (!report.ok()) return FailWithErrors(call, report.status(), errors);
   const json probe = ProbeJson(report->result, report->checked_at);
   if (report->row) return call.Reply(200, {{"connection", ConnectionView(*report->row)}, {"probe", probe}});
-  const ProbeResult& result = report->result;
-  Problem p;
-  p.extensions["probe"] = probe;
-  if (result.outcome == Outcome::kTransient) {
-    p.status = 503;
-    p.code = "probe_unavailable";
-    p.detail = "The new credentials could not be checked now; nothing was changed. " + result.message;
-    if (result.retry_after_seconds) {
-      call.res.set_header("Retry-After", std::to_string(static_cast<long>(*result.retry_after_seconds + 0.999)));
-    }
-  } else {
-    p.status = 422;
-    p.code = "credentials_rejected";
-    p.detail = "The provider refused the new credentials; nothing was changed. " + result.message;
-    p.errors.push_back({result.field.empty() ? "config" : "config." + result.field, result.reason, result.message});
-  }
-  call.Fail(p);
+  FailWithVerdict(call, report->result, report->checked_at, "new credentials");
 }
 
 void Delete(App& app, Call& call) {
@@ -162,6 +206,7 @@ void RegisterConnectionRoutes(Router& router, App& app) {
   auto list_cache = std::make_shared<ResponseCache>(1024, std::chrono::seconds(30));
   router.Handle("GET", base, Access::kProjectRead, [&app, list_cache](Call& call) { List(app, *list_cache, call); });
   router.Handle("POST", base, Access::kProjectWrite, [&app](Call& call) { Create(app, call); });
+  router.Handle("POST", base + "/test", Access::kProjectWrite, [&app](Call& call) { Test(app, call); });
   router.Handle("GET", base + "/{id}", Access::kProjectRead, [&app](Call& call) {
     auto row = app.store.GetConnection(call.param(0), call.param(1));
     if (!row.ok()) return call.Fail(row.status());

@@ -49,8 +49,8 @@ void StartJob(App& app, Call& call) {
   if (errors.empty()) {
     filter.status = body.contains("status") && body["status"].is_string() ? body["status"].get<std::string>() : "";
     filter.provider = body.contains("provider") && body["provider"].is_string() ? body["provider"].get<std::string>() : "";
-    if (!filter.status.empty() && filter.status != "active" && filter.status != "inactive") {
-      errors.push_back({"status", "not_allowed_value", "status must be active or inactive."});
+    if (!filter.status.empty() && !IsConnectionStatus(filter.status)) {
+      errors.push_back({"status", "not_allowed_value", "status must be active, inactive or unverified."});
     }
     if (!filter.provider.empty() && !app.providers.Find(filter.provider)) {
       errors.push_back({"provider", "unknown_provider", "No provider '" + filter.provider + "' is loaded."});

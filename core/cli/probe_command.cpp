@@ -22,14 +22,14 @@ namespace {
 using nlohmann::json;
 
 const char* const kHelp =
-    "Usage: switchboard probe --project ID [--status active|inactive] [--provider ID] [--json]\n"
+    "Usage: switchboard probe --project ID [--status active|inactive|unverified] [--provider ID] [--json]\n"
     "\n"
     "Probes the credentials of every connection of a project (or those matching the\n"
     "filters) on a running host, as one job, and prints a summary per outcome.\n"
     "\n"
     "Options:\n"
     "  --project ID      the project (required)\n"
-    "  --status S        only active or only inactive connections\n"
+    "  --status S        only the connections with this status (active, inactive, unverified)\n"
     "  --provider ID     only connections of this provider\n"
     "  --json            print the finished job as JSON (for machines)\n"
     "  --url URL         the host; default http://127.0.0.1:8080       SWITCHBOARD_URL\n"

@@ -86,6 +86,8 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
   auto egress = probe::EgressPolicy::WithAllowed(engine->allowed_);
   if (!egress.ok()) return Status::Error("usage", "--egress-allow: " + egress.status().message());
   engine->client_options_.egress = *egress;
+  // Literal addresses in URL fields are refused when they are typed in, by the same policy.
+  connections.set_egress_policy(*egress);
   engine->client_options_.ca_file = args.Setting("probe-ca-file", "SWITCHBOARD_PROBE_CA_FILE", "");
   try {
     engine->client_ = std::make_unique<probe::HttpClient>(engine->io_, engine->client_options_);

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "probe/destination.hpp"
+
 namespace switchboard::probe {
 
 using nlohmann::json;
@@ -64,8 +66,12 @@ void ProbeRunner::Step(std::shared_ptr<Probe> probe, const HttpResponse* respons
         "too_many_steps", "The provider plugin asked for more than " + std::to_string(limits_.max_steps) + " requests."));
   }
   probe->state = step->state();
-  client_.Fetch(*step->request(), [this, probe](FetchResult fetched) {
+  client_.Fetch(*step->request(), [this, probe, url = step->request()->url](FetchResult fetched) {
     if (auto* error = std::get_if<FetchError>(&fetched)) {
+      // A refused destination is the configuration's fault, not the network's.
+      if (error->code == "egress_refused") {
+        return probe->Finish(DestinationRefused(probe->provider->field_schema(), probe->config, url, error->message));
+      }
       return probe->Finish(TransientResult(error->code, "The provider could not be reached: " + error->message));
     }
     Step(probe, &std::get<HttpResponse>(fetched));

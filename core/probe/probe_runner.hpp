@@ -4,7 +4,9 @@
 //
 // Probes run under a global and a per-provider concurrency limit. A request that gets
 // no HTTP response ends the probe as `transient` (reason = the client's error code)
-// without asking the plugin again; a plugin that fails or loops ends it as `transient`
+// without asking the plugin again, except one the egress policy refused: that ends it as
+// `invalid_credentials` with reason destination_not_allowed and the URL field it came
+// from (probe/destination.hpp); a plugin that fails or loops ends it as `transient`
 // with reason "plugin_error" or "too_many_steps".
 // THREADS: Run is safe to call from any thread; `done` runs on an io_context thread.
 #pragma once

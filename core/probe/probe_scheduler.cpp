@@ -79,17 +79,25 @@ void ProbeScheduler::Rescan() {
     return;
   }
   std::vector<std::pair<std::string, std::string>> found;
+  std::set<std::string> unverified;
   for (const auto& project : *projects) {
     auto keys = store_.ListConnectionKeys(project.id);
     if (!keys.ok()) continue;
     for (const auto& key : *keys) found.emplace_back(project.id, key.id);
+    auto pending = store_.ListConnectionKeys(project.id, kStatusUnverified);
+    if (!pending.ok()) continue;
+    for (const auto& key : *pending) unverified.insert(project.id + '\0' + key.id);
   }
   std::lock_guard<std::mutex> lock(mutex_);
   std::uniform_real_distribution<double> spread(0.0, 1.0);
+  // Nothing has judged an unverified connection yet: it is probed soon, not within an
+  // interval (spread over the first back-off, so a bulk import does not arrive at once).
+  const auto soon = std::min(options_.first_backoff, options_.interval);
   for (const auto& [project, id] : found) {
     const std::string key = project + '\0' + id;
     if (entries_.count(key)) continue;
-    Entry entry{project, id, 0, false, Clock::now() + duration_cast<Clock::duration>(options_.interval * spread(random_))};
+    const auto within = unverified.count(key) ? soon : options_.interval;
+    Entry entry{project, id, 0, false, Clock::now() + duration_cast<Clock::duration>(within * spread(random_))};
     queue_.emplace(entry.due, key);
     entries_.emplace(key, std::move(entry));
   }

@@ -4,6 +4,8 @@
 //
 // The schedule lives in memory: on start every connection gets a random first time
 // within one interval; connections created later are picked up by a periodic rescan.
+// An unverified connection (stored before any probe judged it) gets its first time
+// within the first back-off instead, so it is not left unverified for an hour.
 // THREADS: Start/Stop from one thread; the rest is internal.
 #pragma once
 

@@ -151,6 +151,74 @@ Result<ReconnectReport> ProbeService::ReconnectAndWait(const std::string& projec
   return outcome;
 }
 
+void ProbeService::Create(const std::string& project, const ConnectionInput& input, bool probe, CreateDone done) {
+  std::vector<FieldError> errors;
+  auto prepared = connections_.PrepareNew(project, input, &errors);
+  if (!prepared.ok()) return done(prepared.status(), std::move(errors));
+  if (!probe) {
+    auto stored = connections_.StoreNew(std::move(prepared).value(), nullptr, &errors);
+    if (!stored.ok()) return done(stored.status(), std::move(errors));
+    return done(CreateReport{std::nullopt, "", *stored}, {});
+  }
+  auto provider = connections_.providers().Find(input.provider);
+  if (!provider) return done(Status::Error("unknown_provider", "provider '" + input.provider + "' is not loaded"), {});
+  // No single-flight slot: nobody else can probe a connection that is not stored yet.
+  auto candidate = std::make_shared<NewConnection>(std::move(prepared).value());
+  auto subject = std::make_shared<ProbeRunner::Subject>(ProbeRunner::Subject{provider, candidate->config});
+  runner_.Run(provider->id(), [subject]() -> Result<ProbeRunner::Subject> { return std::move(*subject); },
+              [this, candidate, done = std::move(done)](ProbeResult result) {
+                CreateReport report{std::move(result), NowRfc3339(), std::nullopt};
+                const auto status = StatusAfter(report.result->outcome);
+                if (status && *status == kStatusInactive) {
+                  return done(report, {});  // refused: nothing is stored
+                }
+                std::vector<FieldError> errors;
+                auto stored = connections_.StoreNew(std::move(*candidate), &*report.result, &errors);
+                if (!stored.ok()) return done(stored.status(), std::move(errors));
+                report.row = *stored;
+                done(report, {});
+              });
+}
+
+Result<CreateReport> ProbeService::CreateAndWait(const std::string& project, const ConnectionInput& input,
+                                                 bool probe, std::vector<FieldError>* errors) {
+  auto promise = std::make_shared<std::promise<Result<CreateReport>>>();
+  auto future = promise->get_future();
+  auto failed = std::make_shared<std::vector<FieldError>>();
+  Create(project, input, probe, [promise, failed](Result<CreateReport> report, std::vector<FieldError> problems) {
+    *failed = std::move(problems);
+    promise->set_value(std::move(report));
+  });
+  auto outcome = future.get();
+  if (errors != nullptr) *errors = *failed;
+  return outcome;
+}
+
+void ProbeService::Test(const std::string& provider_id, const json& config, TestDone done) {
+  std::vector<FieldError> errors;
+  auto checked = connections_.PrepareConfig(provider_id, config, &errors);
+  if (!checked.ok()) return done(checked.status(), std::move(errors));
+  auto provider = connections_.providers().Find(provider_id);
+  if (!provider) return done(Status::Error("unknown_provider", "provider '" + provider_id + "' is not loaded"), {});
+  auto subject = std::make_shared<ProbeRunner::Subject>(ProbeRunner::Subject{provider, std::move(checked).value()});
+  runner_.Run(provider->id(), [subject]() -> Result<ProbeRunner::Subject> { return std::move(*subject); },
+              [done = std::move(done)](ProbeResult result) { done(std::move(result), {}); });
+}
+
+Result<ProbeResult> ProbeService::TestAndWait(const std::string& provider_id, const json& config,
+                                              std::vector<FieldError>* errors) {
+  auto promise = std::make_shared<std::promise<Result<ProbeResult>>>();
+  auto future = promise->get_future();
+  auto failed = std::make_shared<std::vector<FieldError>>();
+  Test(provider_id, config, [promise, failed](Result<ProbeResult> result, std::vector<FieldError> problems) {
+    *failed = std::move(problems);
+    promise->set_value(std::move(result));
+  });
+  auto outcome = future.get();
+  if (errors != nullptr) *errors = *failed;
+  return outcome;
+}
+
 void ProbeService::WhenIdle(const std::string& key, std::function<void()> work) {
   std::unique_lock<std::mutex> lock(mutex_);
   Slot& slot = slots_[key];

@@ -36,6 +36,12 @@ struct ReconnectReport {
   std::optional<ConnectionRow> row;  // set when the new credentials were stored
 };
 
+struct CreateReport {
+  std::optional<ProbeResult> result;  // unset when created without a probe
+  std::string checked_at;
+  std::optional<ConnectionRow> row;   // set when stored; unset when the provider refused
+};
+
 // Receives every status change probes and reconnects make (for webhooks).
 using StatusEventSink = std::function<void(const StatusEvent&)>;
 
@@ -56,6 +62,24 @@ class ProbeService {
   // Fails like ConnectionService::Update when the config is not valid (errors filled).
   Result<ReconnectReport> ReconnectAndWait(const std::string& project, const std::string& id,
                                            const nlohmann::json& config, std::vector<FieldError>* errors);
+
+  // Creates a connection, probing it first unless `probe` is false: a refusing verdict
+  // (invalid_credentials, missing_permission) stores nothing and `done` gets the report
+  // without a row; valid stores it active; transient, or no probe, stores it unverified.
+  // Validation failures, name_taken and plugin failures come as a failed Result with the
+  // field errors. `done` runs once, on the caller's thread when nothing was probed and
+  // on an io_context thread otherwise.
+  using CreateDone = std::function<void(Result<CreateReport>, std::vector<FieldError>)>;
+  void Create(const std::string& project, const ConnectionInput& input, bool probe, CreateDone done);
+  Result<CreateReport> CreateAndWait(const std::string& project, const ConnectionInput& input, bool probe,
+                                     std::vector<FieldError>* errors);
+
+  // Probes `config` for `provider_id` without storing anything ("Test" in the Add form).
+  // Fails like a create's validation (errors filled).
+  using TestDone = std::function<void(Result<ProbeResult>, std::vector<FieldError>)>;
+  void Test(const std::string& provider_id, const nlohmann::json& config, TestDone done);
+  Result<ProbeResult> TestAndWait(const std::string& provider_id, const nlohmann::json& config,
+                                  std::vector<FieldError>* errors);
 
   // Probes queued or running.
   size_t in_flight() const;

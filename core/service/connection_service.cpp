@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/json_text.hpp"
+#include "probe/destination.hpp"
 #include "schema/config_validator.hpp"
 #include "secrets/tokens.hpp"
 
@@ -11,6 +12,10 @@ namespace switchboard {
 namespace {
 
 using nlohmann::json;
+
+// The reason an unverified connection carries until its first probe.
+constexpr char kNotCheckedYet[] = "Not checked with the provider yet.";
+constexpr char kConfigChanged[] = "The configuration changed; not checked with the provider yet.";
 
 bool IsPlaceholder(const json& value) { return value.is_object() && value.contains("set"); }
 
@@ -46,25 +51,37 @@ std::optional<FieldError> ConnectionService::CheckName(const std::string& name, 
   return std::nullopt;
 }
 
-Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, const ConnectionInput& input,
-                                                    const std::string& field_prefix,
-                                                    std::vector<FieldError>* errors) const {
-  std::vector<FieldError> problems;
-  if (auto bad = CheckName(input.name, "name")) problems.push_back(*bad);
-  auto provider = providers_.Find(input.provider);
-  if (!provider) {
-    problems.push_back({"provider", "unknown_provider", "No provider '" + input.provider + "' is loaded."});
-    if (errors) *errors = problems;
-    return Status::Error("invalid_config", "the connection is not valid");
+bool IsConnectionStatus(const std::string& status) {
+  return status == kStatusActive || status == kStatusInactive || status == kStatusUnverified;
+}
+
+Result<std::vector<FieldError>> ConnectionService::Validate(const LoadedProvider& provider, const json& config) const {
+  auto validated = ValidateConfig(provider, config);
+  if (!validated.ok()) return validated.status();
+  std::vector<FieldError> problems = *validated;
+  for (auto& refused : probe::RefusedLiteralDestinations(provider.field_schema(), config, egress_)) {
+    bool duplicate = false;
+    for (const auto& p : problems) duplicate |= p.field == refused.field;
+    if (!duplicate) problems.push_back(std::move(refused));
   }
-  if (!input.config.is_object()) {
+  return problems;
+}
+
+Result<json> ConnectionService::CheckConfig(const std::string& provider_id, const json& input_config,
+                                            const std::string& field_prefix,
+                                            std::vector<FieldError>& problems) const {
+  auto provider = providers_.Find(provider_id);
+  if (!provider) {
+    problems.push_back({"provider", "unknown_provider", "No provider '" + provider_id + "' is loaded."});
+    return json::object();
+  }
+  if (!input_config.is_object()) {
     problems.push_back({"config", "not_an_object", "The config must be a JSON object of fields."});
-    if (errors) *errors = problems;
-    return Status::Error("invalid_config", "the connection is not valid");
+    return json::object();
   }
   std::vector<FieldError> field_problems;
   json config = json::object();
-  for (auto it = input.config.begin(); it != input.config.end(); ++it) {
+  for (auto it = input_config.begin(); it != input_config.end(); ++it) {
     const bool secret = provider->IsSecret(it.key());
     if (secret && IsPlaceholder(it.value())) {
       field_problems.push_back({it.key(), "missing_secret", "Enter the secret itself; nothing is stored yet."});
@@ -73,7 +90,7 @@ Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, 
     if (it.value().is_null()) continue;
     config[it.key()] = it.value();
   }
-  auto validated = ValidateConfig(*provider, config);
+  auto validated = Validate(*provider, config);
   if (!validated.ok()) return validated.status();
   for (auto& e : *validated) {
     bool duplicate = false;
@@ -82,16 +99,27 @@ Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, 
   }
   Prefix(field_problems, field_prefix);
   problems.insert(problems.end(), field_problems.begin(), field_problems.end());
+  return config;
+}
+
+Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, const ConnectionInput& input,
+                                                    const std::string& field_prefix,
+                                                    std::vector<FieldError>* errors, json* clear_config) const {
+  std::vector<FieldError> problems;
+  if (auto bad = CheckName(input.name, "name")) problems.push_back(*bad);
+  auto config = CheckConfig(input.provider, input.config, field_prefix, problems);
+  if (!config.ok()) return config.status();
   if (!problems.empty()) {
     if (errors) *errors = problems;
     return Status::Error("invalid_config", "the connection is not valid");
   }
+  auto provider = providers_.Find(input.provider);
   ConnectionRecord record;
   record.id = RandomId("con_");
   record.project = project;
   record.provider = input.provider;
   record.name = input.name;
-  for (auto it = config.begin(); it != config.end(); ++it) {
+  for (auto it = config->begin(); it != config->end(); ++it) {
     const bool secret = provider->IsSecret(it.key());
     if (secret) {
       record.secrets[it.key()] = sealer_.Seal(it.value().get<std::string>(), SealContext(project, record.id, it.key()));
@@ -99,20 +127,77 @@ Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, 
       record.config[it.key()] = it.value();
     }
   }
-  record.status = "active";
-  record.created_at = record.updated_at = record.connected_at = NowRfc3339();
+  // Nothing has judged the credentials yet: only a probe makes a connection active.
+  record.status = kStatusUnverified;
+  record.status_reason = kNotCheckedYet;
+  record.created_at = record.updated_at = NowRfc3339();
+  if (clear_config) *clear_config = std::move(config).value();
   return record;
+}
+
+Result<json> ConnectionService::PrepareConfig(const std::string& provider_id, const json& config,
+                                              std::vector<FieldError>* errors) const {
+  std::vector<FieldError> problems;
+  auto checked = CheckConfig(provider_id, config, "config.", problems);
+  if (!checked.ok()) return checked.status();
+  if (!problems.empty()) {
+    if (errors) *errors = problems;
+    return Status::Error("invalid_config", "the config is not valid");
+  }
+  return checked;
+}
+
+Result<NewConnection> ConnectionService::PrepareNew(const std::string& project, const ConnectionInput& input,
+                                                    std::vector<FieldError>* errors) const {
+  NewConnection candidate;
+  auto record = Prepare(project, input, "config.", errors, &candidate.config);
+  if (!record.ok()) return record.status();
+  auto existing = store_.FindConnectionByName(project, input.name);
+  if (!existing.ok()) return existing.status();
+  if (*existing) {
+    const std::string message = "a connection named '" + (*existing)->name + "' already exists";
+    if (errors) *errors = {{"name", "name_taken", message}};
+    return Status::Error("name_taken", message);
+  }
+  candidate.record = std::move(record).value();
+  return candidate;
+}
+
+Result<ConnectionRow> ConnectionService::StoreNew(NewConnection candidate, const ProbeResult* proof,
+                                                  std::vector<FieldError>* errors) {
+  ConnectionRecord& record = candidate.record;
+  if (proof) {
+    const std::string now = NowRfc3339();
+    record.checked_at = now;
+    record.last_probe = ProbeRecordJson(*proof, now);
+    if (proof->outcome == Outcome::kValid) {
+      record.status = kStatusActive;
+      record.status_reason.clear();
+      record.connected_at = now;
+      record.expires_at = proof->expires_at;
+      if (!proof->config_update.empty()) {  // e.g. a refresh token the probe rotated
+        std::set<std::string> replaced;
+        ApplyConfigUpdate(proof->config_update, candidate.config, replaced);
+        StoreConfig(record, candidate.config, replaced);
+      }
+    } else {
+      record.status = kStatusUnverified;
+      record.status_reason = proof->message.empty() ? proof->reason : proof->message;
+    }
+  }
+  candidate.config = json();  // the secrets in clear are not needed any more
+  if (Status s = store_.CreateConnection(record); !s.ok()) {
+    if (s.code() == "name_taken" && errors) *errors = {{"name", "name_taken", s.message()}};
+    return s;
+  }
+  return ConnectionRow{record, 0};
 }
 
 Result<ConnectionRow> ConnectionService::Create(const std::string& project, const ConnectionInput& input,
                                                 std::vector<FieldError>* errors) {
-  auto record = Prepare(project, input, "config.", errors);
-  if (!record.ok()) return record.status();
-  if (Status s = store_.CreateConnection(*record); !s.ok()) {
-    if (s.code() == "name_taken" && errors) *errors = {{"name", "name_taken", s.message()}};
-    return s;
-  }
-  return ConnectionRow{*record, 0};
+  auto candidate = PrepareNew(project, input, errors);
+  if (!candidate.ok()) return candidate.status();
+  return StoreNew(std::move(candidate).value(), nullptr, errors);
 }
 
 Result<json> ConnectionService::UnsealedConfig(const ConnectionRecord& record) const {
@@ -141,7 +226,7 @@ Result<json> ConnectionService::Merge(const ConnectionRecord& record, const json
     }
     if (replaced) replaced->insert(it.key());
   }
-  auto validated = ValidateConfig(*provider, merged);
+  auto validated = Validate(*provider, merged);
   if (!validated.ok()) return validated.status();
   if (!validated->empty()) {
     if (errors) {
@@ -197,11 +282,17 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
       json config = *merged;
       // The proof may carry a rotated refresh token: it supersedes the one just sent.
       if (reconnect_proof) ApplyConfigUpdate(reconnect_proof->config_update, config, replaced);
+      const json config_before = record.config, secrets_before = record.secrets;
       StoreConfig(record, config, replaced);
+      // Changed credentials or settings are not the ones the last verdict was about.
+      if (!reconnect_proof && (record.config != config_before || record.secrets != secrets_before)) {
+        record.status = kStatusUnverified;
+        record.status_reason = kConfigChanged;
+      }
     }
     record.updated_at = NowRfc3339();
     if (reconnect_proof) {
-      record.status = "active";
+      record.status = kStatusActive;
       record.status_reason.clear();
       record.connected_at = record.checked_at = record.updated_at;
       record.last_probe = ProbeRecordJson(*reconnect_proof, record.updated_at);
@@ -257,9 +348,12 @@ Result<ConnectionRow> ConnectionService::RecordProbe(const ConnectionRecord& pro
     const std::string now = NowRfc3339();
     record.checked_at = now;
     record.last_probe = ProbeRecordJson(result, now);
+    const std::string said = result.message.empty() ? result.reason : result.message;
     if (status) {
       record.status = *status;
-      record.status_reason = *status == "active" ? "" : (result.message.empty() ? result.reason : result.message);
+      record.status_reason = *status == kStatusActive ? "" : said;
+    } else if (record.status == kStatusUnverified) {
+      record.status_reason = said;  // still unverified: say why the provider could not tell
     }
     if (!result.expires_at.empty()) record.expires_at = result.expires_at;
     if (!result.config_update.empty()) {
@@ -277,9 +371,9 @@ Result<ConnectionRow> ConnectionService::RecordProbe(const ConnectionRecord& pro
 
 std::optional<std::string> StatusAfter(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kValid: return "active";
+    case Outcome::kValid: return kStatusActive;
     case Outcome::kInvalidCredentials:
-    case Outcome::kMissingPermission: return "inactive";
+    case Outcome::kMissingPermission: return kStatusInactive;
     case Outcome::kTransient: return std::nullopt;
   }
   return std::nullopt;

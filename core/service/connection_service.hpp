@@ -19,6 +19,7 @@
 
 #include "common/status.hpp"
 #include "plugins/provider_registry.hpp"
+#include "probe/egress_policy.hpp"
 #include "secrets/sealer.hpp"
 #include "store/store.hpp"
 
@@ -28,6 +29,20 @@ struct ConnectionInput {
   std::string name;
   std::string provider;
   nlohmann::json config = nlohmann::json::object();
+};
+
+// A connection's status. Only a probe (or a reconnect it proved) makes one active;
+// a connection stored before any probe could judge it is unverified.
+inline constexpr char kStatusActive[] = "active";
+inline constexpr char kStatusInactive[] = "inactive";
+inline constexpr char kStatusUnverified[] = "unverified";
+bool IsConnectionStatus(const std::string& status);
+
+// A connection validated and sealed, not yet stored, with its config in clear for the
+// probe that decides whether and how it is stored.
+struct NewConnection {
+  ConnectionRecord record;  // status unverified
+  nlohmann::json config;    // secrets in clear; never send it to a client
 };
 
 struct ConnectionChange {
@@ -41,15 +56,39 @@ class ConnectionService {
   ConnectionService(Store& store, const ProviderRegistry& providers, const Sealer& sealer)
       : store_(store), providers_(providers), sealer_(sealer) {}
 
-  // A validated, sealed record ready to store (not stored). Fails with invalid_config
-  // (errors filled, named with `field_prefix`) or unknown_provider.
-  Result<ConnectionRecord> Prepare(const std::string& project, const ConnectionInput& input,
-                                   const std::string& field_prefix, std::vector<FieldError>* errors) const;
+  // The policy a URL field's literal address is checked against (default: refuse every
+  // non-public range). Set before the service is used; the probes' HTTP client has the same.
+  void set_egress_policy(probe::EgressPolicy policy) { egress_ = std::move(policy); }
 
+  // A validated, sealed record ready to store (not stored), status unverified. Fails with
+  // invalid_config (errors filled, named with `field_prefix`) or unknown_provider.
+  // `clear_config`, when given, gets the config with secrets in clear.
+  Result<ConnectionRecord> Prepare(const std::string& project, const ConnectionInput& input,
+                                   const std::string& field_prefix, std::vector<FieldError>* errors,
+                                   nlohmann::json* clear_config = nullptr) const;
+
+  // `config` for `provider_id` validated as a create would (placeholders refused, nulls
+  // dropped, destinations checked), secrets in clear: what a test probe runs against.
+  Result<nlohmann::json> PrepareConfig(const std::string& provider_id, const nlohmann::json& config,
+                                       std::vector<FieldError>* errors) const;
+
+  // What a create would store, before its probe. Also fails with name_taken (errors
+  // filled) when the name is in use, so no probe is spent on a create bound to fail.
+  Result<NewConnection> PrepareNew(const std::string& project, const ConnectionInput& input,
+                                   std::vector<FieldError>* errors) const;
+
+  // Stores a prepared connection with what its probe found: valid -> active (with the
+  // probe's config update, expiry and checked time); transient -> unverified with the
+  // probe's message; null `proof` (not probed) -> unverified. Never call it with a
+  // refusing verdict. Fails with name_taken (errors filled).
+  Result<ConnectionRow> StoreNew(NewConnection candidate, const ProbeResult* proof, std::vector<FieldError>* errors);
+
+  // Stores a new connection without a probe: unverified.
   Result<ConnectionRow> Create(const std::string& project, const ConnectionInput& input,
                                std::vector<FieldError>* errors);
 
   // Rename and/or edit fields. The result is validated as a whole before it is stored.
+  // A config that changed makes the connection unverified until a probe judges it.
   Result<ConnectionRow> Update(const std::string& project, const std::string& id,
                                const ConnectionChange& change, std::vector<FieldError>* errors);
 
@@ -84,6 +123,14 @@ class ConnectionService {
   Result<ConnectionRow> ApplyChange(const std::string& project, const std::string& id,
                                     const ConnectionChange& change, const ProbeResult* reconnect_proof,
                                     std::vector<FieldError>* errors, std::optional<StatusEvent>* event);
+  // Schema and plugin problems of `config`, then URL fields whose literal address the
+  // egress policy refuses (bare field names). Fails only when the plugin fails.
+  Result<std::vector<FieldError>> Validate(const LoadedProvider& provider, const nlohmann::json& config) const;
+  // `input_config` checked for `provider_id`: placeholders refused, nulls dropped, then
+  // Validate. Problems are appended ("provider"/"config" bare, fields with
+  // `field_prefix`); fails only when the plugin fails.
+  Result<nlohmann::json> CheckConfig(const std::string& provider_id, const nlohmann::json& input_config,
+                                     const std::string& field_prefix, std::vector<FieldError>& problems) const;
   // `record`'s config with `change` applied, validated; `replaced` gets the fields changed.
   Result<nlohmann::json> Merge(const ConnectionRecord& record, const nlohmann::json& change,
                                std::set<std::string>* replaced, std::vector<FieldError>* errors) const;
@@ -95,6 +142,7 @@ class ConnectionService {
   Store& store_;
   const ProviderRegistry& providers_;
   const Sealer& sealer_;
+  probe::EgressPolicy egress_;
 };
 
 // The client's view of a connection: secrets shown only as {"set": true}.

@@ -41,7 +41,7 @@ struct ConnectionRecord {
   std::string name;
   nlohmann::json config = nlohmann::json::object();   // non-secret fields, in clear
   nlohmann::json secrets = nlohmann::json::object();  // secret field -> sealed text
-  std::string status = "active";                      // "active" or "inactive"
+  std::string status = "active";                      // "active", "inactive" or "unverified"
   std::string status_reason;
   std::string checked_at;
   std::string connected_at;

@@ -674,7 +674,7 @@ Status Store::DeleteComponent(const std::string& project, const std::string& kin
 Result<std::map<std::string, int64_t>> Store::CountConnectionsByStatus() {
   // Counted off the status index (<p> 0 <status> 0 <name>) rather than kept in a counter
   // row every create would have to lock.
-  std::map<std::string, int64_t> counts = {{"active", 0}, {"inactive", 0}};
+  std::map<std::string, int64_t> counts = {{"active", 0}, {"inactive", 0}, {"unverified", 0}};
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kStatuses)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     rocksdb::Slice key = it->key();

@@ -98,7 +98,8 @@ struct ProbeHost {
   std::vector<StatusEvent> events;
   FakeOpenAi openai;
 
-  ProbeHost() {
+  // `allowed`: the egress allowlist of both the HTTP client and the config checks.
+  explicit ProbeHost(const std::vector<std::string>& allowed = {"127.0.0.1/32"}) {
     dir = std::filesystem::temp_directory_path() /
           ("sb-probe-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
     std::filesystem::remove_all(dir);
@@ -115,7 +116,8 @@ struct ProbeHost {
     connections = std::make_unique<ConnectionService>(*store, registry, *sealer);
     probe::HttpClientOptions options;
     options.timeout = std::chrono::milliseconds(5000);
-    options.egress = probe::EgressPolicy::WithAllowed({"127.0.0.1/32"}).value();
+    options.egress = probe::EgressPolicy::WithAllowed(allowed).value();
+    connections->set_egress_policy(options.egress);
     client = std::make_unique<probe::HttpClient>(io, options);
     runner = std::make_unique<probe::ProbeRunner>(io, *client, probe::ProbeLimits{});
     service = std::make_unique<probe::ProbeService>(*store, *connections, *runner, [this](const StatusEvent& e) {
@@ -134,11 +136,24 @@ struct ProbeHost {
     std::filesystem::remove_all(dir);
   }
 
+  ConnectionInput Input(const std::string& name, const std::string& key) const {
+    return {name, "openai", {{"api_key", key}, {"base_url", openai.BaseUrl()}}};
+  }
+
+  // A stored connection, active and never probed (as a flow's integration creates one, and
+  // as every connection was stored before creating probed first), whatever `key` would
+  // answer now: the state these tests start from.
   std::string Create(const std::string& name, const std::string& key) {
     std::vector<FieldError> errors;
-    auto row = connections->Create("p", {name, "openai", {{"api_key", key}, {"base_url", openai.BaseUrl()}}}, &errors);
-    INFO((errors.empty() ? row.status().ToString() : errors[0].field + ": " + errors[0].message));
+    auto candidate = connections->PrepareNew("p", Input(name, key), &errors);
+    INFO((errors.empty() ? candidate.status().ToString() : errors[0].field + ": " + errors[0].message));
+    REQUIRE(candidate.ok());
+    candidate->record.status = "active";
+    candidate->record.status_reason.clear();
+    candidate->record.connected_at = candidate->record.created_at;
+    auto row = connections->StoreNew(std::move(candidate).value(), nullptr, &errors);
     REQUIRE(row.ok());
+    REQUIRE(row->record.status == "active");
     return row->record.id;
   }
 
