@@ -16,6 +16,13 @@ async function signInToList(h, token, options) {
   return page;
 }
 
+// Scenarios that need probes against the fakes say so instead of passing vacuously.
+function requireProbes(h, name) {
+  if (!h.world.fakes || !h.world.probes) {
+    throw new Error(`${name} needs the probe engine (--egress-allow) and the fake providers (build/bin/switchboard-fake-providers)`);
+  }
+}
+
 const activeId = (page) => page.evaluate(() => document.activeElement && (document.activeElement.dataset.focusKey || document.activeElement.id || document.activeElement.tagName));
 
 export const SCENARIOS = {
@@ -255,17 +262,17 @@ export const SCENARIOS = {
     const seen = [...await page.locator('tbody th').allInnerTexts()];
     await page.getByRole('button', {name: 'Next page'}).click();
     await page.waitForURL(/cursor=/);
-    await page.getByText('Page 2', {exact: true}).waitFor();
+    await page.getByLabel('Pages of connections').getByText('Page 2', {exact: true}).waitFor();
     const second = await page.locator('tbody th').allInnerTexts();
     seen.push(...second);
     await page.getByRole('button', {name: 'Next page'}).click();
-    await page.getByText('Page 3', {exact: true}).waitFor();
+    await page.getByLabel('Pages of connections').getByText('Page 3', {exact: true}).waitFor();
     seen.push(...await page.locator('tbody th').allInnerTexts());
     h.assertEqual(seen.length, 5, 'three pages hold the five');
     h.assertEqual(new Set(seen).size, 5, 'no row twice');
     h.assert(await page.getByRole('button', {name: 'Next page'}).isDisabled(), 'no page after the last');
     await page.getByRole('button', {name: 'Previous page'}).click();
-    await page.getByText('Page 2', {exact: true}).waitFor();
+    await page.getByLabel('Pages of connections').getByText('Page 2', {exact: true}).waitFor();
     h.assertEqual(await page.locator('tbody th').allInnerTexts(), second, 'Previous returns to page 2');
     await page.goto(`${h.world.base}/?project=alpha&q=Marketing&status=active`);
     await waitForList(page);
@@ -325,8 +332,9 @@ export const SCENARIOS = {
     h.assert(await page.getByRole('button', {name: 'Add new connection'}).isDisabled(), 'Add disabled');
     const actions = page.locator('tbody button[data-action]');
     const rows = expiring ? 3 : 2;
-    h.assertEqual(await actions.count(), 4 * rows, 'four actions per row');
-    for (let i = 0; i < 4 * rows; i += 1) h.assert(await actions.nth(i).isDisabled(), `action ${i} disabled`);
+    // Probe now, Reconnect, Rename, Edit, Delete.
+    h.assertEqual(await actions.count(), 5 * rows, 'five actions per row');
+    for (let i = 0; i < 5 * rows; i += 1) h.assert(await actions.nth(i).isDisabled(), `action ${i} disabled`);
     h.assert((await page.locator('#session-bar').innerText()).includes('Member of alpha'), 'session bar names the role');
     // The status explanation shows on keyboard focus, not only on hover.
     const badge = rowOf(page, 'Support mailbox').locator('.badge').first();
@@ -340,6 +348,92 @@ export const SCENARIOS = {
       await row.getByRole('tooltip').waitFor({state: 'visible'});
       h.assert(/Credentials expire/.test(await row.getByRole('tooltip').innerText()), 'expiry date on focus');
     }
+  },
+
+  // Test in the Add form: the verdict on the entered credentials, nothing stored.
+  async test_before_adding(h) {
+    requireProbes(h, 'test_before_adding');
+    const entry = h.configs.openai;
+    const page = await signInToList(h, h.project.admin);
+    const dialog = await openAddDialog(page);
+    await dialog.getByLabel('Connection name').fill(entry.name);
+    await pickProvider(dialog, 'OpenAI');
+    await fillField(dialog, 'api_key', entry.badKey);
+    await fillField(dialog, 'base_url', entry.advanced.base_url);
+    await dialog.getByRole('button', {name: 'Test'}).click();
+    await dialog.locator('.probe-refused').waitFor();
+    h.assert(/refused/i.test(await dialog.locator('.probe-result').innerText()), 'the refusal is shown');
+    h.assert(await fieldError(dialog, 'api_key').isVisible(), 'the reason is beside the API key');
+    await fillField(dialog, 'api_key', entry.fields.api_key);
+    await dialog.getByRole('button', {name: 'Test'}).click();
+    await dialog.locator('.probe-valid').waitFor();
+    h.assert(/work/i.test(await dialog.locator('.probe-result').innerText()), 'says the credentials work');
+    let list = await h.world.api(h.project.admin, 'GET', '/v1/projects/alpha/connections');
+    h.assertEqual(list.body.items.length, 0, 'testing stored nothing');
+    await page.screenshot({path: (await import('./harness.mjs')).screenshotPath('test_before_adding_valid'), fullPage: true});
+    await dialog.getByRole('button', {name: 'Add connection'}).click();
+    await dialog.waitFor({state: 'detached'});
+    const badge = rowOf(page, entry.name).locator('.badge').first();
+    h.assertEqual((await badge.innerText()).trim(), 'Active', 'added Active: its probe found it working');
+    list = await h.world.api(h.project.admin, 'GET', '/v1/projects/alpha/connections');
+    h.assertEqual(list.body.items[0].last_probe.outcome, 'valid', 'stored with its verdict');
+  },
+
+  // Adding credentials the provider refuses stores nothing and says why beside the field.
+  async add_refused(h) {
+    requireProbes(h, 'add_refused');
+    const entry = h.configs.openai;
+    const page = await signInToList(h, h.project.admin);
+    const dialog = await openAddDialog(page);
+    await dialog.getByLabel('Connection name').fill(entry.name);
+    await pickProvider(dialog, 'OpenAI');
+    await fillField(dialog, 'api_key', entry.badKey);
+    await fillField(dialog, 'base_url', entry.advanced.base_url);
+    await dialog.getByRole('button', {name: 'Add connection'}).click();
+    await dialog.locator('.probe-refused').waitFor();
+    h.assert(/Nothing was added/.test(await dialog.locator('.probe-result').innerText()), 'says nothing was added');
+    h.assert(await fieldError(dialog, 'api_key').isVisible(), 'the reason is beside the API key');
+    h.assert(await dialog.isVisible(), 'the dialog stays open to fix the key');
+    const list = await h.world.api(h.project.admin, 'GET', '/v1/projects/alpha/connections');
+    h.assertEqual(list.body.items.length, 0, 'nothing stored');
+    await page.screenshot({path: (await import('./harness.mjs')).screenshotPath('add_refused'), fullPage: true});
+  },
+
+  // Probe now shows the verdict in the row; Inactive and unverified rows say why in the row.
+  async probe_now_and_reasons(h) {
+    requireProbes(h, 'probe_now_and_reasons');
+    const entry = h.configs.openai;
+    const path = '/v1/projects/alpha/connections';
+    await createViaApi(h, 'openai', entry.name);
+    const r = await h.world.api(h.project.admin, 'POST', `${path}?probe=false`,
+        {name: 'Imported OpenAI', provider: 'openai', config: {api_key: entry.badKey, base_url: entry.advanced.base_url}});
+    h.assertEqual(r.status, 201, 'stored without a probe');
+    h.assertEqual(r.body.status, 'unverified', 'unverified');
+    const page = await signInToList(h, h.project.admin);
+    const imported = rowOf(page, 'Imported OpenAI');
+    const badgeOf = async (row) => (await row.locator('.badge').first().innerText()).trim();
+    h.assertEqual(await badgeOf(imported), 'Not verified', 'badge says Not verified');
+    h.assert(/not checked/i.test(await imported.locator('.status-reason').innerText()), 'the row says why it is not verified');
+    h.assert(await imported.locator('.status-reason').isVisible(), 'the reason is visible without hovering');
+    const row = rowOf(page, entry.name);
+    h.assertEqual(await badgeOf(row), 'Active', 'the probed one is Active');
+    await row.getByRole('button', {name: `Probe now ${entry.name}`}).click();
+    await row.locator('.row-verdict.verdict-valid').waitFor();
+    h.assert(/work/i.test(await row.locator('.row-verdict').innerText()), 'a valid verdict in the row');
+    await imported.getByRole('button', {name: 'Probe now Imported OpenAI'}).click();
+    await imported.locator('.row-verdict.verdict-refused').waitFor();
+    h.assert(/refused/i.test(await imported.locator('.row-verdict').innerText()), 'the refusal is in the row');
+    h.assertEqual(await badgeOf(imported), 'Inactive', 'the row is Inactive after the probe');
+    const stored = (await h.world.api(h.project.admin, 'GET', `${path}?q=Imported`)).body.items[0];
+    h.assertEqual(stored.status, 'inactive', 'stored Inactive');
+    h.assert(stored.status_reason && (await imported.locator('.status-reason').innerText()).includes(stored.status_reason),
+        `the row shows the reason (${stored.status_reason}) without hovering`);
+    h.assert(await imported.locator('.status-reason').isVisible(), 'the reason is visible');
+    await page.getByLabel('Status').selectOption('unverified');
+    await page.waitForURL(/status=unverified/);
+    await page.getByText('No connection matches this filter.').waitFor();
+    await page.getByLabel('Status').selectOption('inactive');
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
   },
 
   // The server admin picks a project; keyboard use and a phone-sized screen.

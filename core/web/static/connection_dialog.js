@@ -1,8 +1,15 @@
 // "Add new connection" and "Edit": name, provider (picked when adding, fixed when
 // editing), and the provider's fields rendered from its schema. Per-field errors from
 // the server land beside their fields.
+//
+// Adding probes the credentials before anything is stored (docs/probes.md):
+//   201 connection (active, or unverified when the provider could not tell)
+//   422 credentials_rejected {probe, errors}  refused, nothing stored: the dialog stays
+//   422 invalid_config {errors}               the fields themselves are wrong
+// "Test" asks for the same verdict without storing (POST .../connections/test).
 import {api, projectPath} from './api.js';
 import {announce, h} from './dom.js';
+import {statusLabel} from './format.js';
 import {errorSummary, hideProblem, showProblem, textField, whileBusy} from './form_feedback.js';
 import {dialogActions, openModal} from './modal.js';
 import {providerIcon, providerPicker} from './provider_picker.js';
@@ -54,8 +61,10 @@ export function openConnectionDialog({project, providers, connection = null, onS
 
   const submit = h('button', {type: 'submit', class: 'button primary'}, editing ? 'Save changes' : 'Add connection');
   const cancel = h('button', {type: 'button', class: 'button', onclick: () => modal.close()}, 'Cancel');
+  const result = h('div', {class: 'probe-result', role: 'status', 'aria-live': 'polite'});
+  const test = editing ? null : h('button', {type: 'button', class: 'button', onclick: () => runTest()}, 'Test');
   const form = h('form', {class: 'dialog-form', novalidate: true}, summary, name.wrapper, providerBlock, fieldsHost,
-      dialogActions(submit, cancel));
+      result, editing ? dialogActions(submit, cancel) : dialogActions(submit, test, cancel));
   name.input.setAttribute('autofocus', '');
 
   const placeField = (error) => {
@@ -73,9 +82,60 @@ export function openConnectionDialog({project, providers, connection = null, onS
     return false;
   };
 
+  const showResult = (kind, title, details) => {
+    result.className = `probe-result probe-${kind}`;
+    result.replaceChildren(h('p', {class: 'probe-title'}, title), details ? h('p', {}, details) : null);
+  };
+  const clearResult = () => {
+    result.replaceChildren();
+    result.className = 'probe-result';
+    result.setAttribute('role', 'status');
+  };
+  // A probe's refusal: the verdict once in the result box, each field's part beside it.
+  const showRefusal = (error, title) => {
+    const probe = error.problem && error.problem.probe;
+    const leftovers = schemaForm ? schemaForm.showErrors(error.fieldErrors) : error.fieldErrors;
+    const said = probe && probe.message ? probe.message : error.message;
+    const details = [said, ...leftovers.map((e) => e.message).filter((m) => m && m !== said)];
+    showResult('refused', title, details.filter(Boolean).join(' '));
+    result.setAttribute('role', 'alert');
+    const invalid = form.querySelector('[aria-invalid="true"]');
+    if (invalid) invalid.focus();
+  };
+
+  async function runTest() {
+    hideProblem(summary);
+    clearResult();
+    if (picker) picker.setError('');
+    if (schemaForm) schemaForm.clearErrors();
+    const provider = picker ? picker.value() : '';
+    if (!provider || !schemaForm) {
+      if (picker) picker.setError('Choose a provider to test its credentials.');
+      return;
+    }
+    try {
+      const answer = await whileBusy(test, 'Testing…', () =>
+        api('POST', projectPath(project, '/connections/test'), {provider, config: schemaForm.collect()}));
+      const probe = answer.probe;
+      if (probe.outcome === 'valid') {
+        showResult('valid', 'These credentials work.', probe.message || null);
+      } else if (probe.outcome === 'transient') {
+        showResult('transient', 'The provider could not tell now.', probe.message || 'Try again later.');
+      } else {
+        showRefusal({problem: {probe}, message: probe.message, fieldErrors: probe.field ?
+          [{field: `config.${probe.field}`, code: probe.reason, message: probe.message}] : []},
+        'The provider refused these credentials.');
+      }
+      announce(result.textContent);
+    } catch (error) {
+      showProblem(summary, error, placeField, form);
+    }
+  }
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     hideProblem(summary);
+    clearResult();
     name.setError('');
     if (picker) picker.setError('');
     if (schemaForm) schemaForm.clearErrors();
@@ -88,8 +148,12 @@ export function openConnectionDialog({project, providers, connection = null, onS
         api('POST', projectPath(project, '/connections'), body)));
       await onSaved(saved);
       modal.close();
-      announce(editing ? `Saved ${saved.name}.` : `Added ${saved.name}.`);
+      announce(editing ? `Saved ${saved.name}.` : `Added ${saved.name}; status ${statusLabel(saved.status)}.`);
     } catch (error) {
+      if (error.code === 'credentials_rejected') {
+        showRefusal(error, 'The provider refused these credentials. Nothing was added.');
+        return;
+      }
       showProblem(summary, error, placeField, form);
     }
   });

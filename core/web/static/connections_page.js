@@ -5,7 +5,7 @@
 import {api, projectPath} from './api.js';
 import {announce, clear, h, hidden} from './dom.js';
 import {openConnectionDialog} from './connection_dialog.js';
-import {renderTable} from './connection_table.js';
+import {probeVerdict, renderTable} from './connection_table.js';
 import {openDeleteDialog} from './delete_dialog.js';
 import {plural} from './format.js';
 import {openReconnectDialog} from './reconnect_dialog.js';
@@ -28,7 +28,8 @@ export function showConnectionsPage(main, {project, projectName, providers, canC
       'can add, reconnect, rename, edit or delete them.');
 
   const statusSelect = h('select', {id: 'filter-status', name: 'status'},
-      h('option', {value: ''}, 'All'), h('option', {value: 'active'}, 'Active'), h('option', {value: 'inactive'}, 'Inactive'));
+      h('option', {value: ''}, 'All'), h('option', {value: 'active'}, 'Active'), h('option', {value: 'inactive'}, 'Inactive'),
+      h('option', {value: 'unverified'}, 'Not verified'));
   statusSelect.value = state.status;
   const search = h('input', {id: 'filter-q', name: 'q', type: 'search', autocomplete: 'off',
     placeholder: 'Connection name', 'aria-describedby': 'result-count'});
@@ -92,6 +93,7 @@ export function showConnectionsPage(main, {project, projectName, providers, canC
         h('p', {}, 'No connections yet.', canChange ? ' Add one to let flows use a provider.' : '')));
     } else {
       tableHost.replaceChildren(renderTable(items, {providers, canChange, noteId, on: {
+        probe: (c, row) => probeNow(c, row),
         reconnect: (c) => openReconnectDialog({project, connection: c, providerName: nameOf(c.provider), onSaved: () => load()}),
         rename: (c) => openRenameDialog({project, connection: c, onSaved: () => load()}),
         edit: (c) => openConnectionDialog({project, providers, connection: c, onSaved: () => load()}),
@@ -103,6 +105,30 @@ export function showConnectionsPage(main, {project, projectName, providers, canC
     next.disabled = !nextCursor;
     pageLabel.textContent = `Page ${pageNumber}`;
     pager.hidden = previous.disabled && next.disabled;
+  }
+
+  // Probe now: the verdict stays in the row while the list refreshes under it.
+  async function probeNow(connection, row) {
+    const button = row.querySelector('button[data-action="probe"]');
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    let shown;
+    try {
+      const answer = await api('POST', projectPath(project, `/connections/${encodeURIComponent(connection.id)}/probe`));
+      shown = {probe: answer.probe};
+    } catch (error) {
+      shown = {error};
+    }
+    await load();
+    const fresh = tableHost.querySelector(`tr[data-id="${CSS.escape(connection.id)}"]`) || row;
+    probeVerdict(fresh, shown);
+    const again = fresh.querySelector('button[data-action="probe"]');
+    if (again) {
+      again.disabled = !canChange;
+      again.removeAttribute('aria-busy');
+      again.focus();
+    }
+    announce(fresh.querySelector('.row-verdict').textContent);
   }
 
   const nameOf = (id) => (providers.find((p) => p.id === id) || {name: id}).name;

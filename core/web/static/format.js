@@ -37,7 +37,15 @@ const REASONS = {
   missing_permission: 'The credentials work but lack a permission this connection needs.',
   transient: 'The provider could not be reached at the last check.',
   expired: 'The credentials have expired.',
+  destination_not_allowed: 'An address in the configuration is internal; Switchboard does not send credentials there.',
 };
+
+const STATUS_LABELS = {active: 'Active', inactive: 'Inactive', unverified: 'Not verified'};
+
+// The word the page uses for a connection status.
+export function statusLabel(status) {
+  return STATUS_LABELS[status] || status;
+}
 
 // A sentence for a status_reason or probe reason code; unknown codes are shown as they are.
 export function describeReason(reason) {

@@ -7,6 +7,7 @@
 import {api, projectPath} from './api.js';
 import {announce, h} from './dom.js';
 import {errorSummary, hideProblem, showProblem, whileBusy} from './form_feedback.js';
+import {statusLabel} from './format.js';
 import {dialogActions, openModal} from './modal.js';
 import {credentialFields, loadProvider} from './providers.js';
 import {buildSchemaForm} from './schema_form.js';
@@ -53,7 +54,7 @@ export function openReconnectDialog({project, connection, providerName, onSaved}
       const saved = answer && answer.connection ? answer.connection : answer;
       const probe = answer && answer.probe ? answer.probe : null;
       await onSaved(saved);
-      const status = saved.status === 'active' ? 'Active' : 'Inactive';
+      const status = statusLabel(saved.status);
       if (probe) {
         showResult('valid', `Credentials accepted. ${saved.name} is ${status}.`, probe.message || null);
       } else {
