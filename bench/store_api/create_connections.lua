@@ -10,7 +10,8 @@ end
 
 function init(args)
   project, tag = args[1], args[2]
-  path = "/v1/projects/" .. project .. "/connections"
+  -- ?probe=false: this measures the store's durable create, not a probe (docs/probes.md).
+  path = "/v1/projects/" .. project .. "/connections?probe=false"
   n, created, failed = 0, 0, 0
   -- wrk.format uses either its argument or wrk.headers (the -H ones), not both.
   headers = {}

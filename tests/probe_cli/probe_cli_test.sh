@@ -44,7 +44,7 @@ api() {  # api METHOD PATH [BODY]
 }
 api POST /v1/projects '{"id":"cli","name":"CLI"}' >/dev/null
 add_openai() {  # add_openai NAME KEY
-  api POST /v1/projects/cli/connections \
+  api POST "/v1/projects/cli/connections?probe=false" \
     "{\"name\":\"$1\",\"provider\":\"openai\",\"config\":{\"api_key\":\"$2\",\"base_url\":\"$fake_url/openai/v1\"}}" >/dev/null
 }
 add_openai good1 "sk-proj-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"

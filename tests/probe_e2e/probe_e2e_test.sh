@@ -56,9 +56,10 @@ api=/v1/projects/e2e/connections
 
 # Every credential the script hands the host; none may come back or reach the log.
 secrets=()
-# create NAME PROVIDER CONFIG -> $cid
+# create NAME PROVIDER CONFIG -> $cid. Stored without a probe (unverified), so each probe
+# below is the first the connection gets (creating probes first: status_e2e_test.sh).
 create() {
-  req "$token" POST "$api" "{\"name\":\"$1\",\"provider\":\"$2\",\"config\":$3}"
+  req "$token" POST "$api?probe=false" "{\"name\":\"$1\",\"provider\":\"$2\",\"config\":$3}"
   check "create $1" 201 "$status"
   cid="$(field .id)"
 }
@@ -93,14 +94,14 @@ expect_probe "openai restricted key" missing_permission forbidden api_key inacti
 openai sk-e2e-openai-billing; create openai-billing openai "$config"
 expect_probe "openai billing 429" missing_permission insufficient_quota null inactive
 openai sk-e2e-openai-ratelimited; create openai-ratelimited openai "$config"
-expect_probe "openai rate limit" transient rate_limit_exceeded null active
+expect_probe "openai rate limit" transient rate_limit_exceeded null unverified
 check "openai Retry-After honoured" 20 "$(field .probe.retry_after_seconds)"
 openai sk-e2e-openai-down; create openai-down openai "$config"
-expect_probe "openai 503" transient server_is_overloaded null active
+expect_probe "openai 503" transient server_is_overloaded null unverified
 openai sk-e2e-openai-slow15000; create openai-slow openai "$config"
 probe "$cid"
 check "openai timeout: outcome" transient "$(field .probe.outcome)"
-check "openai timeout: status unchanged" active "$(field .connection.status)"
+check "openai timeout: status unchanged" unverified "$(field .connection.status)"
 
 # ---- Trello -------------------------------------------------------------------------
 trello_key=a1b2c3d4e5f60718293a4b5c6d7e8f90
@@ -125,10 +126,10 @@ expect_probe "trello unknown key" invalid_credentials invalid_key api_key inacti
 trello "$trello_key" "${trello_token}noscope"; create trello-noscope trello "$config"
 expect_probe "trello unauthorized permission" missing_permission unauthorized_permission_requested token inactive
 trello "$trello_key" "${trello_token}ratelimited"; create trello-ratelimited trello "$config"
-expect_probe "trello 429" transient api_token_limit_exceeded null active
+expect_probe "trello 429" transient api_token_limit_exceeded null unverified
 check "trello waits out the 10 s window" 10 "$(field .probe.retry_after_seconds)"
 trello "$trello_key" "${trello_token}down"; create trello-down trello "$config"
-expect_probe "trello 503" transient server_error null active
+expect_probe "trello 503" transient server_error null unverified
 
 # ---- Google Calendar ----------------------------------------------------------------
 google_client=123456789012-abc123def456ghi789jkl012mno345pq.apps.googleusercontent.com
@@ -152,9 +153,9 @@ expect_probe "google 403 insufficient scopes" missing_permission insufficientPer
 google 1//0g-e2e-google-narrowscope; create google-narrow google_calendar "$config"
 expect_probe "google token without calendar scope" missing_permission insufficient_scope scopes inactive
 google 1//0g-e2e-google-ratelimited; create google-ratelimited google_calendar "$config"
-expect_probe "google 429" transient rateLimitExceeded null active
+expect_probe "google 429" transient rateLimitExceeded null unverified
 google 1//0g-e2e-google-tokendown; create google-tokendown google_calendar "$config"
-expect_probe "google token endpoint down" transient internal_failure null active
+expect_probe "google token endpoint down" transient internal_failure null unverified
 google 1//0g-e2e-google-401once; create google-flaky google_calendar "$config"
 expect_probe "google 401 once, then a fresh token works" valid ok null active
 
@@ -199,12 +200,12 @@ expect_probe "outlook Graph 403" missing_permission Authorization_RequestDenied 
 outlook 1.AXkA-e2e-outlook-narrowscope; create outlook-narrow outlook "$config"
 expect_probe "outlook no mail or calendar scope" missing_permission insufficient_scope scopes inactive
 outlook 1.AXkA-e2e-outlook-ratelimited; create outlook-ratelimited outlook "$config"
-expect_probe "outlook Graph 429" transient TooManyRequests null active
+expect_probe "outlook Graph 429" transient TooManyRequests null unverified
 check "outlook Retry-After honoured" 17 "$(field .probe.retry_after_seconds)"
 outlook 1.AXkA-e2e-outlook-down; create outlook-down outlook "$config"
-expect_probe "outlook Graph 503" transient serviceNotAvailable null active
+expect_probe "outlook Graph 503" transient serviceNotAvailable null unverified
 outlook 1.AXkA-e2e-outlook-tokendown; create outlook-tokendown outlook "$config"
-expect_probe "outlook token endpoint 503" transient temporarily_unavailable null active
+expect_probe "outlook token endpoint 503" transient temporarily_unavailable null unverified
 check "outlook token Retry-After honoured" 5 "$(field .probe.retry_after_seconds)"
 
 rotate_ms=1.AXkA-e2e-outlook-rotate
