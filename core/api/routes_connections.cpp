@@ -106,6 +106,8 @@ void Patch(App& app, Call& call) {
   call.Reply(200, ConnectionView(*updated));
 }
 
+void ReplyToReconnect(Call& call, const Result<probe::ReconnectReport>& report, std::vector<FieldError> errors);
+
 // New credentials are probed before they are stored: only valid ones replace the old.
 void Reconnect(App& app, Call& call) {
   auto body = call.JsonBody();
@@ -114,9 +116,16 @@ void Reconnect(App& app, Call& call) {
     return call.Fail(422, "invalid_config", "reconnect needs the new credentials",
                      {{"config", "missing_required", "config with the new credentials is required."}});
   }
-  std::vector<FieldError> errors;
-  auto report = app.probes.ReconnectAndWait(call.param(0), call.param(1), (*body)["config"], &errors);
-  if (!report.ok()) return FailWithErrors(call, report.status(), errors);
+  // Answered when the probe's verdict arrives; no thread waits for it meanwhile.
+  Deferred later = call.Defer();
+  app.probes.Reconnect(call.param(0), call.param(1), (*body)["config"],
+                       [later](Result<probe::ReconnectReport> report, std::vector<FieldError> errors) {
+                         ReplyToReconnect(*later, report, std::move(errors));
+                       });
+}
+
+void ReplyToReconnect(Call& call, const Result<probe::ReconnectReport>& report, std::vector<FieldError> errors) {
+  if (!report.ok()) return FailWithErrors(call, report.status(), std::move(errors));
   const json probe = ProbeJson(report->result, report->checked_at);
   if (report->row) return call.Reply(200, {{"connection", ConnectionView(*report->row)}, {"probe", probe}});
   const ProbeResult& result = report->result;
@@ -161,14 +170,15 @@ void RegisterConnectionRoutes(Router& router, App& app) {
   const std::string base = "/v1/projects/{p}/connections";
   auto list_cache = std::make_shared<ResponseCache>(1024, std::chrono::seconds(30));
   router.Handle("GET", base, Access::kProjectRead, [&app, list_cache](Call& call) { List(app, *list_cache, call); });
-  router.Handle("POST", base, Access::kProjectWrite, [&app](Call& call) { Create(app, call); });
+  router.Handle("POST", base, Access::kProjectWrite, Lane::kPlugin, [&app](Call& call) { Create(app, call); });
   router.Handle("GET", base + "/{id}", Access::kProjectRead, [&app](Call& call) {
     auto row = app.store.GetConnection(call.param(0), call.param(1));
     if (!row.ok()) return call.Fail(row.status());
     call.Reply(200, ConnectionView(*row));
   });
-  router.Handle("PATCH", base + "/{id}", Access::kProjectWrite, [&app](Call& call) { Patch(app, call); });
-  router.Handle("POST", base + "/{id}/reconnect", Access::kProjectWrite, [&app](Call& call) { Reconnect(app, call); });
+  router.Handle("PATCH", base + "/{id}", Access::kProjectWrite, Lane::kPlugin, [&app](Call& call) { Patch(app, call); });
+  router.Handle("POST", base + "/{id}/reconnect", Access::kProjectWrite, Lane::kPlugin,
+                [&app](Call& call) { Reconnect(app, call); });
   router.Handle("GET", base + "/{id}/references", Access::kProjectRead, [&app](Call& call) {
     if (auto row = app.store.GetConnection(call.param(0), call.param(1)); !row.ok()) return call.Fail(row.status());
     auto refs = app.store.ListReferences(call.param(0), call.param(1));
