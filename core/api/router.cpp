@@ -107,8 +107,11 @@ std::optional<nlohmann::json> Call::JsonBody() {
     Fail(415, "unsupported_media_type", "send the body as Content-Type: application/json");
     return std::nullopt;
   }
-  // The whole body is parsed: a NUL or anything else after the value makes it malformed.
-  nlohmann::json body = nlohmann::json::parse(req.body.begin(), req.body.end(), nullptr, /*allow_exceptions=*/false);
+  // nlohmann's lexer takes a NUL byte for the end of the input and would ignore the rest;
+  // a raw NUL is never valid JSON text (not even inside a string), so refuse it here.
+  const bool has_nul = req.body.find('\0') != std::string::npos;
+  nlohmann::json body = has_nul ? nlohmann::json(nlohmann::json::value_t::discarded)
+                                : nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {
     Fail(400, "malformed_json", "the request body is not valid JSON");
     return std::nullopt;
@@ -171,9 +174,11 @@ void Router::Dispatch(http::HttpRequest request, http::Responder respond) {
 void Router::Run(const Route& route, http::HttpRequest request, std::vector<std::string> params,
                  http::Responder respond) {
   const auto started = std::chrono::steady_clock::now();
-  auto finish = [this, &route, started, respond = std::move(respond)](Call& call) {
+  // By value: a deferred call may finish as the host shuts down, after the Router is gone.
+  auto finish = [&metrics = metrics_, method = route.method, name = route.route, started,
+                 respond = std::move(respond)](Call& call) {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_.Record(route.method, route.route, call.res.status, seconds);
+    metrics.Record(method, name, call.res.status, seconds);
     respond(std::move(call.res));
   };
   auto refuse = [&](int status, const char* code, const std::string& detail, bool challenge = false) {

@@ -21,7 +21,7 @@
 #include "api/auth.hpp"
 #include "api/metrics.hpp"
 #include "api/problem.hpp"
-#include "http/http_server.hpp"
+#include "http/http_message.hpp"
 #include "http/worker_pool.hpp"
 
 namespace switchboard::api {

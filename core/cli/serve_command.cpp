@@ -207,7 +207,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
     int received = 0;
     sigwait(&stop_signals, &received);
     log::Info(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
-    server.stop();
+    server.Stop();
   });
 
   if (admin->generated) log::Info("server admin token written to " + admin->file.string() + " (mode 0600)");

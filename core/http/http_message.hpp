@@ -4,6 +4,7 @@
 // arrive percent-decoded.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,9 @@ struct HttpResponse {
   void set_header(const std::string& name, const std::string& value);
   void set_content(std::string content, const std::string& content_type);
 };
+
+// Sends the answer to one request; callable once, from any thread.
+using Responder = std::function<void(HttpResponse)>;
 
 // Splits a request target into the decoded path and query parameters. False when the
 // target is not origin-form ("/..."), or its path decodes to something unsafe (a NUL).

@@ -40,7 +40,6 @@ struct ServerOptions {
   std::chrono::milliseconds stop_grace{30000};      // Run waits this long for in-flight requests after Stop
 };
 
-using Responder = std::function<void(HttpResponse)>;
 using RequestHandler = std::function<void(HttpRequest, Responder)>;
 using ProblemBuilder = std::function<HttpResponse(int status, const std::string& code, const std::string& detail)>;
 

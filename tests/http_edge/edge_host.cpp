@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <regex>
@@ -19,7 +20,10 @@ EdgeHost::EdgeHost(const std::vector<std::string>& args, const std::vector<std::
   std::random_device random;
   work_ = std::filesystem::temp_directory_path() / ("switchboard-edge-" + std::to_string(random()));
   std::filesystem::create_directories(work_);
-  std::vector<std::string> argv = {SWITCHBOARD_EXECUTABLE, "serve", "--data", (work_ / "data").string(),
+  // SWITCHBOARD_EDGE_EXECUTABLE runs the cases against another build (e.g. main's, to
+  // see which fail there).
+  const char* other = std::getenv("SWITCHBOARD_EDGE_EXECUTABLE");
+  std::vector<std::string> argv = {other ? other : SWITCHBOARD_EXECUTABLE, "serve", "--data", (work_ / "data").string(),
                                    "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), args.begin(), args.end());
   const std::filesystem::path out = work_ / "out", log = work_ / "log";

@@ -6,6 +6,12 @@
 // The bar is /healthz under 100 ms throughout; the assertion allows
 // kHealthzBudgetMs so a loaded 2-core CI machine does not make it flaky, and each case
 // prints the slowest answer it saw.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <iostream>
 #include <thread>
