@@ -4,14 +4,16 @@
 
 namespace switchboard::api {
 
-Result<Principal> Authenticator::Authenticate(const httplib::Request& req) const {
+Result<Principal> Authenticator::Authenticate(const http::HttpRequest& req) const {
   const std::string header = req.get_header_value("Authorization");
-  static const std::string kScheme = "Bearer ";
   if (header.empty()) return Status::Error("unauthorized", "an Authorization: Bearer <token> header is required");
-  if (header.size() <= kScheme.size() || header.compare(0, kScheme.size(), kScheme) != 0) {
+  const size_t space = header.find(' ');
+  const size_t token_start = header.find_first_not_of(' ', space == std::string::npos ? header.size() : space);
+  if (space == std::string::npos || token_start == std::string::npos ||
+      !http::EqualsIgnoreCase(header.substr(0, space), "Bearer")) {
     return Status::Error("unauthorized", "the Authorization header must use the Bearer scheme");
   }
-  const std::string token = header.substr(kScheme.size());
+  const std::string token = header.substr(token_start);
   if (!admin_token_hash_.empty() && TokenMatches(token, admin_token_hash_)) {
     Principal admin;
     admin.server_admin = true;

@@ -1,4 +1,5 @@
-// Who is calling: resolves "Authorization: Bearer <token>" to a principal. The server
+// Who is calling: resolves "Authorization: Bearer <token>" to a principal (the scheme
+// compares case-insensitively, RFC 9110 11.1). The server
 // admin token acts as an admin of every project and alone may create projects.
 // Project tokens see only their own project. Thread-safe.
 #pragma once
@@ -6,9 +7,9 @@
 #include <optional>
 #include <string>
 
-#include <httplib.h>
 
 #include "common/status.hpp"
+#include "http/http_message.hpp"
 #include "store/records.hpp"
 #include "store/store.hpp"
 
@@ -30,7 +31,7 @@ class Authenticator {
       : store_(store), admin_token_hash_(std::move(admin_token_hash)) {}
 
   // unauthorized when the header is missing, malformed, or names no valid token.
-  Result<Principal> Authenticate(const httplib::Request& req) const;
+  Result<Principal> Authenticate(const http::HttpRequest& req) const;
 
  private:
   Store& store_;

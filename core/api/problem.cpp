@@ -12,7 +12,7 @@ const std::map<std::string, int>& StatusTable() {
       {"bad_cursor", 400},       {"bad_id", 400},            {"unauthorized", 401},
       {"forbidden", 403},        {"not_found", 404},         {"route_not_found", 404},
       {"method_not_allowed", 405}, {"conflict", 409},        {"name_taken", 409},
-      {"connection_in_use", 409}, {"in_use", 409},           {"body_too_large", 413},
+      {"connection_in_use", 409}, {"in_use", 409},           {"body_too_large", 413},   {"headers_too_large", 431},
       {"unsupported_media_type", 415}, {"invalid_config", 422}, {"invalid_body", 422},
       {"unknown_provider", 422}, {"unknown_connection", 422}, {"busy", 503},
       {"credentials_rejected", 422}, {"probe_unavailable", 503}, {"secrets_required", 422},
@@ -31,6 +31,7 @@ std::string TitleFor(int status) {
     case 409: return "Conflict";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
+    case 431: return "Request Header Fields Too Large";
     case 422: return "Unprocessable Content";
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
@@ -68,7 +69,7 @@ Problem ProblemFrom(const Status& status) {
   return problem;
 }
 
-void SendProblem(httplib::Response& res, const Problem& problem) {
+void SendProblem(http::HttpResponse& res, const Problem& problem) {
   nlohmann::json body = problem.extensions;
   body["type"] = "https://switchboard.dev/problems/" + problem.code;
   body["title"] = TitleFor(problem.status);
@@ -81,7 +82,7 @@ void SendProblem(httplib::Response& res, const Problem& problem) {
                   "application/problem+json");
 }
 
-void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
+void SendJson(http::HttpResponse& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <switchboard/provider.hpp>
 
 #include "common/status.hpp"
+#include "http/http_message.hpp"
 
 namespace switchboard::api {
 
@@ -27,7 +27,7 @@ int HttpStatusFor(const std::string& code);
 // A Problem for a failed core Status.
 Problem ProblemFrom(const Status& status);
 
-void SendProblem(httplib::Response& res, const Problem& problem);
-void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
+void SendProblem(http::HttpResponse& res, const Problem& problem);
+void SendJson(http::HttpResponse& res, int status, const nlohmann::json& body);
 
 }  // namespace switchboard::api

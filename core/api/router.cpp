@@ -9,14 +9,42 @@
 namespace switchboard::api {
 namespace {
 
-// "/v1/projects/{p}/connections/{id}" -> "/v1/projects/([^/]+)/connections/([^/]+)"
-std::string ToRegex(const std::string& route) {
-  return std::regex_replace(route, std::regex(R"(\{[a-z_]+\})"), "([^/]+)");
+// "/v1/projects/{p}" -> {"", "v1", "projects", "{p}"}
+std::vector<std::string> Segments(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    size_t slash = path.find('/', start);
+    parts.push_back(path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) return parts;
+    start = slash + 1;
+  }
 }
 
-// ^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$, as a loop: no regex engine on a path parameter.
+bool IsParameter(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Fills `params` with the path's values for the route's {parameters}.
+bool Matches(const std::vector<std::string>& route, const std::vector<std::string>& path,
+             std::vector<std::string>* params) {
+  if (route.size() != path.size()) return false;
+  std::vector<std::string> values;
+  for (size_t i = 0; i < route.size(); ++i) {
+    if (IsParameter(route[i])) {
+      if (path[i].empty()) return false;
+      values.push_back(path[i]);
+    } else if (route[i] != path[i]) {
+      return false;
+    }
+  }
+  if (params) *params = std::move(values);
+  return true;
+}
+
+// [A-Za-z0-9][A-Za-z0-9_.:-]{0,127}
 bool ValidId(const std::string& id) {
-  auto alnum = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
   if (id.empty() || id.size() > 128 || !alnum(id[0])) return false;
   for (char c : id) {
     if (!alnum(c) && c != '_' && c != '.' && c != ':' && c != '-') return false;
@@ -24,13 +52,57 @@ bool ValidId(const std::string& id) {
   return true;
 }
 
+std::string Lowercase(std::string s) {
+  for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return s;
+}
+
+// Media types compare case-insensitively (RFC 9110 8.3.1): "Application/JSON" is JSON.
 bool IsJsonMediaType(const std::string& content_type) {
-  std::string base = content_type.substr(0, content_type.find(';'));
-  while (!base.empty() && base.back() == ' ') base.pop_back();
+  std::string base = Lowercase(content_type.substr(0, content_type.find(';')));
+  while (!base.empty() && (base.back() == ' ' || base.back() == '\t')) base.pop_back();
+  while (!base.empty() && (base.front() == ' ' || base.front() == '\t')) base.erase(0, 1);
   return base == "application/json" || (base.size() > 5 && base.compare(base.size() - 5, 5, "+json") == 0);
 }
 
+http::HttpResponse ProblemResponse(int status, const std::string& code, const std::string& detail) {
+  Problem p;
+  p.status = status;
+  p.code = code;
+  p.detail = detail;
+  http::HttpResponse res;
+  SendProblem(res, p);
+  return res;
+}
+
 }  // namespace
+
+struct Deferred::Keeper {
+  std::shared_ptr<Call> call;
+  ~Keeper() {
+    if (!call || call->completed_) return;
+    log::Error("a deferred " + call->req.method + " " + call->req.path + " was dropped without an answer");
+    call->res = {};
+    SendProblem(call->res, ProblemFrom(Status::Error("internal", "the server failed while handling this request")));
+    call->Complete();
+  }
+};
+
+Call* Deferred::operator->() const { return keeper_->call.get(); }
+Call& Deferred::operator*() const { return *keeper_->call; }
+
+Deferred Call::Defer() {
+  deferred_ = true;
+  Deferred handle;
+  handle.keeper_ = std::make_shared<Deferred::Keeper>();
+  handle.keeper_->call = self_.lock();
+  return handle;
+}
+
+void Call::Complete() {
+  if (completed_.exchange(true)) return;
+  completion_(*this);
+}
 
 std::optional<nlohmann::json> Call::JsonBody() {
   if (!IsJsonMediaType(req.get_header_value("Content-Type"))) {
@@ -56,129 +128,108 @@ std::optional<nlohmann::json> Call::JsonBody() {
   return body;
 }
 
-Router::Router(httplib::Server& server, Metrics& metrics, const Authenticator& auth,
-               std::function<bool(const std::string&)> project_exists)
-    : server_(server), metrics_(metrics), auth_(auth), project_exists_(std::move(project_exists)) {
+Router::Router(Metrics& metrics, const Authenticator& auth, std::function<bool(const std::string&)> project_exists,
+               http::WorkerPool& workers, http::WorkerPool& plugin_workers)
+    : metrics_(metrics),
+      auth_(auth),
+      project_exists_(std::move(project_exists)),
+      workers_(workers),
+      plugin_workers_(plugin_workers) {}
+
+void Router::Handle(const std::string& method, const std::string& route, Access access, Lane lane,
+                    Handler handler) {
+  routes_.push_back({method, route, Segments(route), access, lane, std::move(handler)});
 }
 
-void Router::Handle(const std::string& method, const std::string& route, Access access, Handler handler) {
-  routes_.push_back({method, route, std::regex(ToRegex(route))});
-  const Route* stored = &routes_.back();
-  auto wrapped = [this, stored, access, handler = std::move(handler)](const httplib::Request& req,
-                                                                      httplib::Response& res) {
-    Run(*stored, access, handler, req, res);
-  };
-  const std::string pattern = ToRegex(route);
-  if (method == "GET") server_.Get(pattern, wrapped);
-  else if (method == "POST") server_.Post(pattern, wrapped);
-  else if (method == "PUT") server_.Put(pattern, wrapped);
-  else if (method == "PATCH") server_.Patch(pattern, wrapped);
-  else if (method == "DELETE") server_.Delete(pattern, wrapped);
+http::HttpResponse Router::EdgeProblem(int status, const std::string& code, const std::string& detail) {
+  metrics_.Record("-", "unmatched", status, 0);
+  return ProblemResponse(status, code, detail);
 }
 
-void Router::Run(const Route& route, Access access, const Handler& handler, const httplib::Request& req,
-                 httplib::Response& res) {
-  auto started = std::chrono::steady_clock::now();
-  std::vector<std::string> params;
-  for (size_t i = 1; i < req.matches.size(); ++i) params.push_back(req.matches[i]);
-  Principal principal;
-  auto finish = [&] {
+void Router::Dispatch(http::HttpRequest request, http::Responder respond) {
+  const std::vector<std::string> path = Segments(request.path);
+  const std::string method = request.method == "HEAD" ? "GET" : request.method;
+  std::string allowed;
+  for (const Route& route : routes_) {
+    std::vector<std::string> params;
+    if (!Matches(route.segments, path, route.method == method ? &params : nullptr)) continue;
+    if (route.method != method) {
+      allowed += (allowed.empty() ? "" : ", ") + route.method;
+      continue;
+    }
+    http::WorkerPool& pool = route.lane == Lane::kPlugin ? plugin_workers_ : workers_;
+    pool.Post([this, &route, request = std::move(request), params = std::move(params),
+               respond = std::move(respond)]() mutable {
+      Run(route, std::move(request), std::move(params), std::move(respond));
+    });
+    return;
+  }
+  http::HttpResponse res;
+  if (!allowed.empty()) {
+    res = ProblemResponse(405, "method_not_allowed",
+                          request.method + " is not allowed on " + request.path + "; allowed: " + allowed);
+    res.set_header("Allow", allowed);
+  } else {
+    res = ProblemResponse(404, "route_not_found", "no route " + request.method + " " + request.path);
+  }
+  metrics_.Record(request.method, "unmatched", res.status, 0);
+  respond(std::move(res));
+}
+
+void Router::Run(const Route& route, http::HttpRequest request, std::vector<std::string> params,
+                 http::Responder respond) {
+  const auto started = std::chrono::steady_clock::now();
+  // By value: a deferred call may finish as the host shuts down, after the Router is gone.
+  auto finish = [&metrics = metrics_, method = route.method, name = route.route, started,
+                 respond = std::move(respond)](Call& call) {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_.Record(route.method, route.route, res.status, seconds);
+    metrics.Record(method, name, call.res.status, seconds);
+    respond(std::move(call.res));
   };
-  auto fail = [&](int status, const char* code, const std::string& detail) {
-    Problem p;
-    p.status = status;
-    p.code = code;
-    p.detail = detail;
-    SendProblem(res, p);
-    finish();
+  auto refuse = [&](int status, const char* code, const std::string& detail, bool challenge = false) {
+    Call call(std::move(request), Principal{}, {}, finish);
+    if (challenge) call.res.set_header("WWW-Authenticate", "Bearer");
+    call.Fail(status, code, detail);
+    call.Complete();
   };
   for (const auto& p : params) {
-    if (!ValidId(p)) return fail(400, "bad_id", "'" + p + "' is not a valid id");
+    if (!ValidId(p)) return refuse(400, "bad_id", "'" + p + "' is not a valid id");
   }
-  if (access != Access::kPublic) {
-    auto who = auth_.Authenticate(req);
-    if (!who.ok()) {
-      res.set_header("WWW-Authenticate", "Bearer");
-      return fail(401, "unauthorized", who.status().message());
-    }
+  Principal principal;
+  if (route.access != Access::kPublic) {
+    auto who = auth_.Authenticate(request);
+    if (!who.ok()) return refuse(401, "unauthorized", who.status().message(), /*challenge=*/true);
     principal = *who;
   }
-  if (access == Access::kServerAdmin && !principal.server_admin) {
-    return fail(403, "forbidden", "only the server admin token may do this");
+  if (route.access == Access::kServerAdmin && !principal.server_admin) {
+    return refuse(403, "forbidden", "only the server admin token may do this");
   }
-  if (access == Access::kProjectRead || access == Access::kProjectWrite) {
+  if (route.access == Access::kProjectRead || route.access == Access::kProjectWrite) {
     const std::string& project = params.at(0);
     // A project the caller cannot see looks exactly like one that does not exist.
     if (!principal.CanSee(project) || !project_exists_(project)) {
-      return fail(404, "not_found", "no project '" + project + "'");
+      return refuse(404, "not_found", "no project '" + project + "'");
     }
-    if (access == Access::kProjectWrite && !principal.CanChange(project)) {
-      return fail(403, "forbidden", "members can view this project but only admins can change it");
+    if (route.access == Access::kProjectWrite && !principal.CanChange(project)) {
+      return refuse(403, "forbidden", "members can view this project but only admins can change it");
     }
   }
-  Call call(req, res, principal, std::move(params));
-  handler(call);
-  finish();
-}
-
-void Router::InstallFallbacks() {
-  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112
-  // 6.3), but the packaged cpp-httplib reads such a POST until the client closes, so a
-  // plain `curl -X POST` would hang for the read timeout. Say the body is empty instead.
-  server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
-    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
-      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  server_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;  // a handler already sent its problem
-    Problem p;
-    p.status = res.status;
-    if (res.status == 404) {
-      std::string allowed;
-      for (const auto& route : routes_) {
-        if (std::regex_match(req.path, route.pattern)) allowed += (allowed.empty() ? "" : ", ") + route.method;
-      }
-      if (!allowed.empty()) {
-        p.status = 405;
-        p.code = "method_not_allowed";
-        p.detail = req.method + " is not allowed on " + req.path + "; allowed: " + allowed;
-        res.set_header("Allow", allowed);
-      } else {
-        p.code = "route_not_found";
-        p.detail = "no route " + req.method + " " + req.path;
-      }
-    } else if (res.status == 413) {
-      p.code = "body_too_large";
-      p.detail = "the request body is larger than the server accepts";
-    } else if (res.status == 400) {
-      p.code = "bad_request";
-      p.detail = "the request could not be parsed";
-    } else {
-      p.code = res.status >= 500 ? "internal" : "bad_request";
-      p.detail = "request failed with HTTP " + std::to_string(res.status);
-    }
-    SendProblem(res, p);
-    metrics_.Record(req.method, "unmatched", res.status, 0);
-  });
-  server_.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown exception";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    log::Error("unhandled exception in " + req.method + " " + req.path + ": " + what);
-    Problem p;
-    p.status = 500;
-    p.code = "internal";
-    p.detail = "the server failed while handling this request";
-    SendProblem(res, p);
-  });
+  auto call = std::make_shared<Call>(std::move(request), std::move(principal), std::move(params), std::move(finish));
+  call->self_ = call;
+  try {
+    route.handler(*call);
+  } catch (const std::exception& e) {
+    log::Error("unhandled exception in " + call->req.method + " " + call->req.path + ": " + e.what());
+    call->res = {};
+    SendProblem(call->res, ProblemFrom(Status::Error("internal", "the server failed while handling this request")));
+    return call->Complete();
+  } catch (...) {
+    log::Error("unhandled exception in " + call->req.method + " " + call->req.path);
+    call->res = {};
+    SendProblem(call->res, ProblemFrom(Status::Error("internal", "the server failed while handling this request")));
+    return call->Complete();
+  }
+  if (!call->deferred_) call->Complete();
 }
 
 }  // namespace switchboard::api

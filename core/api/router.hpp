@@ -1,20 +1,28 @@
-// Routes on top of cpp-httplib: path templates with {params}, access rules checked
+// Routes on the HTTP edge (core/http): path templates with {params}, access rules checked
 // before a handler runs, problem+json for every failure, per-route metrics, and 405 with
 // Allow for a known path under the wrong method.
+//
+// Handlers never run on the server's I/O threads: a route's handler runs on the worker
+// pool, or on the plugin pool when it calls into a provider plugin (Lane::kPlugin), so a
+// slow plugin holds up only other plugin calls. A handler that waits for something
+// asynchronous (a probe) calls Defer() and answers through the handle when it is done,
+// leaving its thread free meanwhile.
 #pragma once
 
-#include <functional>
-#include <regex>
-#include <string>
+#include <atomic>
 #include <deque>
+#include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "api/auth.hpp"
 #include "api/metrics.hpp"
 #include "api/problem.hpp"
+#include "http/http_message.hpp"
+#include "http/worker_pool.hpp"
 
 namespace switchboard::api {
 
@@ -26,67 +34,121 @@ enum class Access {
   kServerAdmin     // the server admin token only
 };
 
+// Which pool runs a route's handler.
+enum class Lane {
+  kWorker,  // everything that only reads and writes the store
+  kPlugin   // handlers that call into a provider plugin (validate, and what validates)
+};
+
+class Call;
+
+// A call answered later: the first Reply/Fail through it sends the answer. Copies share
+// the call; if the last copy goes without an answer, the client gets a 500 problem.
+class Deferred {
+ public:
+  Call* operator->() const;
+  Call& operator*() const;
+
+ private:
+  friend class Call;
+  struct Keeper;
+  std::shared_ptr<Keeper> keeper_;
+};
+
 // One request being handled.
 class Call {
  public:
-  Call(const httplib::Request& req, httplib::Response& res, Principal principal, std::vector<std::string> params)
-      : req(req), res(res), principal(std::move(principal)), params_(std::move(params)) {}
+  using Completion = std::function<void(Call&)>;
+  Call(http::HttpRequest request, Principal principal, std::vector<std::string> params, Completion completion)
+      : req(std::move(request)),
+        principal(std::move(principal)),
+        params_(std::move(params)),
+        completion_(std::move(completion)) {}
 
-  const httplib::Request& req;
-  httplib::Response& res;
+  const http::HttpRequest req;
+  http::HttpResponse res;
   const Principal principal;
 
   const std::string& param(size_t i) const { return params_.at(i); }
-  std::string query(const std::string& name) const {
-    return req.has_param(name.c_str()) ? req.get_param_value(name.c_str()) : std::string();
-  }
+  std::string query(const std::string& name) const { return req.get_param_value(name); }
 
   // The body as a JSON object; on failure a problem has been sent and nullopt returned.
   std::optional<nlohmann::json> JsonBody();
 
-  void Reply(int status, const nlohmann::json& body) { SendJson(res, status, body); }
-  void Fail(const Problem& problem) { SendProblem(res, problem); }
-  void Fail(const Status& status) { SendProblem(res, ProblemFrom(status)); }
+  void Reply(int status, const nlohmann::json& body) {
+    SendJson(res, status, body);
+    Answered();
+  }
+  void Fail(const Problem& problem) {
+    SendProblem(res, problem);
+    Answered();
+  }
+  void Fail(const Status& status) { Fail(ProblemFrom(status)); }
   void Fail(int http_status, std::string code, std::string detail, std::vector<FieldError> errors = {}) {
     Problem p;
     p.status = http_status;
     p.code = std::move(code);
     p.detail = std::move(detail);
     p.errors = std::move(errors);
-    SendProblem(res, p);
+    Fail(p);
   }
 
+  // The handler returns without answering; the answer goes out at the first Reply/Fail
+  // through the handle (from any thread). Call it before handing the handle on.
+  Deferred Defer();
+
  private:
+  friend class Router;
+  friend struct Deferred::Keeper;
+  void Answered() {
+    if (deferred_) Complete();
+  }
+  void Complete();  // sends `res`, once
+
   std::vector<std::string> params_;
+  Completion completion_;
+  std::weak_ptr<Call> self_;
+  bool deferred_ = false;
+  std::atomic<bool> completed_{false};
 };
 
 class Router {
  public:
   using Handler = std::function<void(Call&)>;
   // `project_exists` answers whether a project id exists (for the project access rules).
-  Router(httplib::Server& server, Metrics& metrics, const Authenticator& auth,
-         std::function<bool(const std::string&)> project_exists);
+  Router(Metrics& metrics, const Authenticator& auth, std::function<bool(const std::string&)> project_exists,
+         http::WorkerPool& workers, http::WorkerPool& plugin_workers);
 
-  void Handle(const std::string& method, const std::string& route, Access access, Handler handler);
+  void Handle(const std::string& method, const std::string& route, Access access, Handler handler) {
+    Handle(method, route, access, Lane::kWorker, std::move(handler));
+  }
+  void Handle(const std::string& method, const std::string& route, Access access, Lane lane, Handler handler);
 
-  // Installs the error handler that turns unrouted requests and httplib's own errors
-  // (413 and friends) into problems. Call once, after every Handle.
-  void InstallFallbacks();
+  // The HTTP server's request handler: finds the route on the I/O thread (no regex, no
+  // store) and runs it on its pool.
+  void Dispatch(http::HttpRequest request, http::Responder respond);
+
+  // A problem the edge answers itself (400 framing, 413, 431, 503), counted as unmatched.
+  http::HttpResponse EdgeProblem(int status, const std::string& code, const std::string& detail);
 
  private:
   struct Route {
     std::string method;
     std::string route;
-    std::regex pattern;
+    std::vector<std::string> segments;  // "{p}" matches any one non-empty segment
+    Access access;
+    Lane lane;
+    Handler handler;
   };
-  void Run(const Route& route, Access access, const Handler& handler, const httplib::Request& req,
-           httplib::Response& res);
+  void Run(const Route& route, http::HttpRequest request, std::vector<std::string> params,
+           http::Responder respond);
 
-  httplib::Server& server_;
   Metrics& metrics_;
   const Authenticator& auth_;
   std::function<bool(const std::string&)> project_exists_;
-  std::deque<Route> routes_;  // deque: handlers keep pointers to their Route
+  http::WorkerPool& workers_;
+  http::WorkerPool& plugin_workers_;
+  std::deque<Route> routes_;  // deque: queued tasks keep pointers to their Route
 };
 
 }  // namespace switchboard::api

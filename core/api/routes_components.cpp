@@ -187,7 +187,7 @@ void List(App& app, Call& call, const std::string& kind) {
 void RegisterKind(Router& router, App& app, const std::string& plural, const std::string& kind) {
   const std::string base = "/v1/projects/{p}/" + plural;
   router.Handle("GET", base, Access::kProjectRead, [&app, kind](Call& call) { List(app, call, kind); });
-  router.Handle("PUT", base + "/{id}", Access::kProjectWrite, [&app, kind](Call& call) { Put(app, call, kind); });
+  router.Handle("PUT", base + "/{id}", Access::kProjectWrite, Lane::kPlugin, [&app, kind](Call& call) { Put(app, call, kind); });
   router.Handle("GET", base + "/{id}", Access::kProjectRead, [&app, kind](Call& call) {
     auto component = app.store.GetComponent(call.param(0), kind, call.param(1));
     if (!component.ok()) return call.Fail(component.status());

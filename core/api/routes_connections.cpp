@@ -122,12 +122,19 @@ void Create(App& app, Call& call) {
   }
   if (!shape.empty()) return call.Fail(422, "invalid_config", "the connection is not valid", shape);
   ConnectionInput input{(*body)["name"], (*body)["provider"], body->value("config", json::object())};
-  std::vector<FieldError> errors;
-  auto created = app.probes.CreateAndWait(call.param(0), input, *probe, &errors);
-  if (!created.ok()) return FailWithErrors(call, created.status(), errors);
-  if (!created->row) return FailWithVerdict(call, *created->result, created->checked_at, "credentials");
-  call.res.set_header("Location", "/v1/projects/" + call.param(0) + "/connections/" + created->row->record.id);
-  call.Reply(201, ConnectionView(*created->row));
+  // Answered when the probe's verdict arrives; no thread waits for it meanwhile.
+  Deferred later = call.Defer();
+  app.probes.Create(call.param(0), input, *probe,
+                    [later](Result<probe::CreateReport> created, std::vector<FieldError> errors) {
+                      Call& call = *later;
+                      if (!created.ok()) return FailWithErrors(call, created.status(), std::move(errors));
+                      if (!created->row) {
+                        return FailWithVerdict(call, *created->result, created->checked_at, "credentials");
+                      }
+                      call.res.set_header("Location",
+                                          "/v1/projects/" + call.param(0) + "/connections/" + created->row->record.id);
+                      call.Reply(201, ConnectionView(*created->row));
+                    });
 }
 
 // The Add form's "Test": the verdict on a config, nothing stored, whatever it is.
@@ -142,10 +149,12 @@ void Test(App& app, Call& call) {
     shape.push_back({"config", "not_an_object", "config must be a JSON object of fields."});
   }
   if (!shape.empty()) return call.Fail(422, "invalid_config", "the config is not valid", shape);
-  std::vector<FieldError> errors;
-  auto result = app.probes.TestAndWait((*body)["provider"].get<std::string>(), (*body)["config"], &errors);
-  if (!result.ok()) return FailWithErrors(call, result.status(), errors);
-  call.Reply(200, {{"probe", ProbeJson(*result, NowRfc3339())}});
+  Deferred later = call.Defer();
+  app.probes.Test((*body)["provider"].get<std::string>(), (*body)["config"],
+                  [later](Result<ProbeResult> result, std::vector<FieldError> errors) {
+                    if (!result.ok()) return FailWithErrors(*later, result.status(), std::move(errors));
+                    later->Reply(200, {{"probe", ProbeJson(*result, NowRfc3339())}});
+                  });
 }
 
 void Patch(App& app, Call& call) {
@@ -167,6 +176,8 @@ void Patch(App& app, Call& call) {
   call.Reply(200, ConnectionView(*updated));
 }
 
+void ReplyToReconnect(Call& call, const Result<probe::ReconnectReport>& report, std::vector<FieldError> errors);
+
 // New credentials are probed before they are stored: only valid ones replace the old.
 void Reconnect(App& app, Call& call) {
   auto body = call.JsonBody();
@@ -175,9 +186,16 @@ void Reconnect(App& app, Call& call) {
     return call.Fail(422, "invalid_config", "reconnect needs the new credentials",
                      {{"config", "missing_required", "config with the new credentials is required."}});
   }
-  std::vector<FieldError> errors;
-  auto report = app.probes.ReconnectAndWait(call.param(0), call.param(1), (*body)["config"], &errors);
-  if (!report.ok()) return FailWithErrors(call, report.status(), errors);
+  // Answered when the probe's verdict arrives; no thread waits for it meanwhile.
+  Deferred later = call.Defer();
+  app.probes.Reconnect(call.param(0), call.param(1), (*body)["config"],
+                       [later](Result<probe::ReconnectReport> report, std::vector<FieldError> errors) {
+                         ReplyToReconnect(*later, report, std::move(errors));
+                       });
+}
+
+void ReplyToReconnect(Call& call, const Result<probe::ReconnectReport>& report, std::vector<FieldError> errors) {
+  if (!report.ok()) return FailWithErrors(call, report.status(), std::move(errors));
   const json probe = ProbeJson(report->result, report->checked_at);
   if (report->row) return call.Reply(200, {{"connection", ConnectionView(*report->row)}, {"probe", probe}});
   FailWithVerdict(call, report->result, report->checked_at, "new credentials");
@@ -206,15 +224,16 @@ void RegisterConnectionRoutes(Router& router, App& app) {
   const std::string base = "/v1/projects/{p}/connections";
   auto list_cache = std::make_shared<ResponseCache>(1024, std::chrono::seconds(30));
   router.Handle("GET", base, Access::kProjectRead, [&app, list_cache](Call& call) { List(app, *list_cache, call); });
-  router.Handle("POST", base, Access::kProjectWrite, [&app](Call& call) { Create(app, call); });
-  router.Handle("POST", base + "/test", Access::kProjectWrite, [&app](Call& call) { Test(app, call); });
+  router.Handle("POST", base, Access::kProjectWrite, Lane::kPlugin, [&app](Call& call) { Create(app, call); });
+  router.Handle("POST", base + "/test", Access::kProjectWrite, Lane::kPlugin, [&app](Call& call) { Test(app, call); });
   router.Handle("GET", base + "/{id}", Access::kProjectRead, [&app](Call& call) {
     auto row = app.store.GetConnection(call.param(0), call.param(1));
     if (!row.ok()) return call.Fail(row.status());
     call.Reply(200, ConnectionView(*row));
   });
-  router.Handle("PATCH", base + "/{id}", Access::kProjectWrite, [&app](Call& call) { Patch(app, call); });
-  router.Handle("POST", base + "/{id}/reconnect", Access::kProjectWrite, [&app](Call& call) { Reconnect(app, call); });
+  router.Handle("PATCH", base + "/{id}", Access::kProjectWrite, Lane::kPlugin, [&app](Call& call) { Patch(app, call); });
+  router.Handle("POST", base + "/{id}/reconnect", Access::kProjectWrite, Lane::kPlugin,
+                [&app](Call& call) { Reconnect(app, call); });
   router.Handle("GET", base + "/{id}/references", Access::kProjectRead, [&app](Call& call) {
     if (auto row = app.store.GetConnection(call.param(0), call.param(1)); !row.ok()) return call.Fail(row.status());
     auto refs = app.store.ListReferences(call.param(0), call.param(1));

@@ -25,10 +25,13 @@ void ReplyEvents(Call& call, const Result<EventPage>& page) {
                    {"next_cursor", page->next_after.empty() ? json(nullptr) : json(EncodeCursor(page->next_after))}});
 }
 
+// Answered when the probe's verdict arrives; no thread waits for it meanwhile.
 void Probe(App& app, Call& call) {
-  auto report = app.probes.ProbeStoredAndWait(call.param(0), call.param(1));
-  if (!report.ok()) return call.Fail(report.status());
-  call.Reply(200, {{"connection", ConnectionView(report->row)}, {"probe", ProbeJson(report->result, report->checked_at)}});
+  Deferred later = call.Defer();
+  app.probes.ProbeStored(call.param(0), call.param(1), [later](Result<probe::ProbeReport> report) {
+    if (!report.ok()) return later->Fail(report.status());
+    later->Reply(200, {{"connection", ConnectionView(report->row)}, {"probe", ProbeJson(report->result, report->checked_at)}});
+  });
 }
 
 void StartJob(App& app, Call& call) {

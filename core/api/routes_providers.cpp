@@ -64,7 +64,7 @@ void RegisterProviderRoutes(Router& router, App& app) {
     call.res.set_content(provider->manifest()["icon_svg"].get<std::string>(), "image/svg+xml");
   });
 
-  router.Handle("POST", "/v1/providers/{id}/validate", Access::kAuthenticated, [&app](Call& call) {
+  router.Handle("POST", "/v1/providers/{id}/validate", Access::kAuthenticated, Lane::kPlugin, [&app](Call& call) {
     auto provider = app.providers.Find(call.param(0));
     if (!provider) return call.Fail(404, "not_found", "no provider '" + call.param(0) + "'");
     auto body = call.JsonBody();

@@ -1,20 +1,20 @@
 // switchboard serve: the host. Opens the store, loads plugins, serves the API.
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
 #include <iostream>
 #include <thread>
 
-#include <httplib.h>
-
 #include "api/app.hpp"
-#include "api/listen_socket.hpp"
 #include "api/router.hpp"
 #include "api/routes_web.hpp"
 #include "cli/commands.hpp"
 #include "cli/probe_engine.hpp"
 #include "common/log.hpp"
+#include "http/http_server.hpp"
+#include "http/worker_pool.hpp"
 #include "secrets/sealer.hpp"
 #include "service/admin_token.hpp"
 #include "service/connection_service.hpp"
@@ -36,8 +36,22 @@ std::string Help() {
              "Options (each also read from the environment variable shown):\n"
              "  --data DIR         data folder; default ./data                   SWITCHBOARD_DATA\n"
              "  --listen HOST:PORT address; default 127.0.0.1:8080 (port 0: any)  SWITCHBOARD_LISTEN\n"
-             "  --max-body BYTES   largest request body; default 1048576         SWITCHBOARD_MAX_BODY\n"
-             "  --threads N        request threads; default 64                   SWITCHBOARD_THREADS\n"
+             "  --max-body BYTES   largest request body (chunked too); default 1048576\n"
+             "                                                                SWITCHBOARD_MAX_BODY\n"
+             "  --threads N        route handler threads; default 64             SWITCHBOARD_THREADS\n"
+             "  --plugin-threads N threads for handlers that call a plugin (validate, create,\n"
+             "                     update, reconnect); default 16       SWITCHBOARD_PLUGIN_THREADS\n"
+             "  --max-connections N  open connections; more are answered 503; default 10000\n"
+             "                                                         SWITCHBOARD_MAX_CONNECTIONS\n"
+             "  --max-header-bytes BYTES  request line and header fields; default 16384\n"
+             "                                                        SWITCHBOARD_MAX_HEADER_BYTES\n"
+             "  --max-headers N    header fields in one request; default 100   SWITCHBOARD_MAX_HEADERS\n"
+             "  --header-timeout MS  a request's header must arrive within this; default 10000\n"
+             "                                                          SWITCHBOARD_HEADER_TIMEOUT\n"
+             "  --body-timeout MS  its body within this after the header; default 30000\n"
+             "                                                            SWITCHBOARD_BODY_TIMEOUT\n"
+             "  --idle-timeout MS  an idle keep-alive connection closes after this; default 60000\n"
+             "                                                            SWITCHBOARD_IDLE_TIMEOUT\n"
              "  --no-sync          acknowledge writes before they are fsynced (benchmarks only)\n") +
          kPluginOptionsHelp + kProbeOptionsHelp;
 }
@@ -54,7 +68,9 @@ bool ParseSize(const std::string& text, size_t& out) {
 
 int ServeCommand(const std::vector<std::string>& argv) {
   const std::string help = Help();
-  ArgumentSpec spec{{"plugins", "data", "listen", "max-body", "threads"}, {"no-default-plugins", "no-sync"}};
+  ArgumentSpec spec{{"plugins", "data", "listen", "max-body", "threads", "plugin-threads", "max-connections",
+                     "max-header-bytes", "max-headers", "header-timeout", "body-timeout", "idle-timeout"},
+                    {"no-default-plugins", "no-sync"}};
   spec.options.insert(kProbeOptionNames.begin(), kProbeOptionNames.end());
   auto parsed = ParseArguments(argv, spec);
   if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
@@ -67,13 +83,36 @@ int ServeCommand(const std::vector<std::string>& argv) {
 
   const std::filesystem::path data_dir = args.Setting("data", "SWITCHBOARD_DATA", "./data");
   const std::string listen = args.Setting("listen", "SWITCHBOARD_LISTEN", "127.0.0.1:8080");
-  size_t max_body = 0, threads = 0;
-  if (!ParseSize(args.Setting("max-body", "SWITCHBOARD_MAX_BODY", "1048576"), max_body)) {
-    return UsageError("--max-body must be a positive number of bytes", help.c_str());
+  http::ServerOptions edge;
+  size_t threads = 0, plugin_threads = 0;
+  struct Limit {
+    const char* option;
+    const char* variable;
+    const char* fallback;
+    size_t max;
+    size_t* out;
+  };
+  size_t header_ms = 0, body_ms = 0, idle_ms = 0;
+  const Limit limits[] = {
+      {"max-body", "SWITCHBOARD_MAX_BODY", "1048576", SIZE_MAX, &edge.max_body},
+      {"threads", "SWITCHBOARD_THREADS", "64", 1024, &threads},
+      {"plugin-threads", "SWITCHBOARD_PLUGIN_THREADS", "16", 1024, &plugin_threads},
+      {"max-connections", "SWITCHBOARD_MAX_CONNECTIONS", "10000", 1000000, &edge.max_connections},
+      {"max-header-bytes", "SWITCHBOARD_MAX_HEADER_BYTES", "16384", 1 << 20, &edge.max_header_bytes},
+      {"max-headers", "SWITCHBOARD_MAX_HEADERS", "100", 10000, &edge.max_header_fields},
+      {"header-timeout", "SWITCHBOARD_HEADER_TIMEOUT", "10000", 3600000, &header_ms},
+      {"body-timeout", "SWITCHBOARD_BODY_TIMEOUT", "30000", 3600000, &body_ms},
+      {"idle-timeout", "SWITCHBOARD_IDLE_TIMEOUT", "60000", 3600000, &idle_ms},
+  };
+  for (const Limit& limit : limits) {
+    if (!ParseSize(args.Setting(limit.option, limit.variable, limit.fallback), *limit.out) || *limit.out > limit.max) {
+      return UsageError("--" + std::string(limit.option) + " must be a number from 1 to " + std::to_string(limit.max),
+                        help.c_str());
+    }
   }
-  if (!ParseSize(args.Setting("threads", "SWITCHBOARD_THREADS", "64"), threads) || threads > 1024) {
-    return UsageError("--threads must be from 1 to 1024", help.c_str());
-  }
+  edge.header_timeout = std::chrono::milliseconds(header_ms);
+  edge.body_timeout = std::chrono::milliseconds(body_ms);
+  edge.idle_timeout = std::chrono::milliseconds(idle_ms);
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) return UsageError("--listen must be HOST:PORT", help.c_str());
   std::string host = listen.substr(0, colon);
@@ -81,6 +120,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
   size_t port = 0;
   if (listen.substr(colon + 1) == "0") port = 0;
   else if (!ParseSize(listen.substr(colon + 1), port) || port > 65535) return UsageError("bad port in --listen", help.c_str());
+  edge.host = host;
+  edge.port = static_cast<int>(port);
 
   // Signals go to one thread that stops the server; block them before any thread starts.
   sigset_t stop_signals;
@@ -89,6 +130,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Every connection is a descriptor: allow as many as the hard limit lets us.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
@@ -126,14 +172,6 @@ int ServeCommand(const std::vector<std::string>& argv) {
   log::Info(std::to_string(registry.size()) + " provider(s) loaded, " + std::to_string(report.refused.size()) +
             " refused");
 
-  httplib::Server server;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_tcp_nodelay(true);
-  server.set_payload_max_length(max_body);
-  server.set_keep_alive_max_count(10000);
-  server.set_read_timeout(30, 0);
-  server.set_write_timeout(30, 0);
-
   api::Metrics metrics;
   api::Authenticator auth(**store, admin->hash);
   ConnectionService connections(**store, registry, *sealer);
@@ -144,7 +182,10 @@ int ServeCommand(const std::vector<std::string>& argv) {
   if (!probes.ok()) return UsageError(probes.status().message(), help.c_str());
   api::App app{**store, registry, connections, metrics, (*probes)->service(), (*probes)->jobs()};
   Store& store_ref = **store;
-  api::Router router(server, metrics, auth, [&store_ref](const std::string& p) { return store_ref.GetProject(p).ok(); });
+  http::WorkerPool workers("request handler", threads);
+  http::WorkerPool plugin_workers("plugin call", plugin_threads);
+  api::Router router(metrics, auth, [&store_ref](const std::string& p) { return store_ref.GetProject(p).ok(); },
+                     workers, plugin_workers);
   api::RegisterHealthRoutes(router, app);
   api::RegisterProjectRoutes(router, app);
   api::RegisterProviderRoutes(router, app);
@@ -153,9 +194,15 @@ int ServeCommand(const std::vector<std::string>& argv) {
   api::RegisterProbeRoutes(router, app);
   api::RegisterSessionRoutes(router, app);
   api::RegisterWebRoutes(router);
-  router.InstallFallbacks();
 
-  int bound = api::BindWithBacklog(server, host, static_cast<int>(port), SOMAXCONN);
+  http::HttpServer server(
+      edge, [&router](http::HttpRequest request, http::Responder respond) {
+        router.Dispatch(std::move(request), std::move(respond));
+      },
+      [&router](int status, const std::string& code, const std::string& detail) {
+        return router.EdgeProblem(status, code, detail);
+      });
+  int bound = server.Bind();
   if (bound <= 0) {
     log::Error("cannot listen on " + listen + " (address in use or not available)");
     return kExitFailure;
@@ -165,7 +212,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
     int received = 0;
     sigwait(&stop_signals, &received);
     log::Info(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
-    server.stop();
+    server.Stop();
   });
 
   if (admin->generated) log::Info("server admin token written to " + admin->file.string() + " (mode 0600)");
@@ -176,7 +223,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
 
   (*probes)->Start();
   log::Info((*probes)->Describe());
-  server.listen_after_bind();  // returns after stop(), once in-flight requests are done
+  server.Run();  // returns after Stop(), once in-flight requests are answered
+  workers.Stop();
+  plugin_workers.Stop();
   (*probes)->Stop();
   if (signal_thread.joinable()) {
     pthread_kill(signal_thread.native_handle(), SIGTERM);  // wakes sigwait if we stopped otherwise

@@ -1,5 +1,6 @@
 #include "probe/probe_runner.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "common/utf8.hpp"
@@ -9,6 +10,9 @@
 namespace switchboard::probe {
 
 using nlohmann::json;
+
+// A day: the scheduler backs off at most an interval anyway.
+constexpr double kMaxRetryAfterSeconds = 86400;
 
 ProbeResult TransientResult(const std::string& reason, const std::string& message) {
   ProbeResult result;
@@ -39,6 +43,13 @@ struct ProbeRunner::Probe {
       redactor.AddFromJson(result.config_update);
     }
     redactor.Redact(result);
+    // A provider's Retry-After passes through the plugin unbounded (1e300 has been seen
+    // from a fuzzed reply); every later use converts it to an integer.
+    if (result.retry_after_seconds) {
+      double& wait = *result.retry_after_seconds;
+      if (!(wait >= 0)) wait = 0;  // NaN too
+      wait = std::min(wait, kMaxRetryAfterSeconds);
+    }
     release();
     done(std::move(result));
   }

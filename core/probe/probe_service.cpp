@@ -111,43 +111,54 @@ Result<ProbeReport> ProbeService::ProbeStoredAndWait(const std::string& project,
   return future.get();
 }
 
-Result<ReconnectReport> ProbeService::ReconnectAndWait(const std::string& project, const std::string& id,
-                                                       const json& config, std::vector<FieldError>* errors) {
+void ProbeService::Reconnect(const std::string& project, const std::string& id, const json& config,
+                             ReconnectDone done) {
   auto row = store_.GetConnection(project, id);
-  if (!row.ok()) return row.status();
-  auto candidate = connections_.ReconnectCandidate(project, id, config, errors);
-  if (!candidate.ok()) return candidate.status();
+  if (!row.ok()) return done(row.status(), {});
+  std::vector<FieldError> errors;
+  auto candidate = connections_.ReconnectCandidate(project, id, config, &errors);
+  if (!candidate.ok()) return done(candidate.status(), std::move(errors));
   auto provider = connections_.providers().Find(row->record.provider);
-  if (!provider) return Status::Error("unknown_provider", "provider '" + row->record.provider + "' is not loaded");
+  if (!provider) {
+    return done(Status::Error("unknown_provider", "provider '" + row->record.provider + "' is not loaded"), {});
+  }
 
   const std::string key = SlotKey(project, id);
-  auto promise = std::make_shared<std::promise<Result<ReconnectReport>>>();
-  auto future = promise->get_future();
-  auto stored_errors = std::make_shared<std::vector<FieldError>>();
   auto subject = std::make_shared<ProbeRunner::Subject>(ProbeRunner::Subject{provider, std::move(candidate).value()});
+  auto finished = std::make_shared<ReconnectDone>(std::move(done));
   WhenIdle(key, [=, this] {
     runner_.Run(provider->id(), [subject]() -> Result<ProbeRunner::Subject> { return *subject; },
                 [=, this](ProbeResult result) {
                   subject->config = json();  // drop the secrets as soon as they are not needed
                   ReconnectReport report{std::move(result), NowRfc3339(), std::nullopt};
                   if (report.result.outcome != Outcome::kValid) {
-                    promise->set_value(report);
+                    (*finished)(report, {});
                     return Release(key);
                   }
                   std::optional<StatusEvent> event;
-                  auto stored = connections_.Reconnect(project, id, config, &report.result, stored_errors.get(), &event);
+                  std::vector<FieldError> stored_errors;
+                  auto stored = connections_.Reconnect(project, id, config, &report.result, &stored_errors, &event);
                   if (stored.ok()) {
                     report.row = *stored;
                     Emit(event);
-                    promise->set_value(report);
+                    (*finished)(report, {});
                   } else {
-                    promise->set_value(stored.status());
+                    (*finished)(stored.status(), std::move(stored_errors));
                   }
                   Release(key);
                 });
   });
-  auto outcome = future.get();
-  if (!outcome.ok() && errors != nullptr) *errors = *stored_errors;
+}
+
+Result<ReconnectReport> ProbeService::ReconnectAndWait(const std::string& project, const std::string& id,
+                                                       const json& config, std::vector<FieldError>* errors) {
+  auto promise = std::make_shared<std::promise<std::pair<Result<ReconnectReport>, std::vector<FieldError>>>>();
+  auto future = promise->get_future();
+  Reconnect(project, id, config, [promise](Result<ReconnectReport> report, std::vector<FieldError> found) {
+    promise->set_value({std::move(report), std::move(found)});
+  });
+  auto [outcome, found] = future.get();
+  if (!outcome.ok() && errors != nullptr) *errors = std::move(found);
   return outcome;
 }
 

@@ -59,7 +59,12 @@ class ProbeService {
   Result<ProbeReport> ProbeStoredAndWait(const std::string& project, const std::string& id);
 
   // Probes `config` as a reconnect of the connection; stores it (Active) only when valid.
-  // Fails like ConnectionService::Update when the config is not valid (errors filled).
+  // Fails like ConnectionService::Update when the config is not valid (with the field
+  // errors). `done` runs on the calling thread when the config is refused before any
+  // probe, otherwise on an io_context thread; the caller's thread is never parked.
+  using ReconnectDone = std::function<void(Result<ReconnectReport>, std::vector<FieldError> errors)>;
+  void Reconnect(const std::string& project, const std::string& id, const nlohmann::json& config,
+                 ReconnectDone done);
   Result<ReconnectReport> ReconnectAndWait(const std::string& project, const std::string& id,
                                            const nlohmann::json& config, std::vector<FieldError>* errors);
 

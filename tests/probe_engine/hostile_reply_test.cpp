@@ -46,6 +46,12 @@ class HostileProvider {
       res.status = 401;
       res.set_content(std::string(500000, '[') + std::string(500000, ']'), "application/json");
     });
+    server_.routes().Get(R"(/huge-retry.*)", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 429;
+      res.set_header("Retry-After", "1e300");
+      res.set_content(R"({"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}})",
+                      "application/json");
+    });
     server_.Start();
   }
   std::string Url(const std::string& path) const { return server_.Url(path); }
@@ -127,6 +133,18 @@ TEST_CASE("the real OpenAI plugin judges a Latin-1 page, random bytes and 500,00
     CHECK(IsValidUtf8(result.message));
     CHECK_FALSE(result.reason.empty());
   }
+}
+
+TEST_CASE("a provider's Retry-After of 1e300 is held to a day, so no later integer conversion overflows") {
+  HostileProvider provider;
+  Engine engine;
+  auto openai = Load(testing::BuiltPlugin("openai"));
+  ProbeResult result = engine.Probe(openai, {{"api_key", "sk-proj-abc"}, {"base_url", provider.Url("/huge-retry")}});
+  INFO(result.reason << ": " << result.message);
+  CHECK(result.outcome == Outcome::kTransient);
+  REQUIRE(result.retry_after_seconds);
+  CHECK(*result.retry_after_seconds <= 86400);
+  CHECK(*result.retry_after_seconds >= 0);
 }
 
 TEST_CASE("a plugin whose probe answer is over the limits ends the probe as transient plugin_output_invalid") {
