@@ -90,10 +90,16 @@ inline std::string Scrub(std::string text, const std::vector<std::string>& secre
   return text;
 }
 
-// The first line of a provider's free-text description, bounded in length.
+// The first line of a provider's free-text description, bounded in length. The cut
+// falls between characters: one inside a UTF-8 sequence would leave text the verdict
+// cannot be serialized with (the probe would end as plugin_error).
 inline std::string Excerpt(const std::string& text, size_t limit = 200) {
   std::string line = text.substr(0, text.find_first_of("\r\n"));
-  if (line.size() > limit) line = line.substr(0, limit) + "...";
+  if (line.size() > limit) {
+    size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    line = line.substr(0, cut) + "...";
+  }
   return line;
 }
 

@@ -1,11 +1,17 @@
 // Request bodies of POST /v1/providers/{id}/validate and of creating, updating and
 // reconnecting a connection (and `switchboard validate` files): bytes parsed as the API
-// parses a JSON body (api/router.cpp, Call::JsonBody), then checked against each
-// built-in provider's field schema and by its plugin (schema/config_validator.hpp).
+// parses a JSON body (api/router.cpp, Call::JsonBody: bounded JSON, 64 levels, any
+// size up to --max-body), then checked against each built-in provider's field schema
+// and by its plugin (schema/config_validator.hpp). Non-objects go on too: the CLI's
+// validate passes whatever the file holds.
 //
 // Invariant: validation always answers with field errors; a failure (plugin_error) is a
 // 500 to the client, so no body may cause one.
+#include <limits>
+
 #include <nlohmann/json.hpp>
+
+#include "common/bounded_json.hpp"
 
 #include "schema/config_validator.hpp"
 #include "support/builtin_plugins.hpp"
@@ -21,8 +27,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  nlohmann::json body = nlohmann::json::parse(data, data + size, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) return 0;
+  static constexpr switchboard::JsonLimits kRequestLimits{std::numeric_limits<size_t>::max(), 64};
+  auto parsed = switchboard::ParseBoundedJson(std::string_view(reinterpret_cast<const char*>(data), size),
+                                              kRequestLimits);
+  if (!parsed.ok()) return 0;
+  const nlohmann::json& body = *parsed;
   for (const auto& provider : providers) {
     auto errors = switchboard::ValidateConfig(*provider, body);
     FUZZ_CHECK(errors.ok(), provider->id() + ": validation answers: " + errors.status().ToString());

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/utf8.hpp"
 #include "plugins/loaded_provider.hpp"
 #include "support/fuzz_check.hpp"
 #include "support/http_replies.hpp"
@@ -41,6 +42,14 @@ inline void CheckVerdict(const LoadedProvider& provider, const ProbeResult& resu
   }
 }
 
+// What the runner hands a plugin for a reply (ResponseForPlugin in probe_runner.cpp):
+// every string made valid UTF-8.
+inline nlohmann::json ReplyForPlugin(const HttpResponse& reply) {
+  nlohmann::json headers = nlohmann::json::object();
+  for (const auto& [name, value] : reply.headers) headers[ToValidUtf8(name)] = ToValidUtf8(value);
+  return {{"status", reply.status}, {"headers", headers}, {"body", ToValidUtf8(reply.body)}};
+}
+
 inline int FuzzProbeReplies(const LoadedProvider& provider, const nlohmann::json& config,
                             const uint8_t* data, size_t size) {
   auto replies = ParseReplies(std::string_view(reinterpret_cast<const char*>(data), size));
@@ -48,7 +57,7 @@ inline int FuzzProbeReplies(const LoadedProvider& provider, const nlohmann::json
   const HttpResponse* response = nullptr;
   for (int step = 0; step <= kMaxProbeSteps; ++step) {
     nlohmann::json input = {{"config", config}, {"state", state}, {"response", nullptr}};
-    if (response != nullptr) input["response"] = *response;
+    if (response != nullptr) input["response"] = ReplyForPlugin(*response);
     auto next = provider.ProbeStepWithPlugin(input);
     FUZZ_CHECK(next.ok(), "the plugin answers every reply with a step: " + next.status().message());
     if (next->finished()) {

@@ -146,6 +146,20 @@ TEST_CASE("google_calendar probe classifies token endpoint refusals") {
   }
 }
 
+// Found by fuzz_probe_reply_outlook: the 200-byte excerpt of a provider's text was cut
+// inside a multi-byte character, so the plugin could not serialize its verdict and every
+// probe of such a reply ended as plugin_error.
+TEST_CASE("google_calendar probe quotes non-ASCII provider text whole") {
+  GooglePlugin plugin;
+  std::string description = "x";  // so that byte 200 falls inside a character
+  for (int i = 0; i < 150; ++i) description += "\u00e9";
+  auto run = plugin.host.Probe(
+      GoogleConfig(), Answer(JsonResponse(400, R"({"error": "invalid_grant", "error_description": ")" + description + R"("})"),
+                             JsonResponse(200, kCalendarListOk)));
+  CHECK(run.result.outcome == Outcome::kInvalidCredentials);
+  CHECK_NOTHROW(Json(run.result).dump());
+}
+
 TEST_CASE("google_calendar probe passes Retry-After of a throttled token endpoint") {
   GooglePlugin plugin;
   auto run = plugin.host.Probe(

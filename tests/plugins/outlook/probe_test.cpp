@@ -113,6 +113,23 @@ TEST_CASE("outlook probe uses the configured hosts") {
   CHECK(run.requests[1].url == "http://127.0.0.1:9/graph/v1.0/me?$select=id,userPrincipalName");
 }
 
+// Found by fuzz_probe_reply_outlook: the 200-byte excerpt of a provider's text was cut
+// inside a multi-byte character (a U+FFFD the host put in place of a Latin-1 byte, or any
+// localized message), so the plugin could not serialize its verdict: plugin_error.
+TEST_CASE("outlook probe quotes non-ASCII provider text whole") {
+  OutlookPlugin plugin;
+  std::string text;
+  for (int i = 0; i < 150; ++i) text += "\u00e9";
+  for (int split : {0, 1, 2}) {
+    auto run = plugin.host.Probe(OutlookConfig(), [&](const HttpRequest&) {
+      return JsonResponse(503, R"({"error": "temporarily_unavailable", "error_description": "AADSTS50033:)" +
+                                   std::string(split, ' ') + text + R"("})");
+    });
+    CHECK(run.result.outcome == Outcome::kTransient);
+    CHECK_NOTHROW(Json(run.result).dump());
+  }
+}
+
 TEST_CASE("outlook probe classifies token endpoint refusals") {
   OutlookPlugin plugin;
   struct Case {
