@@ -33,7 +33,7 @@ xor_bytes "$wal" $((size / 2)) 16
 
 # The host refuses to start, says why and what to run, and exits non-zero.
 : >"$work/log"
-"$bin" serve --data "$data" --listen 127.0.0.1:0 >"$work/out" 2>>"$work/log" &
+"$bin" serve --data "$data" --listen 127.0.0.1:0 --egress-allow 127.0.0.1/32 >"$work/out" 2>>"$work/log" &
 pid=$!
 for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 if kill -0 "$pid" 2>/dev/null; then fail "the host started on a damaged WAL: $(cat "$work/out")"; fi
