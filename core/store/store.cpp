@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <condition_variable>
@@ -19,6 +20,7 @@
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/utilities/transaction_db.h>
 
+#include "common/log.hpp"
 #include "store/keys.hpp"
 #include "store/store_open.hpp"
 #include "store/wal_scan.hpp"
@@ -119,6 +121,24 @@ class NoAutomaticRecovery : public rocksdb::EventListener {
   }
 };
 
+// RocksDB's info log (the LOG file) lives on the data volume, and its writer aborts the
+// process (an assertion in Debian's build) when it appends again after the volume was
+// full. Its warnings and errors go to the host's log instead, which is not on that volume.
+class HostLogger : public rocksdb::Logger {
+ public:
+  HostLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap); }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    char line[1024];
+    std::vsnprintf(line, sizeof line, format, ap);
+    const std::string text = std::string("rocksdb: ") + line;
+    if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) log::Error(text);
+    else log::Warn(text);
+  }
+};
+
 Status CheckWals(const fs::path& dir) {
   for (const auto& file : wal::ListWalFiles(dir)) {
     wal::WalFileReport report = wal::ScanWalFile(file);
@@ -151,6 +171,7 @@ rocksdb::Options StoreDbOptions(rocksdb::Env* env) {
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   db_options.paranoid_checks = true;
   db_options.listeners.push_back(std::make_shared<NoAutomaticRecovery>());
+  db_options.info_log = std::make_shared<HostLogger>();
   return db_options;
 }
 

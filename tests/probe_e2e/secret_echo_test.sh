@@ -57,7 +57,11 @@ ids=()
 echo_case() {
   local name="$1" provider="$2" config="$3" outcome="$4" again="$5"; shift 5
   secrets+=("$@")
+  # Creating probes first: the refusal quotes the credentials too, and is kept for the check.
   req "$token" POST "$api" "{\"name\":\"$name\",\"provider\":\"$provider\",\"config\":$config}"
+  check "$name: create refused" 422 "$status"
+  check "$name: create refused with the verdict" "$outcome" "$(field .probe.outcome)"
+  req "$token" POST "$api?probe=false" "{\"name\":\"$name\",\"provider\":\"$provider\",\"config\":$config}"
   check "$name: created" 201 "$status"
   local id; id="$(field .id)"; ids+=("$id")
   req "$token" POST "$api/$id/probe" '{}'
