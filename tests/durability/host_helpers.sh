@@ -1,6 +1,15 @@
 # Shared by the storage tests: start and stop the real host on an ephemeral port, and
-# talk to it. Source after setting bin, work and data; sets pid, base, admin, token.
+# talk to it. Source after setting bin; then use_scratch_data, or set work and data
+# yourself. Sets pid, base, admin, token.
 fail() { echo "FAIL: $*"; exit 1; }
+
+# A fresh work folder with data in it, and a host killed and the folder removed at exit.
+use_scratch_data() {
+  work="$(mktemp -d)"
+  data="$work/data"
+  pid=""
+  trap 'if [[ -n "$pid" ]]; then kill -KILL "$pid" 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+}
 
 start_host() {
   : >"$work/out"

@@ -8,16 +8,8 @@
 #   wal_corruption_test.sh SWITCHBOARD_BINARY
 set -euo pipefail
 bin="$1"
-work="$(mktemp -d)"
-data="$work/data"
-pid=""
-cleanup() {
-  [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 source "$(dirname "$0")/host_helpers.sh"
+use_scratch_data
 
 creates=600
 start_host
