@@ -23,25 +23,6 @@ constexpr std::chrono::seconds kLingerTime{1};
 constexpr size_t kLingerBytes = 16 << 20;
 constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
-bool IsParseError(const beast::error_code& ec) {
-  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
-         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
-}
-
-// Says which framing rule a request broke, without echoing it.
-std::string ParseErrorDetail(const beast::error_code& ec) {
-  if (ec == bhttp::error::bad_content_length) return "the Content-Length is not valid or conflicts with another header";
-  if (ec == bhttp::error::bad_transfer_encoding) return "the Transfer-Encoding is not valid or conflicts with Content-Length";
-  if (ec == bhttp::error::bad_field) return "a header field name is not valid (no space may precede the colon)";
-  if (ec == bhttp::error::bad_value) return "a header field value is not valid";
-  if (ec == bhttp::error::bad_chunk || ec == bhttp::error::bad_chunk_extension) return "the chunked body is malformed";
-  if (ec == bhttp::error::bad_line_ending) return "lines must end with CRLF";
-  if (ec == bhttp::error::bad_method || ec == bhttp::error::bad_target || ec == bhttp::error::bad_version) {
-    return "the request line is not valid";
-  }
-  return "the request could not be parsed";
-}
-
 bool NoBodyAllowed(int status) { return status / 100 == 1 || status == 204 || status == 304; }
 
 }  // namespace
@@ -97,22 +78,13 @@ void Connection::ReadHeader() {
 }
 
 void Connection::OnHeader(beast::error_code ec) {
-  if (ec == bhttp::error::header_limit) {
-    return Fail(431, "headers_too_large",
-                "the request header is larger than " + std::to_string(state_->options.max_header_bytes) + " bytes");
-  }
-  if (ec == bhttp::error::body_limit) {
-    return Fail(413, "body_too_large", "the request body is larger than the server accepts");
-  }
-  if (IsParseError(ec)) return Fail(400, "bad_request", ParseErrorDetail(ec));
+  if (auto refusal = RefusalForReadError(ec, state_->options.max_header_bytes)) return Fail(*refusal);
   if (ec) return Close();  // the client left, or the header deadline passed
   const auto& header = parser_->get();
   version_ = header.version();
   head_ = header.method() == bhttp::verb::head;
   keep_alive_ = header.keep_alive();
-  if (auto refusal = CheckRequestHeader(header, state_->options.max_header_fields)) {
-    return Fail(refusal->status, refusal->code, refusal->detail);
-  }
+  if (auto refusal = CheckRequestHeader(header, state_->options.max_header_fields)) return Fail(*refusal);
   if (!parser_->is_done() && version_ == 11 && beast::iequals(header[bhttp::field::expect], "100-continue")) {
     stream_.expires_after(state_->options.write_timeout);
     return net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
@@ -132,10 +104,7 @@ void Connection::ReadBody() {
 }
 
 void Connection::OnBody(beast::error_code ec) {
-  if (ec == bhttp::error::body_limit) {
-    return Fail(413, "body_too_large", "the request body is larger than the server accepts");
-  }
-  if (IsParseError(ec)) return Fail(400, "bad_request", ParseErrorDetail(ec));
+  if (auto refusal = RefusalForReadError(ec, state_->options.max_header_bytes)) return Fail(*refusal);
   if (ec) return Close();  // the client left, or the body deadline passed
   Dispatch();
 }
@@ -146,15 +115,7 @@ void Connection::Dispatch() {
   auto message = parser_->release();
   parser_.reset();
   HttpRequest request;
-  request.method = std::string(message.method_string());
-  if (!ParseTarget(std::string(message.target()), request)) {
-    return Fail(400, "bad_request", "the request target must be a path");
-  }
-  request.headers.reserve(state_->options.max_header_fields);
-  for (const auto& field : message) {
-    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  }
-  request.body = std::move(message.body());
+  if (auto refusal = ToHttpRequest(std::move(message), request)) return Fail(*refusal);
 
   // The handler answers from any thread, at most once; the answer is written on this
   // connection's strand, unless the server is gone by then.
@@ -200,10 +161,10 @@ void Connection::OnWritten(bool close_after, beast::error_code ec) {
   WaitForRequest();
 }
 
-void Connection::Fail(int status, const std::string& code, const std::string& detail) {
+void Connection::Fail(const EdgeRefusal& refusal) {
   keep_alive_ = false;
   head_ = false;
-  Send(state_->problem(status, code, detail), /*close_after=*/true);
+  Send(state_->problem(refusal.status, refusal.code, refusal.detail), /*close_after=*/true);
 }
 
 void Connection::Linger() {

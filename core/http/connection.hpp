@@ -12,6 +12,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "http/request_framing.hpp"
 #include "http/server_state.hpp"
 
 namespace switchboard::http {
@@ -40,7 +41,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Send(HttpResponse response, bool close_after);
   void OnWritten(bool close_after, boost::beast::error_code ec);
   // Answers a problem, then closes (after an unreadable request nothing can follow it).
-  void Fail(int status, const std::string& code, const std::string& detail);
+  void Fail(const EdgeRefusal& refusal);
   // Sends FIN, then discards what the client still sends for a moment before closing,
   // so the client reads the answer instead of a reset.
   void Linger();

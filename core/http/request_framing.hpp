@@ -10,7 +10,11 @@
 #include <optional>
 #include <string>
 
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "http/http_message.hpp"
 
 namespace switchboard::http {
 
@@ -23,5 +27,15 @@ struct EdgeRefusal {
 // nullopt when `header` may be read on; otherwise why not.
 std::optional<EdgeRefusal> CheckRequestHeader(const boost::beast::http::request_header<>& header,
                                               size_t max_fields);
+
+// What to answer when Beast's parser stops with `ec`: a refusal for a request that broke
+// a limit or a framing rule; nullopt for an error that is not the request's (the client
+// left, a deadline passed), after which the connection only closes.
+std::optional<EdgeRefusal> RefusalForReadError(const boost::beast::error_code& ec, size_t max_header_bytes);
+
+// The request a route handler sees, from a parsed message; a refusal when its target is
+// not one the routes can be given.
+std::optional<EdgeRefusal> ToHttpRequest(boost::beast::http::request<boost::beast::http::string_body>&& message,
+                                         HttpRequest& request);
 
 }  // namespace switchboard::http
