@@ -16,7 +16,7 @@ const std::map<std::string, int>& StatusTable() {
       {"unsupported_media_type", 415}, {"invalid_config", 422}, {"invalid_body", 422},
       {"unknown_provider", 422}, {"unknown_connection", 422}, {"busy", 503},
       {"credentials_rejected", 422}, {"probe_unavailable", 503}, {"secrets_required", 422},
-      {"plugin_error", 502},     {"plugin_output_invalid", 502},     {"corruption", 500},        {"io_error", 500},
+      {"plugin_error", 502},     {"plugin_output_invalid", 502},     {"plugin_unavailable", 503},     {"corruption", 500},        {"io_error", 500},
       {"storage_full", 507},     {"storage_unavailable", 503}, {"internal", 500}};
   return table;
 }

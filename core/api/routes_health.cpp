@@ -1,5 +1,6 @@
 // GET /healthz, GET /metrics
 #include "api/app.hpp"
+#include "api/plugin_views.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -24,12 +25,13 @@ void RegisterHealthRoutes(Router& router, App& app) {
     const StorageReport storage = app.store.Health();
     call.Reply(storage.ok() ? 200 : 503, {{"status", storage.ok() ? "ok" : "degraded"},
                                           {"providers", app.providers.size()},
+                                          {"plugins", PluginHealthView(app.providers)},
                                           {"storage", StorageJson(storage)}});
   });
   router.Handle("GET", "/metrics", Access::kPublic, [&app](Call& call) {
     auto counts = app.store.CountConnectionsByStatus();
     if (!counts.ok()) return call.Fail(counts.status());
-    call.res.set_content(app.metrics.Render(*counts), "text/plain; version=0.0.4");
+    call.res.set_content(app.metrics.Render(*counts) + PluginMetrics(app.providers), "text/plain; version=0.0.4");
   });
 }
 

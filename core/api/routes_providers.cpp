@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "api/app.hpp"
+#include "api/plugin_views.hpp"
 #include "schema/config_validator.hpp"
 
 namespace switchboard::api {
@@ -17,7 +18,7 @@ json Summary(const LoadedProvider& p) {
   const json& m = p.manifest();
   return {{"id", p.id()}, {"name", m["name"]}, {"version", m["version"]},
           {"description", m["description"]}, {"icon_url", "/v1/providers/" + p.id() + "/icon.svg"},
-          {"icon_svg", m["icon_svg"]}};
+          {"icon_svg", m["icon_svg"]}, {"availability", AvailabilityView(p)}};
 }
 
 json DetailView(const LoadedProvider& p) {

@@ -25,6 +25,12 @@ int StoreCommand(const std::vector<std::string>& args);
 // The options every command that loads plugins accepts.
 extern const char* const kPluginOptionsHelp;
 
+// Adds --plugins, --no-default-plugins and the --plugin-* options to `spec`.
+void AddPluginOptions(ArgumentSpec& spec);
+// How plugins run, from the --plugin-* options (or their SWITCHBOARD_PLUGIN_* variables);
+// a "usage" failure names the option that is wrong.
+Result<PluginHostOptions> PluginHostOptionsFrom(const Arguments& args);
+
 // Plugin directories from --plugins (added to the defaults) and --no-default-plugins.
 std::vector<std::filesystem::path> PluginDirectories(const Arguments& args);
 

@@ -96,7 +96,7 @@ std::string FieldLine(const json& schema, const std::string& name) {
 int Check(const Arguments& args) {
   if (args.positionals.size() != 1) return UsageError("plugins check needs one FILE", Help().c_str());
   std::filesystem::path file = args.positionals[0];
-  auto loaded = LoadPlugin(file);
+  auto loaded = LoadPlugin(file, PluginHostOptionsFrom(args).value());
   if (!loaded.ok()) {
     if (args.Has("json")) {
       std::cout << json{{"file", file.string()}, {"ok", false}, {"reason", loaded.status().code()},
@@ -141,8 +141,11 @@ int Check(const Arguments& args) {
 
 int PluginsCommand(const std::vector<std::string>& argv) {
   const std::string help = Help();
-  auto parsed = ParseArguments(argv, {{"plugins"}, {"json", "no-default-plugins"}});
+  ArgumentSpec spec{{}, {"json"}};
+  AddPluginOptions(spec);
+  auto parsed = ParseArguments(argv, spec);
   if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
+  if (auto host = PluginHostOptionsFrom(*parsed); !host.ok()) return UsageError(host.status().message(), help.c_str());
   Arguments args = std::move(parsed).value();
   if (args.positionals.empty()) {
     if (args.Has("help")) {

@@ -68,12 +68,14 @@ bool ParseSize(const std::string& text, size_t& out) {
 
 int ServeCommand(const std::vector<std::string>& argv) {
   const std::string help = Help();
-  ArgumentSpec spec{{"plugins", "data", "listen", "max-body", "threads", "plugin-threads", "max-connections",
+  ArgumentSpec spec{{"data", "listen", "max-body", "threads", "plugin-threads", "max-connections",
                      "max-header-bytes", "max-headers", "header-timeout", "body-timeout", "idle-timeout"},
-                    {"no-default-plugins", "no-sync"}};
+                    {"no-sync"}};
+  AddPluginOptions(spec);
   spec.options.insert(kProbeOptionNames.begin(), kProbeOptionNames.end());
   auto parsed = ParseArguments(argv, spec);
   if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
+  if (auto host = PluginHostOptionsFrom(*parsed); !host.ok()) return UsageError(host.status().message(), help.c_str());
   const Arguments& args = *parsed;
   if (args.Has("help")) {
     std::cout << help;

@@ -39,8 +39,11 @@ Result<std::string> ReadInput(const std::string& path) {
 
 int ValidateCommand(const std::vector<std::string>& argv) {
   const std::string help = Help();
-  auto parsed = ParseArguments(argv, {{"plugins"}, {"json", "no-default-plugins"}});
+  ArgumentSpec spec{{}, {"json"}};
+  AddPluginOptions(spec);
+  auto parsed = ParseArguments(argv, spec);
   if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
+  if (auto host = PluginHostOptionsFrom(*parsed); !host.ok()) return UsageError(host.status().message(), help.c_str());
   const Arguments& args = *parsed;
   if (args.Has("help")) {
     std::cout << help;

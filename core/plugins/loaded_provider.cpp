@@ -1,8 +1,5 @@
 #include "plugins/loaded_provider.hpp"
 
-#define BOOST_DLL_USE_STD_FS
-#include <boost/dll/shared_library.hpp>
-
 #include "common/bounded_json.hpp"
 #include "common/utf8.hpp"
 #include "plugins/plugin_limits.hpp"
@@ -43,11 +40,12 @@ Status CheckProbeRequest(const HttpRequest& request) {
 
 }  // namespace
 
-LoadedProvider::LoadedProvider(std::shared_ptr<boost::dll::shared_library> library,
-                               sb_provider_v1 table, std::filesystem::path file,
-                               nlohmann::json manifest, std::shared_ptr<const CompiledFieldSchema> schema)
-    : library_(std::move(library)),
-      table_(table),
+LoadedProvider::LoadedProvider(std::shared_ptr<ProviderChannel> channel, const PluginHostOptions& options,
+                               std::filesystem::path file, nlohmann::json manifest,
+                               std::shared_ptr<const CompiledFieldSchema> schema)
+    : channel_(std::move(channel)),
+      validate_timeout_(options.validate_timeout),
+      probe_timeout_(options.probe_timeout),
       file_(std::move(file)),
       manifest_(std::move(manifest)),
       id_(manifest_.value("id", "")),
@@ -59,16 +57,20 @@ LoadedProvider::LoadedProvider(std::shared_ptr<boost::dll::shared_library> libra
   }
 }
 
-LoadedProvider::~LoadedProvider() {
-  if (table_.destroy != nullptr) table_.destroy(table_.instance);
-}
-
-Result<json> LoadedProvider::Call(const char* function, sb_result_code code, sb_buffer& out,
-                                  const JsonLimits& limits) const {
-  std::string text(out.data == nullptr ? "" : out.data, out.size);
-  table_.release(table_.instance, &out);
+Result<json> LoadedProvider::Parse(PluginMethod method, Result<PluginOutput> output, const JsonLimits& limits) const {
+  const std::string function = PluginMethodName(method);
+  if (!output.ok()) {
+    if (output.status().code() == "too_large") {
+      return Status::Error("plugin_output_invalid", "provider '" + id_ + "' " + function +
+                                                        " returned output the host refuses: " +
+                                                        output.status().message() + ", more than " +
+                                                        std::to_string(limits.max_bytes) + " [too_large]");
+    }
+    return Status::Error(output.status().code(), "provider '" + id_ + "' " + function + ": " + output.status().message());
+  }
+  const std::string& text = output->text;
   auto parsed = ParseBoundedJson(text, limits);
-  if (code != SB_OK) {
+  if (output->plugin_error) {
     std::string message = Excerpt(text);
     if (parsed.ok() && parsed->is_object() && parsed->contains("message") && (*parsed)["message"].is_string()) {
       message = Excerpt((*parsed)["message"].get<std::string>());
@@ -84,11 +86,18 @@ Result<json> LoadedProvider::Call(const char* function, sb_result_code code, sb_
 }
 
 Result<std::vector<FieldError>> LoadedProvider::ValidateWithPlugin(const nlohmann::json& config) const {
-  std::string text = DumpJson(config);
-  sb_buffer out{};
-  auto code = table_.validate(table_.instance, text.data(), text.size(), &out);
-  auto result = Call("validate", code, out, kValidateOutputLimits);
-  if (!result.ok()) return result.status();
+  CallOptions options;
+  options.deadline = std::chrono::steady_clock::now() + validate_timeout_;
+  auto result = Parse(PluginMethod::kValidate, channel_->Call(PluginMethod::kValidate, DumpJson(config), options),
+                      kValidateOutputLimits);
+  if (!result.ok()) {
+    // However the plugin failed to answer, the request can be retried later.
+    const std::string& code = result.status().code();
+    if (code == "plugin_crashed" || code == "plugin_timeout" || code == "plugin_unavailable") {
+      return Status::Error("plugin_unavailable", result.status().message());
+    }
+    return result.status();
+  }
   auto invalid = [&](const std::string& what) {
     return Status::Error("plugin_output_invalid", "provider '" + id_ + "' validate " + what);
   };
@@ -104,11 +113,8 @@ Result<std::vector<FieldError>> LoadedProvider::ValidateWithPlugin(const nlohman
   return errors;
 }
 
-Result<ProbeStep> LoadedProvider::ProbeStepWithPlugin(const nlohmann::json& input) const {
-  std::string text = DumpJson(input);
-  sb_buffer out{};
-  auto code = table_.probe_step(table_.instance, text.data(), text.size(), &out);
-  auto result = Call("probe_step", code, out, kProbeStepOutputLimits);
+Result<ProbeStep> LoadedProvider::ToProbeStep(Result<PluginOutput> output) const {
+  auto result = Parse(PluginMethod::kProbeStep, std::move(output), kProbeStepOutputLimits);
   if (!result.ok()) return result.status();
   try {
     ProbeStep step = ProbeStep::FromJson(*result);
@@ -122,6 +128,24 @@ Result<ProbeStep> LoadedProvider::ProbeStepWithPlugin(const nlohmann::json& inpu
     return Status::Error("plugin_output_invalid",
                          "provider '" + id_ + "' returned a malformed probe step: " + Excerpt(e.what()));
   }
+}
+
+Result<ProbeStep> LoadedProvider::ProbeStepWithPlugin(const nlohmann::json& input) const {
+  CallOptions options;
+  options.deadline = std::chrono::steady_clock::now() + probe_timeout_;
+  return ToProbeStep(channel_->Call(PluginMethod::kProbeStep, DumpJson(input), options));
+}
+
+void LoadedProvider::StartProbeStep(const nlohmann::json& input, std::function<std::string(std::string_view)> redact_log,
+                                    StepDone done) const {
+  CallOptions options;
+  options.deadline = std::chrono::steady_clock::now() + probe_timeout_;
+  options.redact_log = std::move(redact_log);
+  // A call in flight keeps the provider (its id, its schema) alive until it is answered.
+  channel_->Start(PluginMethod::kProbeStep, DumpJson(input), std::move(options),
+                  [self = shared_from_this(), done = std::move(done)](Result<PluginOutput> output) {
+                    done(self->ToProbeStep(std::move(output)));
+                  });
 }
 
 }  // namespace switchboard

@@ -1,7 +1,6 @@
-// A provider plugin that passed every loading stage, ready to use.
-//
-// It owns the plugin's library: the library stays loaded as long as this object (or a
-// shared_ptr to it) lives, and the provider is destroyed before the library is unloaded.
+// A provider plugin that passed every loading stage, ready to use: its manifest, its
+// compiled field schema, and the channel its calls go through (in the host's process or
+// in a runner of its own, provider_channel.hpp), each under its deadline.
 // THREADS: every method may be called concurrently; the plugin contract requires its
 // functions to be reentrant.
 #pragma once
@@ -19,26 +18,26 @@
 
 #include "common/status.hpp"
 #include "common/bounded_json.hpp"
+#include "plugins/plugin_host_options.hpp"
+#include "plugins/provider_channel.hpp"
 #include "schema/compiled_field_schema.hpp"
-
-namespace boost::dll {
-class shared_library;
-}
 
 namespace switchboard {
 
-class LoadedProvider {
+class LoadedProvider : public std::enable_shared_from_this<LoadedProvider> {
  public:
-  LoadedProvider(std::shared_ptr<boost::dll::shared_library> library, sb_provider_v1 table,
+  LoadedProvider(std::shared_ptr<ProviderChannel> channel, const PluginHostOptions& options,
                  std::filesystem::path file, nlohmann::json manifest,
                  std::shared_ptr<const CompiledFieldSchema> schema);
-  ~LoadedProvider();
   LoadedProvider(const LoadedProvider&) = delete;
   LoadedProvider& operator=(const LoadedProvider&) = delete;
 
   const std::string& id() const { return id_; }
   const std::filesystem::path& file() const { return file_; }
-  uint32_t abi_version() const { return table_.abi_version; }
+  uint32_t abi_version() const { return channel_->abi_version(); }
+  PluginAvailability availability() const { return channel_->availability(); }
+  bool isolated() const { return !channel_->in_process(); }
+  ProviderChannel& channel() const { return *channel_; }
   // {id, name, version, description, icon_svg, schema}
   const nlohmann::json& manifest() const { return manifest_; }
   const nlohmann::json& field_schema() const { return manifest_["schema"]; }
@@ -57,23 +56,30 @@ class LoadedProvider {
     return std::find(destination_fields_.begin(), destination_fields_.end(), field) != destination_fields_.end();
   }
 
-  // The plugin's own checks (after the schema). Fails with "plugin_error" when the plugin
-  // returns an error, "plugin_output_invalid" when its output is malformed or exceeds
-  // plugin_limits.hpp.
+  // The plugin's own checks (after the schema), under the validate deadline. Fails with
+  // "plugin_error" when the plugin returns an error, "plugin_output_invalid" when its
+  // output is malformed or exceeds plugin_limits.hpp, "plugin_unavailable" when it
+  // crashed, overran its deadline or is not running.
   Result<std::vector<FieldError>> ValidateWithPlugin(const nlohmann::json& config) const;
 
   // One probe step; see sb_provider_v1.probe_step. Fails like ValidateWithPlugin, and
-  // with "plugin_output_invalid" when the request it asks for exceeds plugin_limits.hpp.
+  // with "plugin_output_invalid" when the request it asks for exceeds plugin_limits.hpp;
+  // a crash is "plugin_crashed", an overrun "plugin_timeout".
   Result<ProbeStep> ProbeStepWithPlugin(const nlohmann::json& input) const;
+  // The same, answered through `done` (on the channel's thread, or this one in-process);
+  // `redact_log` filters what the plugin logs during the step.
+  using StepDone = std::function<void(Result<ProbeStep>)>;
+  void StartProbeStep(const nlohmann::json& input, std::function<std::string(std::string_view)> redact_log,
+                      StepDone done) const;
 
  private:
-  // Takes back `out` and parses it under `limits`.
-  Result<nlohmann::json> Call(const char* function, sb_result_code code, sb_buffer& out,
-                              const JsonLimits& limits) const;
+  // The plugin's output parsed under `limits`, or the failure in the host's words.
+  Result<nlohmann::json> Parse(PluginMethod method, Result<PluginOutput> output, const JsonLimits& limits) const;
+  Result<ProbeStep> ToProbeStep(Result<PluginOutput> output) const;
 
-  // Declared first so it is destroyed last: the library must outlive the provider.
-  std::shared_ptr<boost::dll::shared_library> library_;
-  sb_provider_v1 table_;
+  std::shared_ptr<ProviderChannel> channel_;
+  std::chrono::milliseconds validate_timeout_;
+  std::chrono::milliseconds probe_timeout_;
   std::filesystem::path file_;
   nlohmann::json manifest_;
   std::string id_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <boost/asio/post.hpp>
+
 #include "common/utf8.hpp"
 #include "common/log.hpp"
 #include "probe/destination.hpp"
@@ -64,7 +66,7 @@ json ResponseForPlugin(const HttpResponse& response) {
 }
 
 ProbeRunner::ProbeRunner(boost::asio::io_context& io, HttpClient& client, ProbeLimits limits)
-    : client_(client), limits_(limits), limiter_(io, limits.global, limits.per_provider) {}
+    : io_(io), client_(client), limits_(limits), limiter_(io, limits.global, limits.per_provider) {}
 
 void ProbeRunner::Run(const std::string& provider_id, Prepare prepare, std::function<void(ProbeResult)> done) {
   auto probe = std::make_shared<Probe>();
@@ -109,16 +111,42 @@ void ProbeRunner::Step(std::shared_ptr<Probe> probe, const HttpResponse* respons
 void ProbeRunner::TakeStep(std::shared_ptr<Probe> probe, const HttpResponse* response) {
   json input = {{"config", probe->config}, {"state", probe->state}, {"response", nullptr}};
   if (response != nullptr) input["response"] = ResponseForPlugin(*response);
-  Result<ProbeStep> step = Status::Error("plugin_error", "not called");
-  {
-    // What the plugin logs during this call cannot carry this probe's secrets.
-    log::ScopedLineFilter redact_logs([&](std::string_view line) { return probe->redactor.Redact(line); });
-    step = probe->provider->ProbeStepWithPlugin(input);
+  // What the plugin logs during this call cannot carry this probe's secrets.
+  auto redact_logs = [probe](std::string_view line) { return probe->redactor.Redact(line); };
+  // The answer may come on the plugin channel's thread: the probe goes on on the io
+  // context, like every other step.
+  probe->provider->StartProbeStep(input, redact_logs, [this, probe](Result<ProbeStep> step) {
+    boost::asio::post(io_, [this, probe, step = std::move(step)]() mutable { OnStep(probe, std::move(step)); });
+  });
+}
+
+void ProbeRunner::OnStep(std::shared_ptr<Probe> probe, Result<ProbeStep> step) {
+  try {
+    ContinueAfter(probe, std::move(step));
+  } catch (const std::exception& e) {
+    log::Error(std::string("probe step failed: ") + e.what());
+    probe->Finish(TransientResult("host_error", "The host could not complete this probe step."));
+  } catch (...) {
+    log::Error("probe step failed with an unknown exception");
+    probe->Finish(TransientResult("host_error", "The host could not complete this probe step."));
   }
+}
+
+void ProbeRunner::ContinueAfter(std::shared_ptr<Probe> probe, Result<ProbeStep> step) {
   if (!step.ok()) {
-    if (step.status().code() == "plugin_output_invalid") {
+    const std::string& code = step.status().code();
+    if (code == "plugin_output_invalid") {
       return probe->Finish(TransientResult("plugin_output_invalid",
                                            "The provider plugin's answer was refused: " + step.status().message()));
+    }
+    if (code == "plugin_crashed") {
+      return probe->Finish(TransientResult(code, "The provider plugin crashed: " + step.status().message()));
+    }
+    if (code == "plugin_timeout") {
+      return probe->Finish(TransientResult(code, "The provider plugin did not answer in time: " + step.status().message()));
+    }
+    if (code == "plugin_unavailable") {
+      return probe->Finish(TransientResult(code, "The provider plugin is not available: " + step.status().message()));
     }
     return probe->Finish(TransientResult("plugin_error", "The provider plugin failed: " + step.status().message()));
   }

@@ -8,7 +8,9 @@
 // `invalid_credentials` with reason destination_not_allowed and the URL field it came
 // from (probe/destination.hpp); a plugin that fails or loops ends it as `transient`
 // with reason "plugin_error" or "too_many_steps", one whose output is malformed or over
-// plugin_limits.hpp with "plugin_output_invalid", and anything else that goes wrong in a
+// plugin_limits.hpp with "plugin_output_invalid", one that crashes, overruns its deadline
+// or is not running with "plugin_crashed", "plugin_timeout" or "plugin_unavailable"
+// (provider_channel.hpp), and anything else that goes wrong in a
 // step (an exception) with "host_error": a probe never takes the process down.
 // Provider replies reach the plugin as valid UTF-8 (invalid bytes become U+FFFD).
 // Every verdict leaves through one place that redacts the connection's secrets from it
@@ -62,7 +64,10 @@ class ProbeRunner {
   struct Probe;
   void Step(std::shared_ptr<Probe> probe, const HttpResponse* response);
   void TakeStep(std::shared_ptr<Probe> probe, const HttpResponse* response);
+  void OnStep(std::shared_ptr<Probe> probe, Result<ProbeStep> step);
+  void ContinueAfter(std::shared_ptr<Probe> probe, Result<ProbeStep> step);
 
+  boost::asio::io_context& io_;
   HttpClient& client_;
   ProbeLimits limits_;
   ConcurrencyLimiter limiter_;

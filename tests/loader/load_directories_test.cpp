@@ -117,7 +117,7 @@ bool IsMapped(const std::filesystem::path& file) {
   return true;
 }
 
-TEST_CASE("a provider's library stays loaded while its LoadedProvider lives") {
+TEST_CASE("a provider's library stays loaded while its LoadedProvider lives (in the host's process)") {
   TempDirectory dir;
   // A private copy, so no other part of this test binary holds the same library open.
   const auto file = dir.Add(BuiltPlugin("openai"), "openai.so");
@@ -126,7 +126,9 @@ TEST_CASE("a provider's library stays loaded while its LoadedProvider lives") {
   std::shared_ptr<const LoadedProvider> provider;
   {
     ProviderRegistry registry;
-    LoadReport report = LoadPluginDirectories({dir.path()}, registry);
+    PluginHostOptions in_process;
+    in_process.isolation = PluginIsolation::kInProcess;
+    LoadReport report = LoadPluginDirectories({dir.path()}, registry, in_process);
     REQUIRE(report.loaded.size() == 1);
     provider = registry.Find("openai");
   }

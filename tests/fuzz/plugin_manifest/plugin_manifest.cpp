@@ -37,7 +37,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   set_manifest(reinterpret_cast<const char*>(data), size);
-  auto loaded = switchboard::LoadPlugin(SWITCHBOARD_MANIFEST_PLUGIN);
+  switchboard::PluginHostOptions in_process;
+  in_process.isolation = switchboard::PluginIsolation::kInProcess;
+  auto loaded = switchboard::LoadPlugin(SWITCHBOARD_MANIFEST_PLUGIN, in_process);
   if (!loaded.ok()) {
     const std::string& code = loaded.status().code();
     FUZZ_CHECK(code == "invalid_manifest" || code == "schema_invalid",

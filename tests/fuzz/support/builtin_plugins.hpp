@@ -21,7 +21,10 @@ inline const std::vector<std::string>& BuiltinProviderNames() {
 
 // Aborts when the plugin does not load: a harness without its plugin tests nothing.
 inline std::shared_ptr<const LoadedProvider> LoadBuiltinProvider(const std::string& name) {
-  auto loaded = LoadPlugin(std::filesystem::path(SWITCHBOARD_PLUGIN_DIR) / (name + ".so"));
+  // In-process: the fuzzer sees the plugin's coverage and crashes in its own process.
+  PluginHostOptions options;
+  options.isolation = PluginIsolation::kInProcess;
+  auto loaded = LoadPlugin(std::filesystem::path(SWITCHBOARD_PLUGIN_DIR) / (name + ".so"), options);
   FUZZ_CHECK(loaded.ok(), "built-in plugin loads: " + loaded.status().ToString());
   // Plugins' warnings (one per odd reply) would cost more than the run itself.
   log::SetLevel(log::Level::kError);

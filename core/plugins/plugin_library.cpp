@@ -1,0 +1,122 @@
+#include "plugins/plugin_library.hpp"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#define BOOST_DLL_USE_STD_FS
+#include <boost/dll/shared_library.hpp>
+
+namespace switchboard {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string VersionText(uint32_t packed) {
+  return std::to_string(SB_ABI_VERSION_MAJOR_OF(packed)) + "." + std::to_string(SB_ABI_VERSION_MINOR_OF(packed));
+}
+
+Status Refuse(const fs::path& file, const std::string& reason, const std::string& what) {
+  return Status::Error(reason, file.string() + ": " + what);
+}
+
+// The fields of sb_provider_v1 that ABI 1.0 requires, i.e. up to and including destroy.
+constexpr size_t kMinimumTableSize = offsetof(sb_provider_v1, destroy) + sizeof(void (*)(void*));
+
+// Boost.DLL reports only an errno ("Bad file descriptor"); the loader's own message says
+// what is wrong (not an ELF file, wrong architecture, a missing library or symbol).
+std::string OpenFailure(const fs::path& file, const boost::dll::fs::error_code& ec) {
+  dlerror();
+  void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle != nullptr) {
+    dlclose(handle);
+    return ec.message();
+  }
+  const char* reason = dlerror();
+  return reason != nullptr ? reason : ec.message();
+}
+
+sb_result_code TakeOutput(const sb_provider_v1& table, sb_result_code code, sb_buffer& buffer, std::string& out) {
+  out.assign(buffer.data == nullptr ? "" : buffer.data, buffer.size);
+  table.release(table.instance, &buffer);
+  return code;
+}
+
+}  // namespace
+
+OpenedPlugin::OpenedPlugin(std::shared_ptr<boost::dll::shared_library> library, sb_provider_v1 table)
+    : library_(std::move(library)), table_(table) {}
+
+OpenedPlugin::~OpenedPlugin() { table_.destroy(table_.instance); }
+
+sb_result_code OpenedPlugin::Describe(std::string& out) const {
+  sb_buffer buffer{};
+  return TakeOutput(table_, table_.describe(table_.instance, &buffer), buffer, out);
+}
+
+sb_result_code OpenedPlugin::Validate(const std::string& config, std::string& out) const {
+  sb_buffer buffer{};
+  return TakeOutput(table_, table_.validate(table_.instance, config.data(), config.size(), &buffer), buffer, out);
+}
+
+sb_result_code OpenedPlugin::ProbeStep(const std::string& input, std::string& out) const {
+  sb_buffer buffer{};
+  return TakeOutput(table_, table_.probe_step(table_.instance, input.data(), input.size(), &buffer), buffer, out);
+}
+
+Result<std::unique_ptr<OpenedPlugin>> OpenPluginLibrary(const fs::path& file, const sb_host_v1* host) {
+  // Stage 1: open. RTLD_LOCAL keeps one plugin's symbols from resolving another's.
+  auto library = std::make_shared<boost::dll::shared_library>();
+  boost::dll::fs::error_code ec;
+  library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
+  if (ec) return Refuse(file, "open_failed", "cannot open as a shared library: " + OpenFailure(file, ec));
+
+  // Stage 2: find the entry point.
+  if (!library->has(SB_PROVIDER_ENTRY_SYMBOL)) {
+    return Refuse(file, "not_a_plugin", "not a Switchboard plugin: it does not export " SB_PROVIDER_ENTRY_SYMBOL);
+  }
+  auto entry = library->get<const sb_provider_v1*(const sb_host_v1*, char*, size_t)>(SB_PROVIDER_ENTRY_SYMBOL);
+
+  // Stage 3: register. The SDK catches exceptions itself; the catch here covers plugins
+  // written by hand against the C header.
+  char error[1024] = {0};
+  const sb_provider_v1* raw = nullptr;
+  try {
+    raw = entry(host, error, sizeof error);
+  } catch (const std::exception& e) {
+    return Refuse(file, "registration_failed", std::string("threw while registering: ") + e.what());
+  } catch (...) {
+    return Refuse(file, "registration_failed", "threw while registering");
+  }
+  if (raw == nullptr) {
+    error[sizeof error - 1] = '\0';
+    return Refuse(file, "registration_failed", std::string("refused to register: ") + (error[0] ? error : "no reason given"));
+  }
+
+  // Stage 4: the ABI. Same major, and a minor no newer than the host's.
+  const uint32_t version = raw->abi_version;
+  const bool compatible = SB_ABI_VERSION_MAJOR_OF(version) == SB_ABI_VERSION_MAJOR &&
+                          SB_ABI_VERSION_MINOR_OF(version) <= SB_ABI_VERSION_MINOR;
+  if (!compatible) {
+    return Refuse(file, "abi_incompatible",
+                  "plugin ABI " + VersionText(version) + " is not supported by host ABI " +
+                      VersionText(SB_ABI_VERSION) + " (needs major " + std::to_string(SB_ABI_VERSION_MAJOR) +
+                      ", minor at most " + std::to_string(SB_ABI_VERSION_MINOR) + ")");
+  }
+  if (raw->struct_size < kMinimumTableSize) {
+    return Refuse(file, "registration_failed",
+                  "provider table is " + std::to_string(raw->struct_size) + " bytes, smaller than ABI " +
+                      VersionText(version) + " requires");
+  }
+  // Read only what the plugin says it has; newer members we don't know stay unread.
+  sb_provider_v1 table{};
+  std::memcpy(&table, raw, std::min<size_t>(raw->struct_size, sizeof table));
+  if (!table.describe || !table.validate || !table.probe_step || !table.release || !table.destroy) {
+    return Refuse(file, "registration_failed", "provider table has a null function");
+  }
+  return std::make_unique<OpenedPlugin>(std::move(library), table);
+}
+
+}  // namespace switchboard

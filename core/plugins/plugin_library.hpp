@@ -1,0 +1,50 @@
+// Opens a plugin's shared library and registers its provider: the first four stages of
+// loading (plugin_loader.hpp), the ones that run the plugin's own code in the process
+// that opens it. The host runs them in-process; the plugin runner runs them in its own
+// process.
+//   open the library     -> "open_failed"
+//   find the entry point  -> "not_a_plugin"
+//   register              -> "registration_failed"
+//   check the ABI version -> "abi_incompatible"
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include <switchboard/provider_abi.h>
+
+#include "common/status.hpp"
+
+namespace boost::dll {
+class shared_library;
+}
+
+namespace switchboard {
+
+// A registered provider and the library its code lives in. Destroying it calls the
+// provider's destroy, then unloads the library.
+class OpenedPlugin {
+ public:
+  OpenedPlugin(std::shared_ptr<boost::dll::shared_library> library, sb_provider_v1 table);
+  ~OpenedPlugin();
+  OpenedPlugin(const OpenedPlugin&) = delete;
+  OpenedPlugin& operator=(const OpenedPlugin&) = delete;
+
+  // Only the members the plugin's struct_size covers are set; the rest are null.
+  const sb_provider_v1& table() const { return table_; }
+
+  // Calls a function of the table and hands back what it wrote (released already).
+  sb_result_code Describe(std::string& out) const;
+  sb_result_code Validate(const std::string& config, std::string& out) const;
+  sb_result_code ProbeStep(const std::string& input, std::string& out) const;
+
+ private:
+  // Declared first so it is destroyed last: the library must outlive the provider.
+  std::shared_ptr<boost::dll::shared_library> library_;
+  sb_provider_v1 table_;
+};
+
+// `host` must outlive the returned plugin. The Status code is the refusal reason.
+Result<std::unique_ptr<OpenedPlugin>> OpenPluginLibrary(const std::filesystem::path& file, const sb_host_v1* host);
+
+}  // namespace switchboard
