@@ -2,7 +2,10 @@
 #include <iomanip>
 #include <iostream>
 
+#include <algorithm>
+
 #include "cli/commands.hpp"
+#include "cli/plugin_exercise.hpp"
 
 namespace switchboard::cli {
 namespace {
@@ -16,8 +19,10 @@ std::string Help() {
              "Commands:\n"
              "  list         the loaded providers: id, name, version, file\n"
              "  show ID      one provider's manifest and field schema, as JSON on stdout\n"
-             "  check FILE   load one library and print what it declares, or exactly why\n"
-             "               it is refused (exit 1 when refused)\n"
+             "  check FILE   load one library (in a runner, as the host does), call validate\n"
+             "               with {} and a sample config and one probe step with a canned\n"
+             "               reply, and print what it declares and answers, or exactly why\n"
+             "               it is refused (exit 1 when refused or a call fails)\n"
              "\n"
              "Options:\n"
              "  --json                 machine-readable output (list, check)\n") +
@@ -107,6 +112,8 @@ int Check(const Arguments& args) {
     return kExitFailure;
   }
   const LoadedProvider& p = **loaded;
+  const std::vector<ExerciseStep> exercised = ExercisePlugin(p);
+  const bool answered = std::all_of(exercised.begin(), exercised.end(), [](const ExerciseStep& s) { return s.ok; });
   // A plugin that loads alone may still collide with one already installed.
   ProviderRegistry registry;
   LoadPlugins(args, registry);
@@ -115,13 +122,18 @@ int Check(const Arguments& args) {
                                 std::filesystem::weakly_canonical(p.file());
   if (args.Has("json")) {
     json out = Summary(p);
-    out["ok"] = true;
+    out["ok"] = answered;
+    if (!answered) out["reason"] = "plugin_misbehaves";
     out["schema"] = p.field_schema();
+    out["calls"] = json::array();
+    for (const auto& step : exercised) {
+      out["calls"].push_back({{"call", step.name}, {"ok", step.ok}, {"detail", step.detail}});
+    }
     if (clash && !same_file) out["warning"] = "provider id also loaded from " + clash->file().string();
     std::cout << out.dump(2) << "\n";
-    return kExitOk;
+    return answered ? kExitOk : kExitFailure;
   }
-  std::cout << "ok: " << p.file().string() << "\n"
+  std::cout << (answered ? "ok: " : "refused [plugin_misbehaves] ") << p.file().string() << "\n"
             << "  id:      " << p.id() << "\n"
             << "  name:    " << p.manifest().value("name", "") << "\n"
             << "  version: " << p.manifest().value("version", "") << "\n"
@@ -130,11 +142,15 @@ int Check(const Arguments& args) {
   for (const auto& name : p.field_schema()["x-order"]) {
     std::cout << "    " << FieldLine(p.field_schema(), name.get<std::string>()) << "\n";
   }
+  std::cout << "  calls (" << (p.isolated() ? "in a runner" : "in this process") << "):\n";
+  for (const auto& step : exercised) {
+    std::cout << "    " << (step.ok ? "ok     " : "FAILED ") << step.name << ": " << step.detail << "\n";
+  }
   if (clash && !same_file) {
     std::cout << "warning: provider id '" << p.id() << "' is also loaded from "
               << clash->file().string() << "; the host would refuse one of them\n";
   }
-  return kExitOk;
+  return answered ? kExitOk : kExitFailure;
 }
 
 }  // namespace

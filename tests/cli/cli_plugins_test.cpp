@@ -96,6 +96,31 @@ TEST_CASE("plugins check --json of a good plugin carries its schema") {
   CHECK(out["schema"]["properties"]["api_key"]["writeOnly"] == true);
 }
 
+TEST_CASE("plugins check calls the plugin in a runner: validate twice and a probe step, each ok") {
+  auto run = RunSwitchboard({"plugins", "check", "--json", kOpenAiFile});
+  REQUIRE(run.exit_code == 0);
+  json out = ParseJson(run.out);
+  REQUIRE(out["calls"].size() == 4);
+  for (const auto& call : out["calls"]) {
+    INFO(call.dump());
+    CHECK(call["ok"] == true);
+  }
+  CHECK(out["calls"][0]["call"] == "validate {}");
+  CHECK(out["calls"][1]["call"] == "validate sample");
+  CHECK_THAT(out["calls"][2]["detail"].get<std::string>(), Contains("asks for GET https://api.openai.com/v1/models"));
+  // The canned reply (200, "{}") is judged without any request being made.
+  CHECK_THAT(out["calls"][3]["detail"].get<std::string>(), Contains("verdict"));
+}
+
+TEST_CASE("plugins check of a plugin that overruns its validate deadline exits 1 and says so") {
+  const std::string slow = std::string(SWITCHBOARD_SLOW_FIXTURE_DIR) + "/slow_fixture.so";
+  auto run = RunSwitchboard({"plugins", "check", slow, "--plugin-timeout-validate", "200"});
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.out, Contains("refused [plugin_misbehaves] " + slow));
+  CHECK_THAT(run.out, Contains("FAILED validate {}"));
+  CHECK_THAT(run.out, Contains("[plugin_unavailable]"));
+}
+
 TEST_CASE("plugins check warns when the id is already installed from another file") {
   auto run = RunSwitchboard({"plugins", "check", BrokenPlugin("openai_duplicate").string()});
   CHECK(run.exit_code == 0);
