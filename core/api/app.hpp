@@ -3,6 +3,7 @@
 
 #include "api/metrics.hpp"
 #include "api/router.hpp"
+#include "plugins/plugin_reloader.hpp"
 #include "plugins/provider_registry.hpp"
 #include "probe/probe_jobs.hpp"
 #include "probe/probe_service.hpp"
@@ -18,6 +19,7 @@ struct App {
   Metrics& metrics;
   probe::ProbeService& probes;
   probe::ProbeJobs& jobs;
+  PluginReloader* reloader = nullptr;  // null: the plugin folders are not rescanned
 };
 
 void RegisterHealthRoutes(Router& router, App& app);
@@ -26,5 +28,6 @@ void RegisterProviderRoutes(Router& router, App& app);
 void RegisterConnectionRoutes(Router& router, App& app);
 void RegisterComponentRoutes(Router& router, App& app);
 void RegisterProbeRoutes(Router& router, App& app);
+void RegisterAdminRoutes(Router& router, App& app);
 
 }  // namespace switchboard::api

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cli/commands.hpp"
+#include "cli/host_client.hpp"
 #include "cli/plugin_exercise.hpp"
 
 namespace switchboard::cli {
@@ -19,13 +20,20 @@ std::string Help() {
              "Commands:\n"
              "  list         the loaded providers: id, name, version, file\n"
              "  show ID      one provider's manifest and field schema, as JSON on stdout\n"
+             "  reload       make a running host rescan its plugin folders (new and changed\n"
+             "               libraries load in new runners, removed ones become unavailable)\n"
+             "               and print what changed (exit 1 when one was refused)\n"
              "  check FILE   load one library (in a runner, as the host does), call validate\n"
              "               with {} and a sample config and one probe step with a canned\n"
              "               reply, and print what it declares and answers, or exactly why\n"
              "               it is refused (exit 1 when refused or a call fails)\n"
              "\n"
              "Options:\n"
-             "  --json                 machine-readable output (list, check)\n") +
+             "  --json                 machine-readable output (list, check, reload)\n"
+             "  --url URL              reload: the host; default http://127.0.0.1:8080  SWITCHBOARD_URL\n"
+             "  --token TOKEN          reload: the server admin token; default SWITCHBOARD_TOKEN,\n"
+             "                         SWITCHBOARD_ADMIN_TOKEN, else <--data or ./data>/admin.token\n"
+             "  --data DIR             reload: the host's data folder, for its admin.token\n") +
          kPluginOptionsHelp;
 }
 
@@ -98,6 +106,40 @@ std::string FieldLine(const json& schema, const std::string& name) {
   return name + " (" + joined + "): " + field.value("title", "");
 }
 
+int Reload(const Arguments& args) {
+  const std::string url = args.Setting("url", "SWITCHBOARD_URL", "http://127.0.0.1:8080");
+  const std::string token = TokenFrom(args);
+  if (token.empty()) return UsageError("no token: pass --token, set SWITCHBOARD_TOKEN, or --data DIR", Help().c_str());
+  httplib::Client client(url);
+  client.set_bearer_token_auth(token);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(300);
+  auto answer = client.Post("/v1/admin/plugins/reload", "", "application/json");
+  if (!answer || answer->status != 200) {
+    std::cerr << "switchboard plugins reload: " << ProblemText(answer) << "\n";
+    return kExitFailure;
+  }
+  json report = ParseAnswer(answer->body);
+  if (!report.is_object() || !report.contains("plugins") || !report["plugins"].is_array()) {
+    std::cerr << "switchboard plugins reload: the host's answer is not a reload report\n";
+    return kExitFailure;
+  }
+  bool refused = false;
+  for (const auto& item : report["plugins"]) refused = refused || item.value("action", "") == "refused";
+  if (args.Has("json")) {
+    std::cout << report.dump(2) << "\n";
+    return refused ? kExitFailure : kExitOk;
+  }
+  std::cout << std::left << std::setw(12) << "ACTION" << std::setw(18) << "ID" << "FILE\n";
+  for (const auto& item : report["plugins"]) {
+    const std::string id = item["id"].is_string() ? item["id"].get<std::string>() : "-";
+    std::cout << std::setw(12) << item.value("action", "?") << std::setw(18) << id << item.value("file", "");
+    if (item.contains("reason")) std::cout << "  [" << item.value("reason", "") << "] " << item.value("message", "");
+    std::cout << "\n";
+  }
+  return refused ? kExitFailure : kExitOk;
+}
+
 int Check(const Arguments& args) {
   if (args.positionals.size() != 1) return UsageError("plugins check needs one FILE", Help().c_str());
   std::filesystem::path file = args.positionals[0];
@@ -157,7 +199,7 @@ int Check(const Arguments& args) {
 
 int PluginsCommand(const std::vector<std::string>& argv) {
   const std::string help = Help();
-  ArgumentSpec spec{{}, {"json"}};
+  ArgumentSpec spec{{"url", "token", "data"}, {"json"}};
   AddPluginOptions(spec);
   auto parsed = ParseArguments(argv, spec);
   if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
@@ -179,6 +221,7 @@ int PluginsCommand(const std::vector<std::string>& argv) {
   if (command == "list") return List(args);
   if (command == "show") return Show(args);
   if (command == "check") return Check(args);
+  if (command == "reload") return Reload(args);
   return UsageError("unknown plugins command '" + command + "'", help.c_str());
 }
 

@@ -12,6 +12,8 @@
 #include <thread>
 
 #include <httplib.h>
+
+#include "cli/host_client.hpp"
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -42,17 +44,6 @@ const char* const kHelp =
     "Exit status: 0 when every connection was probed, 1 when the job could not run,\n"
     "2 on wrong usage.\n";
 
-std::string TokenFrom(const Arguments& args) {
-  if (auto token = args.Last("token"); !token.empty()) return token;
-  for (const char* name : {"SWITCHBOARD_TOKEN", "SWITCHBOARD_ADMIN_TOKEN"}) {
-    if (const char* env = std::getenv(name); env != nullptr && *env != '\0') return env;
-  }
-  std::ifstream file(std::filesystem::path(args.Last("data", "./data")) / "admin.token");
-  std::string token;
-  std::getline(file, token);
-  return token;
-}
-
 void DrawProgress(const json& job) {
   const double total = job.value("total", 0);
   const double done = job.value("done", 0);
@@ -73,19 +64,6 @@ void PrintSummary(const json& job) {
     std::cout << std::left << std::setw(40) << row[1] << job["summary"].value(row[0], 0) << "\n";
   }
   std::cout << std::left << std::setw(40) << "total" << job.value("total", 0) << "\n";
-}
-
-// The host's answer as JSON, or null when it is not JSON the CLI accepts.
-json ParseAnswer(const std::string& body) {
-  auto parsed = ParseBoundedJson(body, JsonLimits{64 << 20, 64});
-  return parsed.ok() ? std::move(parsed).value() : json(nullptr);
-}
-
-std::string ProblemText(const httplib::Result& res) {
-  if (!res) return "cannot reach the host: " + httplib::to_string(res.error());
-  json body = ParseAnswer(res->body);
-  std::string detail = body.is_object() ? body.value("detail", "") : "";
-  return "HTTP " + std::to_string(res->status) + (detail.empty() ? "" : ": " + detail);
 }
 
 std::string PathSegment(const std::string& text) {

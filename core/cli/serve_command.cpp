@@ -31,7 +31,8 @@ std::string Help() {
              "API on the listen address. On first start it creates the data folder, a master\n"
              "key (<data>/master.key, mode 0600) unless SWITCHBOARD_MASTER_KEY gives one, and\n"
              "a server admin token in <data>/admin.token (mode 0600) unless\n"
-             "SWITCHBOARD_ADMIN_TOKEN gives one. SIGINT/SIGTERM stop it gracefully.\n"
+             "SWITCHBOARD_ADMIN_TOKEN gives one. SIGINT/SIGTERM stop it gracefully; SIGHUP\n"
+             "rescans the plugin folders (as POST /v1/admin/plugins/reload does).\n"
              "\n"
              "Options (each also read from the environment variable shown):\n"
              "  --data DIR         data folder; default ./data                   SWITCHBOARD_DATA\n"
@@ -130,6 +131,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);  // reloads the plugins
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
   // Every connection is a descriptor: allow as many as the hard limit lets us.
@@ -182,7 +184,10 @@ int ServeCommand(const std::vector<std::string>& argv) {
                                       metrics.RecordProbe(provider, OutcomeName(result.outcome));
                                     });
   if (!probes.ok()) return UsageError(probes.status().message(), help.c_str());
-  api::App app{**store, registry, connections, metrics, (*probes)->service(), (*probes)->jobs()};
+  auto plugin_options = PluginHostOptionsFrom(args);
+  PluginReloader reloader(PluginDirectories(args), plugin_options.ok() ? *plugin_options : PluginHostOptions{}, registry);
+  reloader.Remember(report);
+  api::App app{**store, registry, connections, metrics, (*probes)->service(), (*probes)->jobs(), &reloader};
   Store& store_ref = **store;
   http::WorkerPool workers("request handler", threads);
   http::WorkerPool plugin_workers("plugin call", plugin_threads);
@@ -194,6 +199,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   api::RegisterConnectionRoutes(router, app);
   api::RegisterComponentRoutes(router, app);
   api::RegisterProbeRoutes(router, app);
+  api::RegisterAdminRoutes(router, app);
   api::RegisterSessionRoutes(router, app);
   api::RegisterWebRoutes(router);
 
@@ -210,9 +216,16 @@ int ServeCommand(const std::vector<std::string>& argv) {
     return kExitFailure;
   }
 
-  std::thread signal_thread([&server, stop_signals] {
+  std::thread signal_thread([&server, &reloader, stop_signals] {
     int received = 0;
-    sigwait(&stop_signals, &received);
+    for (;;) {
+      sigwait(&stop_signals, &received);
+      if (received != SIGHUP) break;
+      log::Info("received SIGHUP, reloading the plugins");
+      size_t changed = 0;
+      for (const auto& outcome : reloader.Reload().outcomes) changed += outcome.action != ReloadOutcome::Action::kUnchanged;
+      log::Info("plugins reloaded: " + std::to_string(changed) + " change(s)");
+    }
     log::Info(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
     server.Stop();
   });

@@ -57,6 +57,13 @@ LoadedProvider::LoadedProvider(std::shared_ptr<ProviderChannel> channel, const P
   }
 }
 
+std::shared_ptr<const LoadedProvider> LoadedProvider::WithChannel(std::shared_ptr<ProviderChannel> channel) const {
+  PluginHostOptions options;
+  options.validate_timeout = validate_timeout_;
+  options.probe_timeout = probe_timeout_;
+  return std::make_shared<LoadedProvider>(std::move(channel), options, file_, manifest_, schema_);
+}
+
 Result<json> LoadedProvider::Parse(PluginMethod method, Result<PluginOutput> output, const JsonLimits& limits) const {
   const std::string function = PluginMethodName(method);
   if (!output.ok()) {

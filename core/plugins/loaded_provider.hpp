@@ -32,6 +32,10 @@ class LoadedProvider : public std::enable_shared_from_this<LoadedProvider> {
   LoadedProvider(const LoadedProvider&) = delete;
   LoadedProvider& operator=(const LoadedProvider&) = delete;
 
+  // The same provider (manifest, schema, file) answering through `channel`: what a
+  // reload leaves of a provider whose library was removed.
+  std::shared_ptr<const LoadedProvider> WithChannel(std::shared_ptr<ProviderChannel> channel) const;
+
   const std::string& id() const { return id_; }
   const std::filesystem::path& file() const { return file_; }
   uint32_t abi_version() const { return channel_->abi_version(); }

@@ -121,9 +121,8 @@ Result<std::shared_ptr<const LoadedProvider>> LoadPlugin(const fs::path& file, c
       std::move(channel).value(), options, file, std::move(manifest), std::move(compiled).value()));
 }
 
-LoadReport LoadPluginDirectories(const std::vector<fs::path>& directories, ProviderRegistry& registry,
-                                 const PluginHostOptions& options) {
-  LoadReport report;
+std::vector<fs::path> PluginFiles(const std::vector<fs::path>& directories) {
+  std::vector<fs::path> all;
   for (const auto& directory : directories) {
     std::error_code ec;
     if (!fs::is_directory(directory, ec)) continue;
@@ -132,20 +131,27 @@ LoadReport LoadPluginDirectories(const std::vector<fs::path>& directories, Provi
       if (entry.path().extension() == ".so") files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-      auto loaded = LoadPlugin(file, options);
-      if (!loaded.ok()) {
-        report.refused.push_back({file, loaded.status().code(), loaded.status().message()});
-        log::Warn("refused plugin " + loaded.status().message() + " [" + loaded.status().code() + "]");
-        continue;
-      }
-      if (Status added = registry.Add(*loaded); !added.ok()) {
-        report.refused.push_back({file, added.code(), file.string() + ": " + added.message()});
-        log::Warn("refused plugin " + file.string() + ": " + added.message() + " [duplicate_id]");
-        continue;
-      }
-      report.loaded.push_back(*loaded);
+    all.insert(all.end(), files.begin(), files.end());
+  }
+  return all;
+}
+
+LoadReport LoadPluginDirectories(const std::vector<fs::path>& directories, ProviderRegistry& registry,
+                                 const PluginHostOptions& options) {
+  LoadReport report;
+  for (const auto& file : PluginFiles(directories)) {
+    auto loaded = LoadPlugin(file, options);
+    if (!loaded.ok()) {
+      report.refused.push_back({file, loaded.status().code(), loaded.status().message()});
+      log::Warn("refused plugin " + loaded.status().message() + " [" + loaded.status().code() + "]");
+      continue;
     }
+    if (Status added = registry.Add(*loaded); !added.ok()) {
+      report.refused.push_back({file, added.code(), file.string() + ": " + added.message()});
+      log::Warn("refused plugin " + file.string() + ": " + added.message() + " [duplicate_id]");
+      continue;
+    }
+    report.loaded.push_back(*loaded);
   }
   return report;
 }

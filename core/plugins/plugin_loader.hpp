@@ -41,6 +41,10 @@ struct LoadReport {
 Result<std::shared_ptr<const LoadedProvider>> LoadPlugin(const std::filesystem::path& file,
                                                         const PluginHostOptions& options = {});
 
+// The *.so files of each directory in turn, each directory's sorted by name (not
+// recursive); a directory that does not exist is skipped.
+std::vector<std::filesystem::path> PluginFiles(const std::vector<std::filesystem::path>& directories);
+
 // Loads every *.so in each directory (sorted by name, not recursive) into `registry`.
 // A directory that does not exist is skipped silently: the defaults may not all exist.
 LoadReport LoadPluginDirectories(const std::vector<std::filesystem::path>& directories,
