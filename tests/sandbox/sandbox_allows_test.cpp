@@ -4,12 +4,19 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sys/random.h>
+
 #include <atomic>
+#include <chrono>
+#include <ctime>
+#include <random>
+#include <regex>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdio>
@@ -251,6 +258,72 @@ TEST_CASE("other signal handlers may be installed and run", "[sandbox]") {
     CHILD_CHECK(raise(SIGUSR1) == 0);
     CHILD_CHECK(handled == 1);
     CHILD_CHECK(signal(SIGPIPE, SIG_IGN) != SIG_ERR);
+    return 0;
+  });
+  INFO(result.Describe());
+  CHECK(result.ExitedWith(0));
+  CHECK(result.err.empty());
+}
+
+TEST_CASE("everyday library calls work quietly: randomness, clocks, sleeping, regex, formatting", "[sandbox]") {
+  ChildResult result = RunSandboxed([](void*) {
+    std::random_device device;
+    std::mt19937_64 generator(device());
+    CHILD_CHECK(generator() != generator());
+    unsigned char bytes[16];
+    CHILD_CHECK(getrandom(bytes, sizeof(bytes), 0) == static_cast<ssize_t>(sizeof(bytes)));
+    const auto start = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHILD_CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(5));
+    CHILD_CHECK(std::chrono::system_clock::now().time_since_epoch().count() > 0);
+    const time_t epoch = 86400;
+    tm utc{};
+    char date[32];
+    CHILD_CHECK(gmtime_r(&epoch, &utc) != nullptr && std::strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &utc) > 0);
+    CHILD_CHECK(std::string(date) == "1970-01-02T00:00:00Z");
+    CHILD_CHECK(std::regex_match("abc-123", std::regex("[a-z]+-[0-9]+")));
+    char number[32];
+    std::snprintf(number, sizeof(number), "%.3f", 2.5);
+    CHILD_CHECK(std::string(number) == "2.500");
+    CHILD_CHECK(std::to_string(1.5) == "1.500000");
+    return 0;
+  });
+  INFO(result.Describe());
+  CHECK(result.ExitedWith(0));
+  CHECK(result.err.empty());
+}
+
+TEST_CASE("with four worker threads started before the sandbox, 64 MiB blocks still fit", "[sandbox]") {
+  ChildResult result = RunInChild([](void*) {
+    mallopt(M_ARENA_MAX, 2);  // what the runner does first
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool stop = false;
+    std::vector<std::thread> workers;
+    for (int i = 0; i < 4; ++i) {
+      workers.emplace_back([&] {  // each allocates, so the process has its arenas
+        std::vector<std::string> strings(1000, std::string(100, 'w'));
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stop; });
+      });
+    }
+    auto report = switchboard::runner::ApplySandbox({});
+    CHILD_CHECK(report.ok());
+    const std::string detail = report->detail + "\n";
+    [[maybe_unused]] ssize_t written = write(STDOUT_FILENO, detail.data(), detail.size());
+    std::vector<char*> blocks;
+    for (int i = 0; i < 2; ++i) {
+      blocks.push_back(static_cast<char*>(std::malloc(64 * kMiB)));
+      CHILD_CHECK(blocks.back() != nullptr);
+      std::memset(blocks.back(), 1, 64 * kMiB);
+    }
+    for (char* block : blocks) std::free(block);
+    {
+      std::lock_guard lock(mutex);
+      stop = true;
+    }
+    changed.notify_all();
+    for (auto& worker : workers) worker.join();
     return 0;
   });
   INFO(result.Describe());

@@ -10,6 +10,8 @@
 //  - create every descriptor it will need (channel socket, pipes, epoll...) and list the
 //    ones it keeps using in keep_fds: every other descriptor above 2 is closed, and no new
 //    one can be created afterwards.
+//  - give it pipes (or sockets) for stdout and stderr, not regular files: RLIMIT_FSIZE 0
+//    makes every write that would grow a file fail with EFBIG.
 //  - call it once, from any thread: the seccomp filter covers every thread of the process;
 //    Landlock (where the kernel has it) covers the calling thread and the threads it
 //    starts afterwards (seccomp alone guards threads started before).

@@ -225,6 +225,9 @@ Status ApplySeccompFilter() {
     seccomp_release(filter);
     return Status::Error("sandbox_seccomp", "seccomp rule refused: " + rules.first_error());
   }
+  // A binary tree of system call numbers rather than a list: every allowed call (each
+  // read and write of the channel) pays a few comparisons instead of up to a hundred.
+  seccomp_attr_set(filter, SCMP_FLTATR_CTL_OPTIMIZE, 2);
   if (seccomp_attr_set(filter, SCMP_FLTATR_CTL_TSYNC, 1) != 0) {
     seccomp_release(filter);
     return Status::Error("sandbox_seccomp", "seccomp cannot synchronise the filter across threads");
