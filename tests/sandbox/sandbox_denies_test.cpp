@@ -315,3 +315,32 @@ TEST_CASE("the limits cannot be raised and the process cannot be made dumpable a
   INFO(result.Describe());
   CHECK(result.ExitedWith(0));
 }
+
+#if defined(__x86_64__)
+namespace {
+
+// getpid through the 32-bit entry (int 0x80), numbered as i386 numbers it.
+long Getpid32() {
+  long result = 20;
+  asm volatile("int $0x80" : "+a"(result) : : "memory");
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("a 32-bit system call kills the whole process, not only its thread", "[sandbox]") {
+  ChildResult control = RunInChild([](void*) { return Getpid32() == getpid() ? 0 : 1; });
+  if (!control.ExitedWith(0)) {
+    WARN("this kernel has no 32-bit entry: " << control.Describe());
+    return;
+  }
+  ChildResult result = RunSandboxed([](void*) {
+    std::thread([] { Getpid32(); }).join();
+    Say("survived\n");
+    return 0;
+  });
+  INFO(result.Describe());
+  CHECK(result.KilledBy(SIGSYS));
+  CHECK(result.out.empty());
+}
+#endif

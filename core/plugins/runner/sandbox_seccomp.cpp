@@ -225,6 +225,12 @@ Status ApplySeccompFilter() {
     seccomp_release(filter);
     return Status::Error("sandbox_seccomp", "seccomp rule refused: " + rules.first_error());
   }
+  // A system call of another ABI (int 0x80 on x86_64) kills the whole process, not only
+  // the thread (libseccomp's default), so a plugin cannot use one to stop a thread quietly.
+  if (seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) != 0) {
+    seccomp_release(filter);
+    return Status::Error("sandbox_seccomp", "libseccomp refused the action for other architectures");
+  }
   // A binary tree of system call numbers rather than a list: every allowed call (each
   // read and write of the channel) pays a few comparisons instead of up to a hundred.
   seccomp_attr_set(filter, SCMP_FLTATR_CTL_OPTIMIZE, 2);
