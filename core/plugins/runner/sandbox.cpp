@@ -123,4 +123,18 @@ Result<SandboxReport> ApplySandbox(const SandboxOptions& options) {
   return report;
 }
 
+Result<int> RestrictFilesForLoading(const std::vector<std::string>& readable) {
+  if (LandlockAbi() == 0) return 0;
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    return Status::Error("sandbox_no_new_privs", "the kernel refused no_new_privs");
+  }
+  const LandlockOutcome landlock = ApplyLandlock(readable);
+  if (!landlock.applied) return Status::Error("sandbox_landlock", landlock.detail);
+  return landlock.abi;
+}
+
+std::vector<std::string> LoadingPaths(const std::string& plugin_file) {
+  return {plugin_file, "/etc/ld.so.cache", "/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib"};
+}
+
 }  // namespace switchboard::runner

@@ -50,4 +50,17 @@ struct SandboxReport {
 // report says landlock=false.
 Result<SandboxReport> ApplySandbox(const SandboxOptions& options);
 
+// Optional, before the plugin library is loaded and before any thread starts, where the
+// kernel has Landlock: from then on the process, and every thread it starts, may only read
+// beneath `readable` (no writing anywhere, no TCP bind/connect), so the code that runs
+// while the library loads (its constructors, sb_provider_entry) cannot read the master key
+// or the data folder either. Sets no_new_privs. Returns the kernel's Landlock ABI, or 0
+// when it has none (nothing applied; not a failure). ApplySandbox later takes reading away
+// too.
+Result<int> RestrictFilesForLoading(const std::vector<std::string>& readable);
+
+// What loading a plugin reads: its file, the dynamic linker's cache and the system's
+// library folders. A plugin that bundles libraries beside itself needs its folder added.
+std::vector<std::string> LoadingPaths(const std::string& plugin_file);
+
 }  // namespace switchboard::runner

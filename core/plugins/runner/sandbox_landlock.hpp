@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace switchboard::runner {
 
@@ -15,10 +16,11 @@ struct LandlockOutcome {
 int LandlockAbi();
 
 // Restricts the calling thread, and the threads it starts afterwards, to no file system
-// access at all (every right of the ABI handled, no rule granting any), and where the ABI
-// has them no TCP bind/connect and no abstract UNIX sockets or signals beyond its own
-// domain. Descriptors already open keep working. Needs no_new_privs set before. Not
-// applied (and said so in detail) when the kernel does not offer Landlock.
-LandlockOutcome ApplyLandlock();
+// access but reading beneath the `readable` paths (every right of the ABI handled; with
+// none readable, no access at all), and where the ABI has them no TCP bind/connect and no
+// abstract UNIX sockets or signals beyond its own domain. Descriptors already open keep
+// working; layers stack, so a later call can only take more away. Needs no_new_privs set
+// before. Not applied (and said so in detail) when the kernel does not offer Landlock.
+LandlockOutcome ApplyLandlock(const std::vector<std::string>& readable = {});
 
 }  // namespace switchboard::runner
