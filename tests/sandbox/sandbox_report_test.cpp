@@ -43,6 +43,8 @@ TEST_CASE("the report says what is active", "[sandbox]") {
                                " nnp=1\n";
   CHECK(result.out.substr(0, expected.size()) == expected);
   CHECK(result.out.find("seccomp allowlist on every thread") != std::string::npos);
+  CHECK(result.out.find(" MiB in use") != std::string::npos);
+  CHECK(result.out.find("address space ?") == std::string::npos);
   CHECK(result.out.find(abi > 0 ? "no file system access" : "not offered by the kernel") != std::string::npos);
   CHECK(result.err.empty());
   WARN("Landlock ABI of this kernel: " << abi);

@@ -4,6 +4,7 @@
 // so a plugin thread cannot open one in between.
 #include "plugins/runner/sandbox.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -24,13 +25,17 @@ namespace {
 
 constexpr uint64_t kMiB = 1ull << 20;
 
+// /proc/self/statm, opened before RestrictFilesForLoading's Landlock layer hides /proc.
+int g_statm_fd = -1;
+
 std::optional<uint64_t> AddressSpaceInUse() {
-  std::FILE* statm = std::fopen("/proc/self/statm", "re");
-  if (statm == nullptr) return std::nullopt;
+  const int fd = g_statm_fd >= 0 ? g_statm_fd : open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  char text[64] = {};
+  const ssize_t got = pread(fd, text, sizeof(text) - 1, 0);
+  if (fd != g_statm_fd) close(fd);
   unsigned long long pages = 0;
-  const bool read = std::fscanf(statm, "%llu", &pages) == 1;
-  std::fclose(statm);
-  if (!read) return std::nullopt;
+  if (got <= 0 || std::sscanf(text, "%llu", &pages) != 1) return std::nullopt;
   return static_cast<uint64_t>(pages) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
@@ -79,6 +84,10 @@ void CloseEveryFdBut(const std::set<int>& kept, rlim_t fallback_limit) {
 Result<SandboxReport> ApplySandbox(const SandboxOptions& options) {
   SandboxReport report;
   const std::optional<uint64_t> in_use = AddressSpaceInUse();
+  if (g_statm_fd >= 0) {
+    close(g_statm_fd);
+    g_statm_fd = -1;
+  }
   if (in_use && *in_use >= options.address_space_bytes) {
     return Status::Error("sandbox_address_space",
                          "the address space in use (" + std::to_string(*in_use / kMiB) + " MiB) is over the limit (" +
@@ -125,6 +134,7 @@ Result<SandboxReport> ApplySandbox(const SandboxOptions& options) {
 
 Result<int> RestrictFilesForLoading(const std::vector<std::string>& readable) {
   if (LandlockAbi() == 0) return 0;
+  if (g_statm_fd < 0) g_statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     return Status::Error("sandbox_no_new_privs", "the kernel refused no_new_privs");
   }
