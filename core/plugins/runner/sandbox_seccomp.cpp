@@ -145,6 +145,12 @@ class FilterRules {
   std::string first_error_;
 };
 
+// Argument comparisons on all 64 bits (libseccomp's SCMP_A* macros leave a field unset).
+scmp_arg_cmp Equal(unsigned int argument, scmp_datum_t value) { return {argument, SCMP_CMP_EQ, value, 0}; }
+scmp_arg_cmp Masked(unsigned int argument, scmp_datum_t mask, scmp_datum_t value) {
+  return {argument, SCMP_CMP_MASKED_EQ, mask, value};
+}
+
 void AddAllowlist(FilterRules& rules) {
   // I/O on descriptors already open (none can be created: socket, open*, pipe*, dup* trap).
   for (const char* name : {"read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev",
@@ -156,13 +162,13 @@ void AddAllowlist(FilterRules& rules) {
   // glibc's fstat() is newfstatat(fd, "", AT_EMPTY_PATH) (stdio calls it on first use of
   // a stream). The path cannot be checked, so a path still reaches metadata only; opening
   // anything stays denied.
-  rules.Allow("newfstatat", {SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH)});
+  rules.Allow("newfstatat", {Masked(3, AT_EMPTY_PATH, AT_EMPTY_PATH)});
   for (int command : {F_GETFD, F_SETFD, F_GETFL, F_SETFL}) {  // not F_DUPFD*
-    rules.Allow("fcntl", {SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(command))});
+    rules.Allow("fcntl", {Equal(1, static_cast<scmp_datum_t>(command))});
   }
   // isatty() and a byte count; never TIOCSTI or anything else that writes.
   for (unsigned long request : {static_cast<unsigned long>(TCGETS), static_cast<unsigned long>(FIONREAD)}) {
-    rules.Allow("ioctl", {SCMP_A1(SCMP_CMP_EQ, request)});
+    rules.Allow("ioctl", {Equal(1, request)});
   }
 
   // Memory.
@@ -173,7 +179,7 @@ void AddAllowlist(FilterRules& rules) {
   // thread yes; a process (fork, vfork, posix_spawn) or a new namespace no.
   constexpr scmp_datum_t kCloneMask = CLONE_THREAD | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |
                                       CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
-  rules.Allow("clone", {SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneMask, CLONE_THREAD)});
+  rules.Allow("clone", {Masked(0, kCloneMask, CLONE_THREAD)});
   rules.Add(SCMP_ACT_ERRNO(ENOSYS), "clone3");
   for (const char* name : {"futex", "set_robust_list", "rseq", "membarrier", "sched_yield", "sched_getaffinity",
                            "getcpu", "exit", "exit_group", "restart_syscall"}) {
@@ -188,9 +194,9 @@ void AddAllowlist(FilterRules& rules) {
 
   // Limits may be read, never changed (prlimit64 on itself with no new value).
   rules.Allow("getrlimit");
-  rules.Allow("prlimit64", {SCMP_A0(SCMP_CMP_EQ, 0), SCMP_A2(SCMP_CMP_EQ, 0)});
+  rules.Allow("prlimit64", {Equal(0, 0), Equal(2, 0)});
   for (int option : {PR_SET_NAME, PR_GET_NAME, PR_GET_DUMPABLE, PR_GET_NO_NEW_PRIVS, PR_GET_SECCOMP}) {
-    rules.Allow("prctl", {SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(option))});
+    rules.Allow("prctl", {Equal(0, static_cast<scmp_datum_t>(option))});
   }
 
   // Signals: handlers for anything but SIGSYS (compared on all 64 bits: the kernel reads an
@@ -198,13 +204,13 @@ void AddAllowlist(FilterRules& rules) {
   // signal"); signals only to itself (raise, abort), never to the host or another process.
   for (int signal_number = 1; signal_number <= 64; ++signal_number) {
     if (signal_number == SIGSYS) continue;
-    rules.Allow("rt_sigaction", {SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(signal_number))});
+    rules.Allow("rt_sigaction", {Equal(0, static_cast<scmp_datum_t>(signal_number))});
   }
-  rules.Add(SCMP_ACT_KILL_PROCESS, "rt_sigaction", {SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, SIGSYS)});
+  rules.Add(SCMP_ACT_KILL_PROCESS, "rt_sigaction", {Masked(0, 0xffffffffu, SIGSYS)});
   for (const char* name : {"rt_sigreturn", "rt_sigprocmask", "sigaltstack"}) rules.Allow(name);
   const auto self = static_cast<scmp_datum_t>(getpid());
-  rules.Allow("tgkill", {SCMP_A0(SCMP_CMP_EQ, self)});
-  rules.Allow("kill", {SCMP_A0(SCMP_CMP_EQ, self)});
+  rules.Allow("tgkill", {Equal(0, self)});
+  rules.Allow("kill", {Equal(0, self)});
 
   // Ways out of the sandbox: the process is killed, not told no.
   for (const char* name : {"execve", "execveat", "ptrace", "process_vm_readv", "process_vm_writev"}) {
