@@ -31,9 +31,7 @@
 #include "plugins/plugin_library.hpp"
 #include "plugins/plugin_limits.hpp"
 #include "plugins/runner/channel_frames.hpp"
-#ifdef SWITCHBOARD_RUNNER_SANDBOX
 #include "plugins/runner/sandbox.hpp"
-#endif
 
 namespace switchboard::runner {
 namespace {
@@ -173,7 +171,6 @@ void Serve(const OpenedPlugin& plugin, Call call) {
 }
 
 nlohmann::json SandboxInfo(const Options& options) {
-#ifdef SWITCHBOARD_RUNNER_SANDBOX
   if (!options.sandbox) return {{"enabled", false}};
   SandboxOptions sandbox;
   sandbox.address_space_bytes = options.memory_limit_mib << 20;
@@ -181,7 +178,7 @@ nlohmann::json SandboxInfo(const Options& options) {
   auto applied = ApplySandbox(sandbox);
   if (!applied.ok()) {
     std::fprintf(stderr, "the sandbox could not be applied: %s\n", applied.status().message().c_str());
-    std::exit(70);
+    _exit(70);  // the host reports the runner's end; a plugin never runs unconfined
   }
   return {{"enabled", true},
           {"seccomp", applied->seccomp},
@@ -189,10 +186,6 @@ nlohmann::json SandboxInfo(const Options& options) {
           {"landlock_abi", applied->landlock_abi},
           {"no_new_privs", applied->no_new_privs},
           {"memory_limit_mib", options.memory_limit_mib}};
-#else
-  (void)options;
-  return {{"enabled", false}, {"detail", "built without the sandbox"}};
-#endif
 }
 
 int Run(int argc, char** argv) {
@@ -214,6 +207,15 @@ int Run(int argc, char** argv) {
     setrlimit(RLIMIT_STACK, &stack);
   }
 
+  // While the library loads, its code (constructors, the entry point) may read only the
+  // system's libraries and its own file: not the master key, not the data folder.
+  if (options.sandbox) {
+    auto restricted = RestrictFilesForLoading(LoadingPaths(options.plugin.string()));
+    if (!restricted.ok()) {
+      std::fprintf(stderr, "the sandbox could not be applied: %s\n", restricted.status().message().c_str());
+      return 70;
+    }
+  }
   auto opened = OpenPluginLibrary(options.plugin, &kHostTable);
   if (!opened.ok()) {
     WriteFrame(0, FrameType::kHello, nlohmann::json{{"refused", opened.status().code()},
