@@ -112,6 +112,9 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     stopping_ = true;
     ::shutdown(spawned_.channel_fd, SHUT_RDWR);
     Wake();
+    // The last reference to a provider can go in a call's `done`, on this runner's own
+    // thread: that thread finishes by itself once this returns.
+    if (std::this_thread::get_id() == loop_thread_.load()) return;
     if (finished_future_.valid()) finished_future_.wait_for(wait);
   }
 
@@ -252,6 +255,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
   }
 
   void Loop() {
+    loop_thread_ = std::this_thread::get_id();
     bool output_open = true;
     std::string broken;  // why the host gave up on the stream
     std::vector<Pending> expired;
@@ -337,6 +341,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
   runner::FrameReader reader_;
   int wake_fd_ = -1;
   std::atomic<bool> stopping_{false};
+  std::atomic<std::thread::id> loop_thread_{};
 
   std::mutex write_mutex_;
   std::mutex mutex_;  // guards what follows

@@ -1,6 +1,6 @@
 # Shared by the storage tests: start and stop the real host on an ephemeral port, and
 # talk to it. Source after setting bin; then use_scratch_data, or set work and data
-# yourself. Sets pid, base, admin, token.
+# yourself; host_args (an array) adds options to serve. Sets pid, base, admin, token.
 fail() { echo "FAIL: $*"; exit 1; }
 
 # A fresh work folder with data in it, and a host killed and the folder removed at exit.
@@ -13,7 +13,8 @@ use_scratch_data() {
 
 start_host() {
   : >"$work/out"
-  "$bin" serve --data "$data" --listen 127.0.0.1:0 --egress-allow 127.0.0.1/32 >"$work/out" 2>>"$work/log" &
+  "$bin" serve --data "$data" --listen 127.0.0.1:0 --egress-allow 127.0.0.1/32 ${host_args[@]+"${host_args[@]}"} \
+    >"$work/out" 2>>"$work/log" &
   pid=$!
   for _ in $(seq 400); do
     grep -q listening "$work/out" 2>/dev/null && break

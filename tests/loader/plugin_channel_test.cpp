@@ -213,6 +213,25 @@ TEST_CASE("a provider's runner lives as long as the provider, and stops with it"
   CHECK(::kill(pid, 0) != 0);  // stopped and reaped before the channel went
 }
 
+TEST_CASE("the runner serves from inside its sandbox: seccomp filter, no_new_privs, no core dumps") {
+  auto provider = LoadPlugin(BuiltPlugin("openai"), Isolated());
+  REQUIRE(provider.ok());
+  // A call first, so the runner is past its hello and serving.
+  REQUIRE((*provider)->ValidateWithPlugin(nlohmann::json{{"api_key", "not-a-key"}}).ok());
+  const int pid = RunnerOf(**provider).runner_pid();
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string text((std::istreambuf_iterator<char>(status)), std::istreambuf_iterator<char>());
+  CHECK_THAT(text, Contains("NoNewPrivs:\t1"));
+  CHECK_THAT(text, Contains("Seccomp:\t2"));  // filter mode
+  const auto report = nlohmann::json::parse(RunnerOf(**provider).sandbox_report());
+  CHECK(report["enabled"] == true);
+  CHECK(report["seccomp"] == true);
+  std::ifstream limits("/proc/" + std::to_string(pid) + "/limits");
+  std::string lines((std::istreambuf_iterator<char>(limits)), std::istreambuf_iterator<char>());
+  CHECK_THAT(lines, Contains("Max address space         268435456"));
+  CHECK_THAT(lines, Contains("Max core file size        0"));
+}
+
 TEST_CASE("the runner gets none of the host's SWITCHBOARD_ variables, which may hold the master key") {
   // The runner's environment is read from /proc while it runs.
   ::setenv("SWITCHBOARD_MASTER_KEY", "a-secret-the-plugin-must-not-see", 1);
