@@ -292,6 +292,12 @@ struct Figures {
   double p50 = 0, p99 = 0, max = 0;
 };
 
+std::string Fixed(double value, int decimals) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
 // Nearest-rank percentile of sorted values.
 double Percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
@@ -301,17 +307,22 @@ double Percentile(const std::vector<double>& sorted, double p) {
 
 Figures Sample(const EdgeHost& host, milliseconds duration, milliseconds interval) {
   std::vector<double> ms;
+  std::vector<std::pair<double, double>> slow;  // (ms, seconds into the case) over 10 ms
   Figures figures;
   const auto started = Clock::now();
   auto next = started;
   while (Clock::now() - started < duration) {
     std::this_thread::sleep_until(next);
+    const double at = std::chrono::duration<double>(Clock::now() - started).count();
     EdgeHost::Timed timed = host.Healthz(milliseconds(10000));
     ms.push_back(timed.ms);
+    if (timed.ms > 10) slow.emplace_back(timed.ms, at);
     if (timed.status != 200) ++figures.failed;
     // A late answer delays the next sample instead of bunching those behind it.
     next = std::max(next + interval, Clock::now());
   }
+  // When the slow ones came, to line them up with what the attack did (stderr only).
+  for (const auto& [took, at] : slow) std::cerr << "  " << Fixed(took, 1) << " ms at +" << Fixed(at, 2) << " s\n";
   std::sort(ms.begin(), ms.end());
   figures.samples = static_cast<int>(ms.size());
   figures.p50 = Percentile(ms, 50);
@@ -331,12 +342,6 @@ double CpuSeconds(pid_t pid) {
     if (i == 14 || i == 15) ticks += std::stod(field);
   }
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-std::string Fixed(double value, int decimals) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
 }
 
 int Run(int argc, char** argv) {
