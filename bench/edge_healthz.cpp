@@ -1,13 +1,15 @@
 // /healthz latency while the HTTP edge is under attack (run by scripts/bench/edge_healthz).
 //
-// For each case a fresh `switchboard serve` on 127.0.0.1 (tests/http_edge/edge_host.hpp);
-// background threads start the attack, and once it is in place the main thread sends
+// For each case a fresh `switchboard serve` on 127.0.0.1 (tests/http_edge/edge_host.hpp),
+// warmed up with 20 /healthz; background threads start the attack, and once it is in place the main thread sends
 // GET /healthz on a new connection every --interval-ms for --seconds while the attack
 // goes on, then prints one Markdown table row: p50, p99 and max, each also as a ratio to
 // the idle host measured first in the same run. Progress goes to stderr.
 //
 // Usage: edge_healthz --slow-fixture-dir DIR [--seconds 5] [--interval-ms 20]
-//                     [--cases idle,slowloris,...]
+//                     [--cases idle,slowloris,...] [--settle-ms 0]
+// --settle-ms waits that long after the attack is in place before sampling (to tell its
+// start from its steady state; the default samples from the start).
 // All traffic goes to 127.0.0.1.
 #include <poll.h>
 #include <unistd.h>
@@ -307,7 +309,10 @@ double Percentile(const std::vector<double>& sorted, double p) {
 
 Figures Sample(const EdgeHost& host, milliseconds duration, milliseconds interval) {
   std::vector<double> ms;
-  std::vector<std::pair<double, double>> slow;  // (ms, seconds into the case) over 10 ms
+  struct Slow {
+    double ms, connect_ms, at_s;
+  };
+  std::vector<Slow> slow;  // over 10 ms
   Figures figures;
   const auto started = Clock::now();
   auto next = started;
@@ -316,13 +321,16 @@ Figures Sample(const EdgeHost& host, milliseconds duration, milliseconds interva
     const double at = std::chrono::duration<double>(Clock::now() - started).count();
     EdgeHost::Timed timed = host.Healthz(milliseconds(10000));
     ms.push_back(timed.ms);
-    if (timed.ms > 10) slow.emplace_back(timed.ms, at);
+    if (timed.ms > 10) slow.push_back({timed.ms, timed.connect_ms, at});
     if (timed.status != 200) ++figures.failed;
     // A late answer delays the next sample instead of bunching those behind it.
     next = std::max(next + interval, Clock::now());
   }
   // When the slow ones came, to line them up with what the attack did (stderr only).
-  for (const auto& [took, at] : slow) std::cerr << "  " << Fixed(took, 1) << " ms at +" << Fixed(at, 2) << " s\n";
+  for (const Slow& s : slow) {
+    std::cerr << "  " << Fixed(s.ms, 1) << " ms (connect " << Fixed(s.connect_ms, 1) << ") at +" << Fixed(s.at_s, 2)
+              << " s\n";
+  }
   std::sort(ms.begin(), ms.end());
   figures.samples = static_cast<int>(ms.size());
   figures.p50 = Percentile(ms, 50);
@@ -346,12 +354,13 @@ double CpuSeconds(pid_t pid) {
 
 int Run(int argc, char** argv) {
   std::string slow_fixture_dir, only;
-  int seconds = 5, interval_ms = 20;
+  int seconds = 5, interval_ms = 20, settle_ms = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--slow-fixture-dir") slow_fixture_dir = argv[i + 1];
     else if (flag == "--seconds") seconds = std::stoi(argv[i + 1]);
     else if (flag == "--interval-ms") interval_ms = std::stoi(argv[i + 1]);
+    else if (flag == "--settle-ms") settle_ms = std::stoi(argv[i + 1]);
     else if (flag == "--cases") only = "," + std::string(argv[i + 1]) + ",";
     else {
       std::cerr << "unknown flag " << flag << "\n";
@@ -371,6 +380,12 @@ int Run(int argc, char** argv) {
     if (!only.empty() && c.name != "idle" && only.find("," + c.name + ",") == std::string::npos) continue;
     std::cerr << "== " << c.name << std::endl;
     EdgeHost host(c.args, c.env);
+    // A fresh host's first answers are slower (code paged in, threads first woken, the
+    // storage check after open): warm it up, so the samples measure the attack.
+    for (int i = 0; i < 20; ++i) {
+      host.Healthz();
+      std::this_thread::sleep_for(milliseconds(10));
+    }
     Attack attack;
     const int threads = c.start(host, attack);
     while (attack.ready < threads) std::this_thread::sleep_for(milliseconds(10));
@@ -378,6 +393,7 @@ int Run(int argc, char** argv) {
       attack.Stop();
       return 1;
     }
+    std::this_thread::sleep_for(milliseconds(settle_ms));
     const long rounds_before = attack.rounds, reopened_before = attack.reopened;
     const double cpu_before = CpuSeconds(host.pid());
     Figures f = Sample(host, std::chrono::seconds(seconds), milliseconds(interval_ms));

@@ -94,6 +94,7 @@ EdgeHost::Timed EdgeHost::Healthz(std::chrono::milliseconds timeout) const {
   const auto started = std::chrono::steady_clock::now();
   RawConnection connection(port_);
   Timed timed;
+  timed.connect_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (connection.valid() && connection.Send("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")) {
     timed.status = StatusOf(connection.ReadResponse(timeout));
   }

@@ -33,6 +33,7 @@ class EdgeHost {
   struct Timed {
     int status = 0;
     double ms = 0;
+    double connect_ms = 0;  // of which the TCP connect (the kernel's accept queue)
   };
   Timed Healthz(std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) const;
 
