@@ -4,12 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <regex>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "http_edge/raw_client.hpp"
@@ -55,7 +55,11 @@ EdgeHost::EdgeHost(const std::vector<std::string>& args, const std::vector<std::
     std::ifstream file(log);
     std::stringstream text;
     text << file.rdbuf();
-    FAIL("the host did not start: " << text.str());
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    std::error_code ignored;
+    std::filesystem::remove_all(work_, ignored);
+    throw std::runtime_error("the host did not start: " + text.str());
   }
 }
 
@@ -90,22 +94,12 @@ EdgeHost::Timed EdgeHost::Healthz(std::chrono::milliseconds timeout) const {
   const auto started = std::chrono::steady_clock::now();
   RawConnection connection(port_);
   Timed timed;
+  timed.connect_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (connection.valid() && connection.Send("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")) {
     timed.status = StatusOf(connection.ReadResponse(timeout));
   }
   timed.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return timed;
-}
-
-double EdgeHost::SlowestHealthz(int samples, std::chrono::milliseconds over) const {
-  double slowest = 0;
-  for (int i = 0; i < samples; ++i) {
-    Timed timed = Healthz();
-    CHECK(timed.status == 200);
-    slowest = std::max(slowest, timed.ms);
-    std::this_thread::sleep_for(over / samples);
-  }
-  return slowest;
 }
 
 }  // namespace switchboard::testing

@@ -1,5 +1,6 @@
 // A real `switchboard serve` on 127.0.0.1 (port 0) with a fresh data folder, for the
-// HTTP edge tests; stopped with SIGTERM when the object goes.
+// HTTP edge tests and bench/edge_healthz; stopped with SIGTERM when the object goes.
+// Free of Catch2 so the benchmark can use it: a host that does not start throws.
 #pragma once
 
 #include <sys/types.h>
@@ -13,7 +14,8 @@ namespace switchboard::testing {
 
 class EdgeHost {
  public:
-  // `args` are added to serve's; `env` entries are NAME=value.
+  // `args` are added to serve's; `env` entries are NAME=value. Throws std::runtime_error
+  // (with the host's log) when it does not start listening.
   explicit EdgeHost(const std::vector<std::string>& args = {}, const std::vector<std::string>& env = {});
   ~EdgeHost();
   EdgeHost(const EdgeHost&) = delete;
@@ -31,11 +33,9 @@ class EdgeHost {
   struct Timed {
     int status = 0;
     double ms = 0;
+    double connect_ms = 0;  // of which the TCP connect (the kernel's accept queue)
   };
   Timed Healthz(std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) const;
-  // The slowest of `samples` /healthz calls, spread over `over`; fails the test when one
-  // is not answered 200.
-  double SlowestHealthz(int samples, std::chrono::milliseconds over) const;
 
  private:
   std::filesystem::path work_;

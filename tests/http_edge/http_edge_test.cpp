@@ -6,17 +6,14 @@
 // The issue's bar is /healthz under 100 ms throughout; the assertion allows
 // kHealthzBudgetMs so a loaded 2-core CI machine does not make it flaky, and each case
 // prints the slowest answer it saw.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <iostream>
 #include <thread>
 #include <vector>
 
+#include "http_edge/black_hole.hpp"
 #include "http_edge/edge_host.hpp"
 #include "http_edge/raw_client.hpp"
 
@@ -48,10 +45,16 @@ std::string RefusedAtOnce(const EdgeHost& host, const std::string& request) {
   return response;
 }
 
-std::string Json(const std::string& method, const std::string& path, const std::string& token,
-                 const std::string& body) {
-  return method + " " + path + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token +
-         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+// The slowest of `samples` /healthz calls, spread over `over`; each must be answered 200.
+double SlowestHealthz(const EdgeHost& host, int samples, milliseconds over) {
+  double slowest = 0;
+  for (int i = 0; i < samples; ++i) {
+    EdgeHost::Timed timed = host.Healthz();
+    CHECK(timed.status == 200);
+    slowest = std::max(slowest, timed.ms);
+    std::this_thread::sleep_for(over / samples);
+  }
+  return slowest;
 }
 
 }  // namespace
@@ -109,7 +112,7 @@ TEST_CASE("pipelined requests are all answered, in order") {
       "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
       "GET /v1/nothing HTTP/1.1\r\nHost: t\r\n\r\n"
       "GET /v1/providers HTTP/1.1\r\nHost: t\r\n\r\n" +
-      Json("POST", "/v1/projects", host.admin_token(), R"({"id":"piped","name":"Piped"})") +
+      JsonRequest("POST", "/v1/projects", host.admin_token(), R"({"id":"piped","name":"Piped"})") +
       "DELETE /v1/providers HTTP/1.1\r\nHost: t\r\n\r\n"
       "GET /v1/projects/piped HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + host.admin_token() + "\r\n\r\n"));
   for (int expected : {200, 404, 401, 201, 405, 200}) {
@@ -123,7 +126,7 @@ TEST_CASE("a NUL in a JSON body makes it malformed; nothing after it is ignored"
   std::string body = R"({"name":"Nul"})";
   body += '\0';
   body += R"({"id":"evil"})";
-  REQUIRE(connection.Send(Json("POST", "/v1/projects", host.admin_token(), body)));
+  REQUIRE(connection.Send(JsonRequest("POST", "/v1/projects", host.admin_token(), body)));
   std::string response = connection.ReadResponse(milliseconds(5000));
   CHECK(StatusOf(response) == 400);
   CHECK(BodyOf(response).find("\"code\":\"malformed_json\"") != std::string::npos);
@@ -194,7 +197,7 @@ TEST_CASE("slowloris: 300 half-sent requests keep nobody else waiting") {
     partial.emplace_back(host.port());
     REQUIRE(partial.back().Send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: "));
   }
-  const double slowest = host.SlowestHealthz(20, milliseconds(1000));
+  const double slowest = SlowestHealthz(host, 20, milliseconds(1000));
   Report("300 partial requests", slowest);
   CHECK(slowest < kHealthzBudgetMs);
 }
@@ -229,7 +232,7 @@ TEST_CASE("300 idle keep-alive connections keep nobody waiting, and close at the
   }
   for (auto& connection : idle) CHECK(StatusOf(connection.ReadResponse(milliseconds(5000))) == 200);
   const auto started = Clock::now();
-  const double slowest = host.SlowestHealthz(10, milliseconds(1000));
+  const double slowest = SlowestHealthz(host, 10, milliseconds(1000));
   Report("300 idle keep-alive connections", slowest);
   CHECK(slowest < kHealthzBudgetMs);
   for (auto& connection : idle) {
@@ -267,9 +270,9 @@ TEST_CASE("64 slow plugin validates keep /healthz and store routes answering") {
   const std::string body = R"({"token":"t"})";
   for (int i = 0; i < 64; ++i) {
     validates.emplace_back(host.port());
-    REQUIRE(validates.back().Send(Json("POST", "/v1/providers/slow_fixture/validate", host.admin_token(), body)));
+    REQUIRE(validates.back().Send(JsonRequest("POST", "/v1/providers/slow_fixture/validate", host.admin_token(), body)));
   }
-  const double slowest = host.SlowestHealthz(20, milliseconds(2000));
+  const double slowest = SlowestHealthz(host, 20, milliseconds(2000));
   Report("64 slow validates", slowest);
   CHECK(slowest < kHealthzBudgetMs);
   RawConnection other(host.port());
@@ -281,71 +284,17 @@ TEST_CASE("64 slow plugin validates keep /healthz and store routes answering") {
   for (auto& connection : validates) CHECK(StatusOf(connection.ReadResponse(milliseconds(30000))) == 200);
 }
 
-namespace {
-
-// Accepts connections and never answers: a black-holed provider endpoint.
-class BlackHole {
- public:
-  BlackHole() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    REQUIRE(::listen(fd_, 1024) == 0);
-    socklen_t length = sizeof address;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] {
-      for (;;) {
-        int client = ::accept(fd_, nullptr, nullptr);
-        if (client < 0) return;
-        held_.push_back(client);
-      }
-    });
-  }
-  ~BlackHole() {
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    thread_.join();
-    for (int client : held_) ::close(client);
-  }
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-  std::thread thread_;
-  std::vector<int> held_;
-};
-
-}  // namespace
-
 TEST_CASE("200 probes of a black-holed endpoint keep /healthz answering") {
   BlackHole hole;
   EdgeHost host({"--egress-allow", "127.0.0.0/8", "--probe-timeout", "4000", "--probe-interval", "0"});
-  RawConnection setup(host.port());
-  REQUIRE(setup.Send(Json("POST", "/v1/projects", host.admin_token(), R"({"id":"hole","name":"Hole"})")));
-  REQUIRE(StatusOf(setup.ReadResponse(milliseconds(5000))) == 201);
-  std::vector<std::string> ids;
-  for (int i = 0; i < 200; ++i) {
-    const std::string body = R"({"name":"Hole )" + std::to_string(i) +
-                             R"(","provider":"openai","config":{"api_key":"sk-hole","base_url":"http://127.0.0.1:)" +
-                             std::to_string(hole.port()) + R"(/v1"}})";
-    REQUIRE(setup.Send(Json("POST", "/v1/projects/hole/connections?probe=false", host.admin_token(), body)));
-    std::string response = setup.ReadResponse(milliseconds(10000));
-    REQUIRE(StatusOf(response) / 100 == 2);
-    const std::string view = BodyOf(response);
-    const size_t at = view.find("\"id\":\"");
-    REQUIRE(at != std::string::npos);
-    ids.push_back(view.substr(at + 6, view.find('"', at + 6) - at - 6));
-  }
+  const std::vector<std::string> ids = CreateBlackHoledConnections(host.port(), host.admin_token(), hole.port(), 200);
+  REQUIRE(ids.size() == 200);
   std::vector<RawConnection> probes;
   for (const auto& id : ids) {
     probes.emplace_back(host.port());
-    REQUIRE(probes.back().Send(Json("POST", "/v1/projects/hole/connections/" + id + "/probe", host.admin_token(), "{}")));
+    REQUIRE(probes.back().Send(JsonRequest("POST", "/v1/projects/hole/connections/" + id + "/probe", host.admin_token(), "{}")));
   }
-  const double slowest = host.SlowestHealthz(20, milliseconds(2000));
+  const double slowest = SlowestHealthz(host, 20, milliseconds(2000));
   Report("200 black-holed probes", slowest);
   CHECK(slowest < kHealthzBudgetMs);
   for (auto& connection : probes) CHECK(StatusOf(connection.ReadResponse(milliseconds(30000))) == 200);

@@ -56,6 +56,16 @@ RawConnection::RawConnection(RawConnection&& other) noexcept
   other.fd_ = -1;
 }
 
+RawConnection& RawConnection::operator=(RawConnection&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    buffered_ = std::move(other.buffered_);
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
 bool RawConnection::Send(const std::string& bytes) {
   size_t sent = 0;
   while (sent < bytes.size()) {

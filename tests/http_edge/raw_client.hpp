@@ -12,6 +12,7 @@ class RawConnection {
   explicit RawConnection(int port);  // connects (blocking); valid() tells
   ~RawConnection();
   RawConnection(RawConnection&& other) noexcept;
+  RawConnection& operator=(RawConnection&& other) noexcept;  // closes this one first
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
 
