@@ -37,6 +37,9 @@ constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(30000);
 // Runner -> host: a plugin's output is at most 1 MiB (the runner says kTooLarge past it).
 constexpr size_t kMaxReplyPayload = (1u << 20) + 4096;
+// How late a deadline may be noticed: a call is sent without waking the runner's thread,
+// which polls at least this often.
+constexpr auto kDeadlineCheck = std::chrono::milliseconds(50);
 // A line of the runner's stdout/stderr longer than this is cut.
 constexpr size_t kMaxOutputLine = 4096;
 
@@ -102,8 +105,8 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     if (next_id_ == 0) next_id_ = 1;
     pending_[id] = Pending{std::move(done), options.deadline, std::move(options.redact_log)};
     lock.unlock();
+    // No wake-up for the loop: it looks at deadlines at least every kDeadlineCheck.
     Write(runner::EncodeFrame(id, FrameFor(method), input));
-    Wake();
   }
 
   // Closes the channel: the runner ends on its own (or is killed after a grace period).
@@ -157,9 +160,9 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     std::lock_guard<std::mutex> lock(mutex_);
     auto nearest = Clock::time_point::max();
     for (const auto& [id, call] : pending_) nearest = std::min(nearest, call.deadline);
-    if (nearest == Clock::time_point::max()) return -1;
+    if (nearest == Clock::time_point::max()) return static_cast<int>(kDeadlineCheck.count());
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(nearest - Clock::now()).count() + 1;
-    return static_cast<int>(std::clamp<long long>(ms, 0, 60000));
+    return static_cast<int>(std::clamp<long long>(ms, 0, kDeadlineCheck.count()));
   }
 
   // Calls whose deadline passed, taken out of pending_.

@@ -200,6 +200,11 @@ int Run(int argc, char** argv) {
   // glibc reserves 64 MiB of address space per malloc arena and thread: under the
   // sandbox's address-space limit a handful of threads would exhaust it.
   mallopt(M_ARENA_MAX, 2);
+  // Threads' arenas are mmap'ed heaps that glibc shrinks and grows again around each
+  // call's small allocations (an mmap, and a TLB shootdown across the workers, per call):
+  // keep what was reserved.
+  mallopt(M_TRIM_THRESHOLD, 16 << 20);
+  mallopt(M_TOP_PAD, 1 << 20);
   // glibc sizes thread stacks by RLIMIT_STACK (8 MiB by default): 2 MiB each keeps the
   // workers' stacks a small part of the address-space limit.
   if (rlimit stack{}; getrlimit(RLIMIT_STACK, &stack) == 0) {
