@@ -1,5 +1,6 @@
-// A real `switchboard serve` on 127.0.0.1 (port 0) with a fresh data folder, for the
-// HTTP edge tests; stopped with SIGTERM when the object goes.
+// A real `switchboard serve` on 127.0.0.1 (port 0) with a fresh data folder, for tests
+// that drive the host from outside (the HTTP edge, plugin isolation); stopped with
+// SIGTERM when the object goes. SWITCHBOARD_EDGE_EXECUTABLE runs it from another build.
 #pragma once
 
 #include <sys/types.h>
@@ -11,18 +12,24 @@
 
 namespace switchboard::testing {
 
-class EdgeHost {
+class HostProcess {
  public:
-  // `args` are added to serve's; `env` entries are NAME=value.
-  explicit EdgeHost(const std::vector<std::string>& args = {}, const std::vector<std::string>& env = {});
-  ~EdgeHost();
-  EdgeHost(const EdgeHost&) = delete;
-  EdgeHost& operator=(const EdgeHost&) = delete;
+  // `args` are added to serve's; `env` entries are NAME=value, where "{data}" stands for
+  // the host's data folder (known before it starts).
+  explicit HostProcess(const std::vector<std::string>& args = {}, const std::vector<std::string>& env = {});
+  ~HostProcess();
+  HostProcess(const HostProcess&) = delete;
+  HostProcess& operator=(const HostProcess&) = delete;
 
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
   const std::string& admin_token() const { return admin_token_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
   bool running() const;
+  // How the process ended ("exit 0", "signal 11 (core dumped)"), "running" while it runs.
+  std::string HowItEnded() const;
+  // Everything the host wrote to stderr (its log) so far.
+  std::string Log() const;
   // The host's resident memory, from /proc.
   long RssKiB() const;
 
@@ -39,9 +46,12 @@ class EdgeHost {
 
  private:
   std::filesystem::path work_;
+  std::filesystem::path data_dir_;
   pid_t pid_ = -1;
   int port_ = 0;
   std::string admin_token_;
+  mutable bool ended_ = false;
+  mutable int wait_status_ = 0;
 };
 
 }  // namespace switchboard::testing
