@@ -113,14 +113,22 @@ std::string HostProcess::Log() const {
   return text.str();
 }
 
-long HostProcess::RssKiB() const {
-  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+namespace {
+
+// A "<name>: <n> kB" line of /proc/<pid>/status; -1 when absent.
+long StatusKiB(pid_t pid, const std::string& name) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.rfind(name + ":", 0) == 0) return std::stol(line.substr(name.size() + 1));
   }
   return -1;
 }
+
+}  // namespace
+
+long HostProcess::RssKiB() const { return StatusKiB(pid_, "VmRSS"); }
+long HostProcess::PeakRssKiB() const { return StatusKiB(pid_, "VmHWM"); }
 
 HostProcess::Timed HostProcess::Healthz(std::chrono::milliseconds timeout) const {
   const auto started = std::chrono::steady_clock::now();

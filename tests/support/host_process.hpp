@@ -30,8 +30,9 @@ class HostProcess {
   std::string HowItEnded() const;
   // Everything the host wrote to stderr (its log) so far.
   std::string Log() const;
-  // The host's resident memory, from /proc.
+  // The host's resident memory now, and the most it has had (VmHWM), from /proc.
   long RssKiB() const;
+  long PeakRssKiB() const;
 
   // One GET /healthz on a new connection: its status, and how long the answer took
   // (connect included). Status 0 when nothing came within `timeout`.
