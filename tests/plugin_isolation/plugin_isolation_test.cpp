@@ -22,6 +22,16 @@ const json kTrigger = {{"token", "trigger"}};             // validate misbehaves
 const json kTriggerProbe = {{"token", "trigger_probe"}};  // probe_step misbehaves
 const json kFine = {{"token", "fine"}};                   // no misbehaviour at all
 
+// body[key] when body is an object that has it, else null: a missing answer fails the
+// check that reads it instead of throwing out of the test case.
+json Member(const json& body, const std::string& key) {
+  return body.is_object() && body.contains(key) ? body[key] : json();
+}
+std::string Text(const json& body, const std::string& key) {
+  json value = Member(body, key);
+  return value.is_string() ? value.get<std::string>() : "";
+}
+
 // A host serving the crashing fixtures and the built-in providers. The read-secret
 // fixture is pointed at this host's own master key file.
 class IsolationHost {
@@ -46,10 +56,10 @@ void ExpectOthersServe(const IsolationHost& h, const std::string& except) {
   CHECK(h.host().Healthz().status == 200);
   Reply good = h.client().Validate("openai", {{"api_key", "sk-proj-abc"}});
   CHECK(good.status == 200);
-  CHECK(good.body.value("valid", false));
+  CHECK(Member(good.body, "valid") == true);
   Reply bad = h.client().Validate("openai", {{"api_key", "nope"}});
   CHECK(bad.status == 200);
-  CHECK_FALSE(bad.body.value("valid", true));
+  CHECK(Member(bad.body, "valid") == false);
   const std::string other = except == "crash_socket" ? "crash_segv_validate" : "crash_socket";
   CHECK(h.client().Validate(other, kFine).status == 200);
 }
@@ -59,7 +69,7 @@ void ExpectPluginUnavailable(const Reply& reply) {
   INFO(reply.status << " " << reply.text);
   CHECK(reply.status == 503);
   CHECK(reply.content_type.rfind("application/problem+json", 0) == 0);
-  CHECK(reply.body.value("code", "") == "plugin_unavailable");
+  CHECK(Text(reply.body, "code") == "plugin_unavailable");
   // No internals: neither the library's path nor a signal or stack in the detail.
   CHECK(reply.text.find(".so") == std::string::npos);
   CHECK(reply.text.find(CrashingPluginDir().string()) == std::string::npos);
@@ -69,9 +79,9 @@ void ExpectPluginUnavailable(const Reply& reply) {
 void ExpectTransient(const Reply& reply, const std::vector<std::string>& reasons) {
   INFO(reply.status << " " << reply.text);
   REQUIRE(reply.status == 200);
-  const json& probe = reply.body["probe"];
-  CHECK(probe.value("outcome", "") == "transient");
-  CHECK(std::find(reasons.begin(), reasons.end(), probe.value("reason", "")) != reasons.end());
+  const json probe = Member(reply.body, "probe");
+  CHECK(Text(probe, "outcome") == "transient");
+  CHECK(std::find(reasons.begin(), reasons.end(), Text(probe, "reason")) != reasons.end());
 }
 
 // After a failure the provider's runner comes back: a clean validate answers 200 again
@@ -85,7 +95,7 @@ void ExpectAnswersAgain(const IsolationHost& h, const std::string& provider) {
   }
   INFO(reply.status << " " << reply.text);
   CHECK(reply.status == 200);
-  CHECK(reply.body.value("valid", false));
+  CHECK(Member(reply.body, "valid") == true);
 }
 
 // One validate fixture, twice: the documented answer, the host and the others fine, the
@@ -112,7 +122,7 @@ void ProbeFailsEachTime(const std::string& provider, const std::vector<std::stri
     ExpectOthersServe(h, provider);
     ExpectAnswersAgain(h, provider);
     Reply fine = h.client().TestProbe(provider, kFine);
-    CHECK(fine.body["probe"].value("outcome", "") == "valid");
+    CHECK(Text(Member(fine.body, "probe"), "outcome") == "valid");
   }
 }
 
@@ -158,13 +168,13 @@ TEST_CASE("a probe the plugin crashes in leaves the stored connection's status a
   Reply probed = h.client().Post(path + "/probe", json::object());
   INFO(probed.status << " " << probed.text);
   CHECK(probed.status == 200);
-  CHECK(probed.body["probe"].value("outcome", "") == "transient");
-  CHECK(probed.body["probe"].value("reason", "") == "plugin_crashed");
+  CHECK(Text(Member(probed.body, "probe"), "outcome") == "transient");
+  CHECK(Text(Member(probed.body, "probe"), "reason") == "plugin_crashed");
   ExpectOthersServe(h, "crash_exit_probe");
   Reply after = h.client().Get(path);
   REQUIRE(after.status == 200);
-  CHECK(after.body["status"] == before.body["status"]);
-  CHECK(after.body["config"] == before.body["config"]);
+  CHECK(Member(after.body, "status") == Member(before.body, "status"));
+  CHECK(Member(after.body, "config") == Member(before.body, "config"));
 }
 
 TEST_CASE("a plugin that allocates and touches 8 GiB in validate gets no such memory") {
@@ -175,8 +185,8 @@ TEST_CASE("a plugin that allocates and touches 8 GiB in validate gets no such me
   // Either the address-space limit refused the allocation inside the plugin (which says
   // so in its field error) or the runner died trying; never "alloc_succeeded".
   if (reply.status == 200) {
-    REQUIRE(reply.body["errors"].size() == 1);
-    CHECK(reply.body["errors"][0].value("code", "") == "alloc_refused");
+    REQUIRE(Member(reply.body, "errors").size() == 1);
+    CHECK(Text(Member(reply.body, "errors")[0], "code") == "alloc_refused");
   } else {
     ExpectPluginUnavailable(reply);
   }
@@ -194,7 +204,7 @@ TEST_CASE("a plugin whose validate returns invalid JSON: 502 plugin_output_inval
     Reply reply = h.client().Validate("crash_invalid_json_validate", kTrigger);
     INFO(reply.status << " " << reply.text);
     CHECK(reply.status == 502);
-    CHECK(reply.body.value("code", "") == "plugin_output_invalid");
+    CHECK(Text(reply.body, "code") == "plugin_output_invalid");
     ExpectOthersServe(h, "crash_invalid_json_validate");
     ExpectAnswersAgain(h, "crash_invalid_json_validate");
   }
@@ -208,7 +218,7 @@ TEST_CASE("a plugin whose validate returns 100 MB of JSON is refused, not parsed
     INFO(reply.status << " " << reply.text.substr(0, 500));
     // Over the 1 MiB output limit (plugin_limits.hpp): refused as output, or the runner
     // would not even carry a frame that big.
-    const std::string code = reply.body.is_object() ? reply.body.value("code", "") : "";
+    const std::string code = Text(reply.body, "code");
     const bool refused = (reply.status == 502 && code == "plugin_output_invalid") ||
                          (reply.status == 503 && code == "plugin_unavailable");
     CHECK(refused);
@@ -224,12 +234,12 @@ TEST_CASE("plugin code cannot create a socket, in validate or in a probe step") 
   Reply validated = h.client().Validate("crash_socket", kTrigger);
   INFO(validated.text);
   REQUIRE(validated.status == 200);
-  REQUIRE(validated.body["errors"].size() == 1);
-  CHECK(validated.body["errors"][0].value("code", "") == "socket_denied");
+  REQUIRE(Member(validated.body, "errors").size() == 1);
+  CHECK(Text(Member(validated.body, "errors")[0], "code") == "socket_denied");
   Reply probed = h.client().TestProbe("crash_socket", kTriggerProbe);
   INFO(probed.text);
   REQUIRE(probed.status == 200);
-  CHECK(probed.body["probe"].value("reason", "") == "socket_denied");
+  CHECK(Text(Member(probed.body, "probe"), "reason") == "socket_denied");
   ExpectOthersServe(h, "crash_socket");
 }
 
@@ -240,16 +250,16 @@ TEST_CASE("plugin code cannot read the host's master key file") {
   Reply validated = h.client().Validate("crash_read_secret", kTrigger);
   INFO(validated.text);
   REQUIRE(validated.status == 200);
-  REQUIRE(validated.body["errors"].size() == 1);
-  const json& error = validated.body["errors"][0];
-  CHECK(error.value("code", "") == "secret_denied");
+  REQUIRE(Member(validated.body, "errors").size() == 1);
+  const json error = Member(validated.body, "errors")[0];
+  CHECK(Text(error, "code") == "secret_denied");
   // Denied by the sandbox, not merely looked for in the wrong place.
-  const std::string message = error.value("message", "");
+  const std::string message = Text(error, "message");
   CHECK((message.find("EPERM") != std::string::npos || message.find("EACCES") != std::string::npos));
   Reply probed = h.client().TestProbe("crash_read_secret", kTriggerProbe);
   INFO(probed.text);
   REQUIRE(probed.status == 200);
-  CHECK(probed.body["probe"].value("reason", "") == "secret_denied");
+  CHECK(Text(Member(probed.body, "probe"), "reason") == "secret_denied");
   ExpectOthersServe(h, "crash_read_secret");
 }
 
@@ -266,7 +276,7 @@ TEST_CASE("a plugin that aborts while being loaded does not stop the host from s
   Reply provider = client.Get("/v1/providers/crash_abort_describe");
   INFO(provider.text);
   if (provider.status == 200) {
-    CHECK(provider.body["availability"].value("state", "") == "unavailable");
+    CHECK(Text(Member(provider.body, "availability"), "state") == "unavailable");
     ExpectPluginUnavailable(client.Validate("crash_abort_describe", kFine));
   } else {
     CHECK(provider.status == 404);
