@@ -30,13 +30,13 @@
 #include <vector>
 
 #include "http_edge/black_hole.hpp"
-#include "http_edge/edge_host.hpp"
-#include "http_edge/raw_client.hpp"
+#include "support/host_process.hpp"
+#include "support/raw_client.hpp"
 
 namespace switchboard::bench {
 namespace {
 
-using testing::EdgeHost;
+using testing::HostProcess;
 using testing::RawConnection;
 using testing::StatusOf;
 using std::chrono::milliseconds;
@@ -88,7 +88,7 @@ struct Case {
   std::vector<std::string> args;
   std::vector<std::string> env;
   // Starts the attack's threads; each adds one to `ready` once its attack is in place.
-  std::function<int(const EdgeHost&, Attack&)> start;  // returns how many threads
+  std::function<int(const HostProcess&, Attack&)> start;  // returns how many threads
   // What the attack did, for the table, from the counters.
   std::function<std::string(const Attack&)> progress;
 };
@@ -98,7 +98,7 @@ struct Case {
 std::string PartialHeader() { return "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: "; }
 
 // 300 connections that each sent half a header, then one more byte a second.
-int Slowloris(const EdgeHost& host, Attack& attack) {
+int Slowloris(const HostProcess& host, Attack& attack) {
   attack.Launch([port = host.port()](Attack& a) {
     std::vector<RawConnection> open;
     for (int i = 0; i < 300; ++i) {
@@ -122,7 +122,7 @@ int Slowloris(const EdgeHost& host, Attack& attack) {
 
 // 50 connections, each sending a long header one byte every 100 ms (it would take far
 // longer than the header deadline to finish); cut off ones start again.
-int Trickle(const EdgeHost& host, Attack& attack) {
+int Trickle(const HostProcess& host, Attack& attack) {
   attack.Launch([port = host.port()](Attack& a) {
     const std::string request = "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Trickle: " + std::string(4000, 'a') + "\r\n\r\n";
     std::vector<RawConnection> open;
@@ -148,7 +148,7 @@ int Trickle(const EdgeHost& host, Attack& attack) {
 
 // 4 connections streaming a chunked body into POST /v1/projects as fast as they can;
 // after each 413 a new connection does it again.
-int ChunkedBomb(const EdgeHost& host, Attack& attack) {
+int ChunkedBomb(const HostProcess& host, Attack& attack) {
   for (int t = 0; t < 4; ++t) {
     attack.Launch([port = host.port()](Attack& a) {
       const std::string chunk = "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
@@ -171,7 +171,7 @@ int ChunkedBomb(const EdgeHost& host, Attack& attack) {
 
 // 4 connections sending a request with 10,000 header fields; after each 431 a new
 // connection does it again.
-int HeaderBomb(const EdgeHost& host, Attack& attack) {
+int HeaderBomb(const HostProcess& host, Attack& attack) {
   std::string bomb = "GET /healthz HTTP/1.1\r\nHost: t\r\n";
   for (int i = 0; i < 10000; ++i) bomb += "X-A: 1\r\n";
   bomb += "\r\n";
@@ -190,7 +190,7 @@ int HeaderBomb(const EdgeHost& host, Attack& attack) {
 }
 
 // 300 connections that made one request each and then wait, kept alive.
-int IdleKeepAlive(const EdgeHost& host, Attack& attack) {
+int IdleKeepAlive(const HostProcess& host, Attack& attack) {
   attack.Launch([port = host.port()](Attack& a) {
     std::vector<RawConnection> open;
     for (int i = 0; i < 300; ++i) {
@@ -237,7 +237,7 @@ void KeepInFlight(int port, const std::vector<std::string>& requests, int expect
 }
 
 // 64 validates of the slow_fixture plugin in flight (each takes SB_FIXTURE_VALIDATE_MS).
-int SlowValidates(const EdgeHost& host, Attack& attack) {
+int SlowValidates(const HostProcess& host, Attack& attack) {
   const std::vector<std::string> requests(
       64, testing::JsonRequest("POST", "/v1/providers/slow_fixture/validate", host.admin_token(), R"({"token":"t"})"));
   attack.Launch([port = host.port(), requests](Attack& a) { KeepInFlight(port, requests, 200, a); });
@@ -245,7 +245,7 @@ int SlowValidates(const EdgeHost& host, Attack& attack) {
 }
 
 // 200 on-demand probes of connections whose endpoint accepts and never answers.
-int BlackHoledProbes(const EdgeHost& host, Attack& attack) {
+int BlackHoledProbes(const HostProcess& host, Attack& attack) {
   attack.Launch([port = host.port(), token = host.admin_token()](Attack& a) {
     testing::BlackHole hole;
     std::vector<std::string> requests;
@@ -267,7 +267,7 @@ std::vector<Case> AllCases(const std::string& slow_fixture_dir) {
       return text;
     };
   };
-  auto none = [](const EdgeHost&, Attack&) { return 0; };
+  auto none = [](const HostProcess&, Attack&) { return 0; };
   return {
       {"idle", "idle host (reference)", {}, {}, none, [](const Attack&) { return std::string("-"); }},
       {"slowloris", "slowloris: 300 half headers, 1 byte/s each", {}, {}, Slowloris, counted("seconds of trickling")},
@@ -309,7 +309,7 @@ double Percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
 }
 
-Figures Sample(const EdgeHost& host, milliseconds duration, milliseconds interval) {
+Figures Sample(const HostProcess& host, milliseconds duration, milliseconds interval) {
   std::vector<double> ms;
   struct Slow {
     double ms, connect_ms, at_s;
@@ -321,7 +321,7 @@ Figures Sample(const EdgeHost& host, milliseconds duration, milliseconds interva
   while (Clock::now() - started < duration) {
     std::this_thread::sleep_until(next);
     const double at = std::chrono::duration<double>(Clock::now() - started).count();
-    EdgeHost::Timed timed = host.Healthz(milliseconds(10000));
+    HostProcess::Timed timed = host.Healthz(milliseconds(10000));
     ms.push_back(timed.ms);
     if (timed.ms > 10) slow.push_back({timed.ms, timed.connect_ms, at});
     if (timed.status != 200) ++figures.failed;
@@ -381,7 +381,7 @@ int Run(int argc, char** argv) {
   for (const Case& c : AllCases(slow_fixture_dir)) {
     if (!only.empty() && c.name != "idle" && only.find("," + c.name + ",") == std::string::npos) continue;
     std::cerr << "== " << c.name << std::endl;
-    EdgeHost host(c.args, c.env);
+    HostProcess host(c.args, c.env);
     // A fresh host's first answers are slower (code paged in, threads first woken, the
     // storage check after open): warm it up, so the samples measure the attack.
     for (int i = 0; i < 20; ++i) {

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "common/log.hpp"
+#include "plugins/plugin_limits.hpp"
 
 namespace switchboard {
 namespace {
@@ -34,18 +35,19 @@ InProcessChannel::InProcessChannel(std::unique_ptr<OpenedPlugin> plugin) : plugi
 
 void InProcessChannel::Start(PluginMethod method, std::string input, CallOptions options, Done done) {
   PluginOutput output;
-  sb_result_code code = SB_ERROR;
+  OpenedPlugin::Output call;
   {
     // The line filter is per thread, and the plugin logs on this one.
     std::optional<log::ScopedLineFilter> redact;
     if (options.redact_log) redact.emplace(options.redact_log);
     switch (method) {
-      case PluginMethod::kDescribe: code = plugin_->Describe(output.text); break;
-      case PluginMethod::kValidate: code = plugin_->Validate(input, output.text); break;
-      case PluginMethod::kProbeStep: code = plugin_->ProbeStep(input, output.text); break;
+      case PluginMethod::kDescribe: call = plugin_->Describe(kMaxPluginOutputBytes, output.text); break;
+      case PluginMethod::kValidate: call = plugin_->Validate(input, kMaxPluginOutputBytes, output.text); break;
+      case PluginMethod::kProbeStep: call = plugin_->ProbeStep(input, kMaxPluginOutputBytes, output.text); break;
     }
   }
-  output.plugin_error = code != SB_OK;
+  if (call.too_large) return done(Status::Error("too_large", std::to_string(call.size) + " bytes"));
+  output.plugin_error = call.code != SB_OK;
   done(std::move(output));
 }
 

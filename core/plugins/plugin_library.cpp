@@ -38,10 +38,16 @@ std::string OpenFailure(const fs::path& file, const boost::dll::fs::error_code& 
   return reason != nullptr ? reason : ec.message();
 }
 
-sb_result_code TakeOutput(const sb_provider_v1& table, sb_result_code code, sb_buffer& buffer, std::string& out) {
-  out.assign(buffer.data == nullptr ? "" : buffer.data, buffer.size);
+OpenedPlugin::Output TakeOutput(const sb_provider_v1& table, sb_result_code code, sb_buffer& buffer,
+                                size_t max_output, std::string& out) {
+  OpenedPlugin::Output output{code, buffer.size, buffer.size > max_output};
+  if (output.too_large) {
+    out.clear();
+  } else {
+    out.assign(buffer.data == nullptr ? "" : buffer.data, buffer.size);
+  }
   table.release(table.instance, &buffer);
-  return code;
+  return output;
 }
 
 }  // namespace
@@ -51,19 +57,21 @@ OpenedPlugin::OpenedPlugin(std::shared_ptr<boost::dll::shared_library> library, 
 
 OpenedPlugin::~OpenedPlugin() { table_.destroy(table_.instance); }
 
-sb_result_code OpenedPlugin::Describe(std::string& out) const {
+OpenedPlugin::Output OpenedPlugin::Describe(size_t max_output, std::string& out) const {
   sb_buffer buffer{};
-  return TakeOutput(table_, table_.describe(table_.instance, &buffer), buffer, out);
+  return TakeOutput(table_, table_.describe(table_.instance, &buffer), buffer, max_output, out);
 }
 
-sb_result_code OpenedPlugin::Validate(const std::string& config, std::string& out) const {
+OpenedPlugin::Output OpenedPlugin::Validate(const std::string& config, size_t max_output, std::string& out) const {
   sb_buffer buffer{};
-  return TakeOutput(table_, table_.validate(table_.instance, config.data(), config.size(), &buffer), buffer, out);
+  return TakeOutput(table_, table_.validate(table_.instance, config.data(), config.size(), &buffer), buffer,
+                    max_output, out);
 }
 
-sb_result_code OpenedPlugin::ProbeStep(const std::string& input, std::string& out) const {
+OpenedPlugin::Output OpenedPlugin::ProbeStep(const std::string& input, size_t max_output, std::string& out) const {
   sb_buffer buffer{};
-  return TakeOutput(table_, table_.probe_step(table_.instance, input.data(), input.size(), &buffer), buffer, out);
+  return TakeOutput(table_, table_.probe_step(table_.instance, input.data(), input.size(), &buffer), buffer,
+                    max_output, out);
 }
 
 Result<std::unique_ptr<OpenedPlugin>> OpenPluginLibrary(const fs::path& file, const sb_host_v1* host) {

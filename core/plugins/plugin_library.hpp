@@ -33,10 +33,17 @@ class OpenedPlugin {
   // Only the members the plugin's struct_size covers are set; the rest are null.
   const sb_provider_v1& table() const { return table_; }
 
-  // Calls a function of the table and hands back what it wrote (released already).
-  sb_result_code Describe(std::string& out) const;
-  sb_result_code Validate(const std::string& config, std::string& out) const;
-  sb_result_code ProbeStep(const std::string& input, std::string& out) const;
+  // Calls a function of the table and hands back what it wrote (released already). The
+  // output is copied into `out` only when it is at most `max_output` bytes: a plugin that
+  // writes 100 MB costs the caller no copy (and, under a memory limit, no failure).
+  struct Output {
+    sb_result_code code = SB_ERROR;
+    size_t size = 0;  // what the plugin wrote
+    bool too_large = false;
+  };
+  Output Describe(size_t max_output, std::string& out) const;
+  Output Validate(const std::string& config, size_t max_output, std::string& out) const;
+  Output ProbeStep(const std::string& input, size_t max_output, std::string& out) const;
 
  private:
   // Declared first so it is destroyed last: the library must outlive the provider.

@@ -14,6 +14,8 @@ inline constexpr JsonLimits kManifestLimits{1 << 20, 64};
 // validate and probe_step results. Over them: "plugin_output_invalid".
 inline constexpr JsonLimits kValidateOutputLimits{1 << 20, 64};
 inline constexpr JsonLimits kProbeStepOutputLimits{1 << 20, 64};
+// The most of any plugin output the host takes in at all: past it, only the size.
+inline constexpr size_t kMaxPluginOutputBytes = 1 << 20;
 
 // The HTTP request a probe step asks for.
 inline constexpr size_t kMaxProbeRequestUrlBytes = 8 * 1024;

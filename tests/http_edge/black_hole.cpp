@@ -8,7 +8,7 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "http_edge/raw_client.hpp"
+#include "support/raw_client.hpp"
 
 namespace switchboard::testing {
 

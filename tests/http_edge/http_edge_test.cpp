@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "http_edge/black_hole.hpp"
-#include "http_edge/edge_host.hpp"
-#include "http_edge/raw_client.hpp"
+#include "support/host_process.hpp"
+#include "support/raw_client.hpp"
 
 namespace switchboard::testing {
 namespace {
@@ -35,7 +35,7 @@ void Report(const std::string& name, double slowest_ms) {
 
 // Sends `request` on a new connection; the answer, which must come well before any read
 // timeout, and the connection must then be closed.
-std::string RefusedAtOnce(const EdgeHost& host, const std::string& request) {
+std::string RefusedAtOnce(const HostProcess& host, const std::string& request) {
   RawConnection connection(host.port());
   REQUIRE(connection.Send(request));
   const auto started = Clock::now();
@@ -46,10 +46,10 @@ std::string RefusedAtOnce(const EdgeHost& host, const std::string& request) {
 }
 
 // The slowest of `samples` /healthz calls, spread over `over`; each must be answered 200.
-double SlowestHealthz(const EdgeHost& host, int samples, milliseconds over) {
+double SlowestHealthz(const HostProcess& host, int samples, milliseconds over) {
   double slowest = 0;
   for (int i = 0; i < samples; ++i) {
-    EdgeHost::Timed timed = host.Healthz();
+    HostProcess::Timed timed = host.Healthz();
     CHECK(timed.status == 200);
     slowest = std::max(slowest, timed.ms);
     std::this_thread::sleep_for(over / samples);
@@ -60,7 +60,7 @@ double SlowestHealthz(const EdgeHost& host, int samples, milliseconds over) {
 }  // namespace
 
 TEST_CASE("framing that could smuggle a request is refused with 400 and the connection closed") {
-  EdgeHost host;
+  HostProcess host;
   const std::string start = "POST /v1/projects HTTP/1.1\r\nHost: t\r\n";
   const std::vector<std::pair<const char*, std::string>> cases = {
       {"Content-Length with Transfer-Encoding",
@@ -90,7 +90,7 @@ TEST_CASE("framing that could smuggle a request is refused with 400 and the conn
 }
 
 TEST_CASE("malformed framing is answered 400 at once, not after a read timeout") {
-  EdgeHost host;
+  HostProcess host;
   const std::vector<std::pair<const char*, std::string>> cases = {
       {"a bad chunk size",
        "POST /v1/projects HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"},
@@ -106,7 +106,7 @@ TEST_CASE("malformed framing is answered 400 at once, not after a read timeout")
 }
 
 TEST_CASE("pipelined requests are all answered, in order") {
-  EdgeHost host;
+  HostProcess host;
   RawConnection connection(host.port());
   REQUIRE(connection.Send(
       "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
@@ -121,7 +121,7 @@ TEST_CASE("pipelined requests are all answered, in order") {
 }
 
 TEST_CASE("a NUL in a JSON body makes it malformed; nothing after it is ignored") {
-  EdgeHost host;
+  HostProcess host;
   RawConnection connection(host.port());
   std::string body = R"({"name":"Nul"})";
   body += '\0';
@@ -133,7 +133,7 @@ TEST_CASE("a NUL in a JSON body makes it malformed; nothing after it is ignored"
 }
 
 TEST_CASE("the media type and the Bearer scheme are compared case-insensitively") {
-  EdgeHost host;
+  HostProcess host;
   RawConnection connection(host.port());
   const std::string body = R"({"id":"cases","name":"Cases"})";
   REQUIRE(connection.Send("POST /v1/projects HTTP/1.1\r\nHost: t\r\nauthorization: bearer " + host.admin_token() +
@@ -146,7 +146,7 @@ TEST_CASE("the media type and the Bearer scheme are compared case-insensitively"
 }
 
 TEST_CASE("header bombs are refused: too many fields and too many bytes") {
-  EdgeHost host;
+  HostProcess host;
   std::string many = "GET /healthz HTTP/1.1\r\nHost: t\r\n";
   for (int i = 0; i < 500; ++i) many += "X-A: 1\r\n";
   std::string response = RefusedAtOnce(host, many + "\r\n");
@@ -167,7 +167,7 @@ TEST_CASE("header bombs are refused: too many fields and too many bytes") {
 }
 
 TEST_CASE("a chunked body beyond --max-body is refused with 413 without being buffered") {
-  EdgeHost host({"--max-body", "1048576"});
+  HostProcess host({"--max-body", "1048576"});
   const long rss_before = host.RssKiB();
   RawConnection connection(host.port());
   REQUIRE(connection.Send("POST /v1/projects HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
@@ -191,7 +191,7 @@ TEST_CASE("a chunked body beyond --max-body is refused with 413 without being bu
 }
 
 TEST_CASE("slowloris: 300 half-sent requests keep nobody else waiting") {
-  EdgeHost host;
+  HostProcess host;
   std::vector<RawConnection> partial;
   for (int i = 0; i < 300; ++i) {
     partial.emplace_back(host.port());
@@ -203,7 +203,7 @@ TEST_CASE("slowloris: 300 half-sent requests keep nobody else waiting") {
 }
 
 TEST_CASE("a trickled header is cut off at the header deadline") {
-  EdgeHost host({"--header-timeout", "1500"});
+  HostProcess host({"--header-timeout", "1500"});
   RawConnection trickle(host.port());
   const std::string request = "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Trickle: aaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
   const auto started = Clock::now();
@@ -224,7 +224,7 @@ TEST_CASE("a trickled header is cut off at the header deadline") {
 }
 
 TEST_CASE("300 idle keep-alive connections keep nobody waiting, and close at the idle deadline") {
-  EdgeHost host({"--idle-timeout", "3000"});
+  HostProcess host({"--idle-timeout", "3000"});
   std::vector<RawConnection> idle;
   for (int i = 0; i < 300; ++i) {
     idle.emplace_back(host.port());
@@ -241,7 +241,7 @@ TEST_CASE("300 idle keep-alive connections keep nobody waiting, and close at the
 }
 
 TEST_CASE("over --max-connections a new connection is answered 503 and closed") {
-  EdgeHost host({"--max-connections", "20"});
+  HostProcess host({"--max-connections", "20"});
   std::vector<RawConnection> held;
   for (int i = 0; i < 20; ++i) {
     held.emplace_back(host.port());
@@ -264,8 +264,8 @@ TEST_CASE("over --max-connections a new connection is answered 503 and closed") 
 
 TEST_CASE("64 slow plugin validates keep /healthz and store routes answering") {
   // Slow, not stuck: the calls stay within their deadline.
-  EdgeHost host({"--plugins", SWITCHBOARD_SLOW_FIXTURE_DIR, "--no-default-plugins", "--plugin-timeout-validate", "10000"},
-                {"SB_FIXTURE_VALIDATE_MS=3000"});
+  HostProcess host({"--plugins", SWITCHBOARD_SLOW_FIXTURE_DIR, "--no-default-plugins", "--plugin-timeout-validate", "10000"},
+                   {"SB_FIXTURE_VALIDATE_MS=3000"});
   std::vector<RawConnection> validates;
   const std::string body = R"({"token":"t"})";
   for (int i = 0; i < 64; ++i) {
@@ -286,7 +286,7 @@ TEST_CASE("64 slow plugin validates keep /healthz and store routes answering") {
 
 TEST_CASE("200 probes of a black-holed endpoint keep /healthz answering") {
   BlackHole hole;
-  EdgeHost host({"--egress-allow", "127.0.0.0/8", "--probe-timeout", "4000", "--probe-interval", "0"});
+  HostProcess host({"--egress-allow", "127.0.0.0/8", "--probe-timeout", "4000", "--probe-interval", "0"});
   const std::vector<std::string> ids = CreateBlackHoledConnections(host.port(), host.admin_token(), hole.port(), 200);
   REQUIRE(ids.size() == 200);
   std::vector<RawConnection> probes;
@@ -301,7 +301,7 @@ TEST_CASE("200 probes of a black-holed endpoint keep /healthz answering") {
 }
 
 TEST_CASE("SIGTERM closes idle connections and finishes a request in flight") {
-  EdgeHost host;
+  HostProcess host;
   RawConnection idle(host.port());
   REQUIRE(idle.Send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
   REQUIRE(StatusOf(idle.ReadResponse(milliseconds(5000))) == 200);

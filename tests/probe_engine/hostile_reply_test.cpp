@@ -3,20 +3,15 @@
 // plugin sees them (they used to abort the process with type_error.316 while serializing
 // the plugin's input), and a plugin whose answer is over the limits ends its probe as a
 // transient verdict, not a crash.
-#include <future>
 #include <random>
-#include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 
 #include "common/utf8.hpp"
 #include "fixture_paths.hpp"
 #include "probe_net/local_servers.hpp"
 #include "plugins/plugin_loader.hpp"
-#include "probe/http_client.hpp"
-#include "probe/probe_runner.hpp"
+#include "probe_engine/plugin_probe_driver.hpp"
 
 namespace switchboard {
 namespace {
@@ -60,39 +55,6 @@ class HostileProvider {
   probe_net_test::LocalServer server_;
 };
 
-struct Engine {
-  boost::asio::io_context io;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
-  std::unique_ptr<probe::HttpClient> client;
-  std::unique_ptr<probe::ProbeRunner> runner;
-  std::vector<std::thread> threads;
-
-  Engine() {
-    probe::HttpClientOptions options;
-    options.timeout = std::chrono::milliseconds(5000);
-    options.egress = probe::EgressPolicy::WithAllowed({"127.0.0.1/32"}).value();
-    client = std::make_unique<probe::HttpClient>(io, options);
-    runner = std::make_unique<probe::ProbeRunner>(io, *client, probe::ProbeLimits{});
-    for (int i = 0; i < 2; ++i) threads.emplace_back([this] { io.run(); });
-  }
-  ~Engine() {
-    work.reset();
-    io.stop();
-    for (auto& t : threads) t.join();
-  }
-
-  ProbeResult Probe(std::shared_ptr<const LoadedProvider> provider, json config) {
-    auto promise = std::make_shared<std::promise<ProbeResult>>();
-    auto future = promise->get_future();
-    const std::string id = provider->id();
-    runner->Run(
-        id, [provider, config] { return Result<probe::ProbeRunner::Subject>(probe::ProbeRunner::Subject{provider, config}); },
-        [promise](ProbeResult result) { promise->set_value(std::move(result)); });
-    REQUIRE(future.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
-    return future.get();
-  }
-};
-
 std::shared_ptr<const LoadedProvider> Load(const std::filesystem::path& file) {
   auto loaded = LoadPlugin(file);
   INFO(loaded.status().ToString());
@@ -102,7 +64,7 @@ std::shared_ptr<const LoadedProvider> Load(const std::filesystem::path& file) {
 
 TEST_CASE("a Latin-1 403 page reaches the plugin as UTF-8 with U+FFFD, and the host lives") {
   HostileProvider provider;
-  Engine engine;
+  testing::PluginProbeDriver engine;
   auto echo = Load(testing::BrokenPlugin("reply_echo"));
   ProbeResult result = engine.Probe(echo, {{"token", "t"}, {"url", provider.Url("/latin1")}});
   INFO(result.reason << ": " << result.message);
@@ -113,7 +75,7 @@ TEST_CASE("a Latin-1 403 page reaches the plugin as UTF-8 with U+FFFD, and the h
 
 TEST_CASE("random bytes from a provider reach the plugin as valid UTF-8") {
   HostileProvider provider;
-  Engine engine;
+  testing::PluginProbeDriver engine;
   auto echo = Load(testing::BrokenPlugin("reply_echo"));
   ProbeResult result = engine.Probe(echo, {{"token", "t"}, {"url", provider.Url("/random")}});
   INFO(result.reason);
@@ -124,7 +86,7 @@ TEST_CASE("random bytes from a provider reach the plugin as valid UTF-8") {
 
 TEST_CASE("the real OpenAI plugin judges a Latin-1 page, random bytes and 500,000-deep JSON") {
   HostileProvider provider;
-  Engine engine;
+  testing::PluginProbeDriver engine;
   auto openai = Load(testing::BuiltPlugin("openai"));
   for (const std::string path : {"/latin1", "/random", "/deep"}) {
     INFO(path);
@@ -137,7 +99,7 @@ TEST_CASE("the real OpenAI plugin judges a Latin-1 page, random bytes and 500,00
 
 TEST_CASE("a provider's Retry-After of 1e300 is held to a day, so no later integer conversion overflows") {
   HostileProvider provider;
-  Engine engine;
+  testing::PluginProbeDriver engine;
   auto openai = Load(testing::BuiltPlugin("openai"));
   ProbeResult result = engine.Probe(openai, {{"api_key", "sk-proj-abc"}, {"base_url", provider.Url("/huge-retry")}});
   INFO(result.reason << ": " << result.message);
@@ -148,7 +110,7 @@ TEST_CASE("a provider's Retry-After of 1e300 is held to a day, so no later integ
 }
 
 TEST_CASE("a plugin whose probe answer is over the limits ends the probe as transient plugin_output_invalid") {
-  Engine engine;
+  testing::PluginProbeDriver engine;
   for (const std::string fixture : {"huge_output", "deep_output", "not_utf8_output", "header_bomb", "big_request_body"}) {
     INFO(fixture);
     ProbeResult result = engine.Probe(Load(testing::BrokenPlugin(fixture)), {{"token", "t"}});

@@ -45,9 +45,6 @@ struct Options {
   bool sandbox = true;
 };
 
-// The largest output a plugin may hand the host (plugin_limits.hpp): past it the host
-// gets the size only.
-constexpr size_t kMaxOutputBytes = kValidateOutputLimits.max_bytes;
 constexpr size_t kMaxLogLineBytes = 16 * 1024;
 
 int channel_fd = -1;
@@ -145,12 +142,12 @@ class WorkQueue {
 void Serve(const OpenedPlugin& plugin, Call call) {
   current_call = call.id;
   std::string output;
-  sb_result_code code = SB_ERROR;
+  OpenedPlugin::Output result;
   try {
     switch (call.type) {
-      case FrameType::kDescribe: code = plugin.Describe(output); break;
-      case FrameType::kValidate: code = plugin.Validate(call.input, output); break;
-      case FrameType::kProbeStep: code = plugin.ProbeStep(call.input, output); break;
+      case FrameType::kDescribe: result = plugin.Describe(kMaxPluginOutputBytes, output); break;
+      case FrameType::kValidate: result = plugin.Validate(call.input, kMaxPluginOutputBytes, output); break;
+      case FrameType::kProbeStep: result = plugin.ProbeStep(call.input, kMaxPluginOutputBytes, output); break;
       default:
         WriteFrame(call.id, FrameType::kFailure, "unknown call");
         current_call = 0;
@@ -159,14 +156,14 @@ void Serve(const OpenedPlugin& plugin, Call call) {
   } catch (...) {
     // A hand-written table that lets an exception out of the C ABI (the SDK never
     // does): that call failed, the process carries on.
-    code = SB_ERROR;
+    result = {SB_ERROR, 0, false};
     output = R"({"code":"plugin_threw","message":"the plugin let an exception escape its C ABI"})";
   }
   current_call = 0;
-  if (output.size() > kMaxOutputBytes) {
-    WriteFrame(call.id, FrameType::kTooLarge, std::to_string(output.size()));
+  if (result.too_large) {
+    WriteFrame(call.id, FrameType::kTooLarge, std::to_string(result.size));
   } else {
-    WriteFrame(call.id, code == SB_OK ? FrameType::kOk : FrameType::kPluginError, output);
+    WriteFrame(call.id, result.code == SB_OK ? FrameType::kOk : FrameType::kPluginError, output);
   }
 }
 

@@ -1,4 +1,4 @@
-#include "http_edge/edge_host.hpp"
+#include "support/host_process.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -12,27 +12,35 @@
 #include <stdexcept>
 #include <thread>
 
-#include "http_edge/raw_client.hpp"
+#include "support/raw_client.hpp"
 
 namespace switchboard::testing {
 
-EdgeHost::EdgeHost(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+HostProcess::HostProcess(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   std::random_device random;
   work_ = std::filesystem::temp_directory_path() / ("switchboard-edge-" + std::to_string(random()));
   std::filesystem::create_directories(work_);
+  data_dir_ = work_ / "data";
   // SWITCHBOARD_EDGE_EXECUTABLE runs the cases against another build (e.g. main's, to
   // see which fail there).
   const char* other = std::getenv("SWITCHBOARD_EDGE_EXECUTABLE");
-  std::vector<std::string> argv = {other ? other : SWITCHBOARD_EXECUTABLE, "serve", "--data", (work_ / "data").string(),
+  std::vector<std::string> argv = {other ? other : SWITCHBOARD_EXECUTABLE, "serve", "--data", data_dir_.string(),
                                    "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), args.begin(), args.end());
   const std::filesystem::path out = work_ / "out", log = work_ / "log";
+  std::vector<std::string> environment;
+  for (std::string entry : env) {
+    for (auto at = entry.find("{data}"); at != std::string::npos; at = entry.find("{data}")) {
+      entry.replace(at, 6, data_dir_.string());
+    }
+    environment.push_back(std::move(entry));
+  }
   pid_ = fork();
   if (pid_ == 0) {
     freopen(out.c_str(), "w", stdout);
     freopen(log.c_str(), "w", stderr);
     unsetenv("SWITCHBOARD_PLUGINS");
-    for (const auto& entry : env) putenv(const_cast<char*>(entry.c_str()));
+    for (auto& entry : environment) putenv(entry.data());
     std::vector<char*> raw;
     for (auto& a : argv) raw.push_back(a.data());
     raw.push_back(nullptr);
@@ -40,7 +48,7 @@ EdgeHost::EdgeHost(const std::vector<std::string>& args, const std::vector<std::
     _exit(127);
   }
   static const std::regex kListening(R"(listening on http://127\.0\.0\.1:(\d+))");
-  for (int i = 0; i < 300 && port_ == 0; ++i) {
+  for (int i = 0; i < 300 && port_ == 0 && running(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     std::ifstream file(out);
     std::stringstream text;
@@ -49,22 +57,24 @@ EdgeHost::EdgeHost(const std::vector<std::string>& args, const std::vector<std::
     std::string s = text.str();
     if (std::regex_search(s, match, kListening)) port_ = std::stoi(match[1]);
   }
-  std::ifstream token(work_ / "data" / "admin.token");
+  std::ifstream token(data_dir_ / "admin.token");
   std::getline(token, admin_token_);
   if (port_ == 0) {
-    std::ifstream file(log);
-    std::stringstream text;
-    text << file.rdbuf();
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
+    // The destructor does not run for a constructor that fails: stop and clean up here.
+    if (running()) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &wait_status_, 0);
+      ended_ = true;
+    }
+    const std::string how = HowItEnded(), log_text = Log();
     std::error_code ignored;
     std::filesystem::remove_all(work_, ignored);
-    throw std::runtime_error("the host did not start: " + text.str());
+    throw std::runtime_error("the host did not start (" + how + "): " + log_text);
   }
 }
 
-EdgeHost::~EdgeHost() {
-  if (pid_ > 0) {
+HostProcess::~HostProcess() {
+  if (pid_ > 0 && !ended_) {
     kill(pid_, SIGTERM);
     int status = 0;
     for (int i = 0; i < 100 && waitpid(pid_, &status, WNOHANG) == 0; ++i) {
@@ -79,18 +89,48 @@ EdgeHost::~EdgeHost() {
   std::filesystem::remove_all(work_, ignored);
 }
 
-bool EdgeHost::running() const { return pid_ > 0 && kill(pid_, 0) == 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
+bool HostProcess::running() const {
+  if (pid_ <= 0 || ended_) return false;
+  if (waitpid(pid_, &wait_status_, WNOHANG) == 0) return true;
+  ended_ = true;
+  return false;
+}
 
-long EdgeHost::RssKiB() const {
-  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+std::string HostProcess::HowItEnded() const {
+  if (running()) return "running";
+  if (pid_ <= 0) return "never started";
+  if (WIFEXITED(wait_status_)) return "exit " + std::to_string(WEXITSTATUS(wait_status_));
+  if (WIFSIGNALED(wait_status_)) {
+    return "signal " + std::to_string(WTERMSIG(wait_status_)) + (WCOREDUMP(wait_status_) ? " (core dumped)" : "");
+  }
+  return "ended";
+}
+
+std::string HostProcess::Log() const {
+  std::ifstream file(work_ / "log");
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+namespace {
+
+// A "<name>: <n> kB" line of /proc/<pid>/status; -1 when absent.
+long StatusKiB(pid_t pid, const std::string& name) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.rfind(name + ":", 0) == 0) return std::stol(line.substr(name.size() + 1));
   }
   return -1;
 }
 
-EdgeHost::Timed EdgeHost::Healthz(std::chrono::milliseconds timeout) const {
+}  // namespace
+
+long HostProcess::RssKiB() const { return StatusKiB(pid_, "VmRSS"); }
+long HostProcess::PeakRssKiB() const { return StatusKiB(pid_, "VmHWM"); }
+
+HostProcess::Timed HostProcess::Healthz(std::chrono::milliseconds timeout) const {
   const auto started = std::chrono::steady_clock::now();
   RawConnection connection(port_);
   Timed timed;
