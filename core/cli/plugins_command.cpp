@@ -106,6 +106,45 @@ std::string FieldLine(const json& schema, const std::string& name) {
   return name + " (" + joined + "): " + field.value("title", "");
 }
 
+int64_t CountIn(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+std::string TextIn(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "?";
+}
+
+// The lines under a reloaded provider whose new schema refuses stored connections
+// ("" when it refuses none).
+std::string IncompatibleNote(const json& incompatible) {
+  constexpr int64_t kShown = 5;
+  const std::string indent(12, ' ');
+  if (!incompatible.is_object()) return indent + "its stored connections could not be checked against its schema\n";
+  std::string note;
+  const int64_t count = CountIn(incompatible, "count");
+  if (count > 0) {
+    note = indent + std::to_string(count) + (count == 1 ? " stored connection no longer passes" : " stored connections no longer pass") +
+           " its schema (kept unchanged):";
+    const json& ids = incompatible.contains("ids") && incompatible["ids"].is_array() ? incompatible["ids"] : json::array();
+    int64_t shown = 0;
+    for (const auto& c : ids) {
+      if (shown == kShown) break;
+      if (!c.is_object()) continue;
+      note += " " + TextIn(c, "project") + "/" + TextIn(c, "id");
+      ++shown;
+    }
+    if (count > shown) {
+      note += " and " + std::to_string(count - shown) + " more (--json lists the first " + std::to_string(ids.size()) + ")";
+    }
+    note += "\n";
+  }
+  const int64_t unreadable = CountIn(incompatible, "unreadable");
+  if (unreadable > 0) note += indent + std::to_string(unreadable) + " stored connection(s) could not be read to check them\n";
+  return note;
+}
+
 int Reload(const Arguments& args) {
   const std::string url = args.Setting("url", "SWITCHBOARD_URL", "http://127.0.0.1:8080");
   const std::string token = TokenFrom(args);
@@ -136,6 +175,7 @@ int Reload(const Arguments& args) {
     std::cout << std::setw(12) << item.value("action", "?") << std::setw(18) << id << item.value("file", "");
     if (item.contains("reason")) std::cout << "  [" << item.value("reason", "") << "] " << item.value("message", "");
     std::cout << "\n";
+    if (item.contains("incompatible_connections")) std::cout << IncompatibleNote(item["incompatible_connections"]);
   }
   return refused ? kExitFailure : kExitOk;
 }

@@ -18,6 +18,7 @@
 #include "secrets/sealer.hpp"
 #include "service/admin_token.hpp"
 #include "service/connection_service.hpp"
+#include "service/schema_compatibility.hpp"
 #include "store/store.hpp"
 
 namespace switchboard::cli {
@@ -216,15 +217,17 @@ int ServeCommand(const std::vector<std::string>& argv) {
     return kExitFailure;
   }
 
-  std::thread signal_thread([&server, &reloader, stop_signals] {
+  std::thread signal_thread([&server, &reloader, &store_ref, &connections, stop_signals] {
     int received = 0;
     for (;;) {
       sigwait(&stop_signals, &received);
       if (received != SIGHUP) break;
       log::Info("received SIGHUP, reloading the plugins");
+      const ReloadReport report = reloader.Reload();
       size_t changed = 0;
-      for (const auto& outcome : reloader.Reload().outcomes) changed += outcome.action != ReloadOutcome::Action::kUnchanged;
+      for (const auto& outcome : report.outcomes) changed += outcome.action != ReloadOutcome::Action::kUnchanged;
       log::Info("plugins reloaded: " + std::to_string(changed) + " change(s)");
+      CheckReloadedProviders(report, store_ref, connections);  // logs the connections the new schemas refuse
     }
     log::Info(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
     server.Stop();
