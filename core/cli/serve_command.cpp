@@ -227,7 +227,13 @@ int ServeCommand(const std::vector<std::string>& argv) {
       size_t changed = 0;
       for (const auto& outcome : report.outcomes) changed += outcome.action != ReloadOutcome::Action::kUnchanged;
       log::Info("plugins reloaded: " + std::to_string(changed) + " change(s)");
-      CheckReloadedProviders(report, store_ref, connections);  // logs the connections the new schemas refuse
+      // Logs the connections the new schemas refuse. This thread takes SIGTERM too: a stop
+      // that arrives meanwhile ends the check, so the host still stops in its grace period.
+      CheckReloadedProviders(report, store_ref, connections, [] {
+        sigset_t pending;
+        sigpending(&pending);
+        return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1;
+      });
     }
     log::Info(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
     server.Stop();

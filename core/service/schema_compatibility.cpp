@@ -7,8 +7,14 @@
 
 namespace switchboard {
 
+namespace {
+constexpr size_t kStopCheckEvery = 64;  // connections between two stop_requested() calls
+}  // namespace
+
 Result<SchemaCompatibility> CheckStoredConnections(Store& store, const ConnectionService& connections,
-                                                   const LoadedProvider& provider, size_t max_ids) {
+                                                   const LoadedProvider& provider, size_t max_ids,
+                                                   const StopRequested& stop_requested) {
+  size_t seen = 0;
   SchemaCompatibility result;
   auto projects = store.ListProjects();
   if (!projects.ok()) return projects.status();
@@ -16,6 +22,9 @@ Result<SchemaCompatibility> CheckStoredConnections(Store& store, const Connectio
     auto keys = store.ListConnectionKeys(project.id, "", provider.id());
     if (!keys.ok()) return keys.status();
     for (const auto& key : *keys) {
+      if (stop_requested && seen++ % kStopCheckEvery == 0 && stop_requested()) {
+        return Status::Error("cancelled", "the check was stopped");
+      }
       auto row = store.GetConnection(project.id, key.id);
       if (!row.ok()) {
         if (row.status().code() == "not_found") continue;  // deleted since it was listed
@@ -50,13 +59,14 @@ Result<SchemaCompatibility> CheckStoredConnections(Store& store, const Connectio
 }
 
 std::map<std::string, Result<SchemaCompatibility>> CheckReloadedProviders(const ReloadReport& report, Store& store,
-                                                                          const ConnectionService& connections) {
+                                                                          const ConnectionService& connections,
+                                                                          const StopRequested& stop_requested) {
   std::map<std::string, Result<SchemaCompatibility>> checks;
   for (const auto& outcome : report.outcomes) {
     if (outcome.action != ReloadOutcome::Action::kAdded && outcome.action != ReloadOutcome::Action::kUpdated) continue;
     auto provider = connections.providers().Find(outcome.id);
     if (!provider || checks.count(outcome.id)) continue;
-    auto check = CheckStoredConnections(store, connections, *provider);
+    auto check = CheckStoredConnections(store, connections, *provider, kMaxIncompatibleIds, stop_requested);
     if (!check.ok()) {
       log::Warn("reload: the stored connections of provider " + outcome.id +
                 " could not be checked against its new schema [" + check.status().code() + "]");

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -38,16 +39,22 @@ struct SchemaCompatibility {
 
 inline constexpr size_t kMaxIncompatibleIds = 100;
 
+// Asked now and then during a long check; true stops it ("cancelled"), e.g. when the host
+// is told to stop while a SIGHUP reload checks 100k connections.
+using StopRequested = std::function<bool()>;
+
 // Checks every stored connection of `provider` against its compiled field schema. Fails
-// only when the store cannot list the projects or a project's connections.
+// only when the store cannot list the projects or a project's connections, or "cancelled".
 Result<SchemaCompatibility> CheckStoredConnections(Store& store, const ConnectionService& connections,
                                                    const LoadedProvider& provider,
-                                                   size_t max_ids = kMaxIncompatibleIds);
+                                                   size_t max_ids = kMaxIncompatibleIds,
+                                                   const StopRequested& stop_requested = {});
 
 // CheckStoredConnections for each provider `report` added or updated, against the version
 // of it the registry (connections.providers()) now serves; by provider id. Logs a warning
 // with the count for each provider that has such connections (ids stay out of the log).
 std::map<std::string, Result<SchemaCompatibility>> CheckReloadedProviders(const ReloadReport& report, Store& store,
-                                                                          const ConnectionService& connections);
+                                                                          const ConnectionService& connections,
+                                                                          const StopRequested& stop_requested = {});
 
 }  // namespace switchboard

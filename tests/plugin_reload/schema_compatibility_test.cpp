@@ -1,6 +1,6 @@
 // CheckStoredConnections against a real store: a stricter version of fixture_ok refuses
 // one stored connection (named with its field), passes another, cannot unseal a third
-// (counted unreadable, not refused), ignores other providers, and changes nothing.
+// (counted unreadable, not refused), stops when asked, and changes nothing.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -83,6 +83,10 @@ TEST_CASE("a new schema's refusals of stored connections are counted, named and 
     CHECK(capped->count == 1);
     CHECK(capped->connections.empty());
     CHECK(capped->truncated());
+
+    auto stopped = CheckStoredConnections(**store, connections, *strict, kMaxIncompatibleIds, [] { return true; });
+    REQUIRE_FALSE(stopped.ok());
+    CHECK(stopped.status().code() == "cancelled");
 
     CHECK(snapshot() == before);
   }
