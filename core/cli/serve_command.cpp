@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "api/app.hpp"
@@ -23,6 +25,9 @@
 
 namespace switchboard::cli {
 namespace {
+
+// How long requests in flight may wait for plugins after SIGTERM.
+constexpr std::chrono::seconds kPluginStopGrace{5};
 
 std::string Help() {
   return std::string(
@@ -217,7 +222,13 @@ int ServeCommand(const std::vector<std::string>& argv) {
     return kExitFailure;
   }
 
-  std::thread signal_thread([&server, &reloader, &store_ref, &connections, stop_signals] {
+  // After SIGTERM, requests in flight get a few seconds to finish; then the plugins are
+  // stopped, so that a plugin stuck in a call holds up nothing.
+  std::mutex stop_mutex;
+  std::condition_variable stop_changed;
+  bool served = false;
+  std::thread signal_thread([&server, &reloader, &registry, &store_ref, &connections, &stop_mutex, &stop_changed,
+                             &served, stop_signals] {
     int received = 0;
     for (;;) {
       sigwait(&stop_signals, &received);
@@ -237,6 +248,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
     }
     log::Info(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
     server.Stop();
+    std::unique_lock<std::mutex> lock(stop_mutex);
+    if (!stop_changed.wait_for(lock, kPluginStopGrace, [&] { return served; })) {
+      log::Info("requests still wait for plugins: stopping the plugins");
+      registry.ShutdownPlugins();
+    }
   });
 
   if (admin->generated) log::Info("server admin token written to " + admin->file.string() + " (mode 0600)");
@@ -248,6 +264,12 @@ int ServeCommand(const std::vector<std::string>& argv) {
   (*probes)->Start();
   log::Info((*probes)->Describe());
   server.Run();  // returns after Stop(), once in-flight requests are answered
+  {
+    std::lock_guard<std::mutex> lock(stop_mutex);
+    served = true;
+  }
+  stop_changed.notify_all();
+  registry.ShutdownPlugins();  // the plugin lane's threads wait for no plugin
   workers.Stop();
   plugin_workers.Stop();
   (*probes)->Stop();

@@ -68,6 +68,9 @@ class ProviderChannel {
   virtual PluginAvailability availability() const = 0;
   // True when calls reach the plugin in the host's own process.
   virtual bool in_process() const = 0;
+  // The host is stopping: calls in flight fail now (their runner is stopped) and later
+  // ones fail plugin_unavailable. In-process, calls cannot be cut short: nothing happens.
+  virtual void Shutdown() {}
 };
 
 }  // namespace switchboard

@@ -38,6 +38,10 @@ std::vector<std::shared_ptr<const LoadedProvider>> ProviderRegistry::List() cons
   return out;
 }
 
+void ProviderRegistry::ShutdownPlugins() const {
+  for (const auto& provider : List()) provider->channel().Shutdown();
+}
+
 size_t ProviderRegistry::size() const {
   std::shared_lock<std::shared_mutex> lock(mutex_);
   return providers_.size();

@@ -31,6 +31,9 @@ class ProviderRegistry {
 
   size_t size() const;
 
+  // The host is stopping: every provider's channel shuts down (provider_channel.hpp).
+  void ShutdownPlugins() const;
+
  private:
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<const LoadedProvider>> providers_;

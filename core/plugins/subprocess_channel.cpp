@@ -433,6 +433,7 @@ Result<std::shared_ptr<SubprocessChannel::Runner>> SubprocessChannel::CurrentRun
   std::lock_guard<std::mutex> starting(start_mutex_);
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (shut_down_) return Status::Error("plugin_unavailable", "the host is stopping");
     if (current_) return current_;
     if (Clock::now() < next_start_) {
       return Status::Error("plugin_unavailable", "the plugin is restarting after a failure: " + last_failure_);
@@ -453,6 +454,16 @@ void SubprocessChannel::Start(PluginMethod method, std::string input, CallOption
   auto runner = CurrentRunner();
   if (!runner.ok()) return done(runner.status());
   (*runner)->Send(method, std::move(input), std::move(options), std::move(done));
+}
+
+void SubprocessChannel::Shutdown() {
+  std::shared_ptr<Runner> runner;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    shut_down_ = true;
+    runner = std::move(current_);
+  }
+  if (runner) runner->Stop(kStopGrace + std::chrono::milliseconds(500));
 }
 
 void SubprocessChannel::OnRunnerLost(const Runner* runner, const std::string& reason) {

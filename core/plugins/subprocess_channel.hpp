@@ -39,6 +39,7 @@ class SubprocessChannel final : public ProviderChannel, public std::enable_share
   uint32_t abi_version() const override { return abi_version_; }
   PluginAvailability availability() const override;
   bool in_process() const override { return false; }
+  void Shutdown() override;
 
   // The process id of the runner serving calls now, or -1 (tests kill it).
   int runner_pid() const;
@@ -71,6 +72,7 @@ class SubprocessChannel final : public ProviderChannel, public std::enable_share
   std::string last_failure_;
   uint64_t restarts_ = 0;
   std::shared_ptr<std::atomic<uint64_t>> sandbox_denials_;
+  bool shut_down_ = false;
 };
 
 }  // namespace switchboard

@@ -271,5 +271,28 @@ TEST_CASE("a plugin that aborts while being loaded does not stop the host from s
   }
 }
 
+TEST_CASE("SIGTERM stops the host within its grace period while plugin calls loop") {
+  HostProcess host({"--plugins", CrashingPluginDir().string(), "--probe-interval", "0",
+                    "--plugin-timeout-validate", "60000"});
+  HostClient client(host, std::chrono::seconds(90));
+  // Eight validates that loop for good (a minute's deadline), on threads of their own.
+  std::vector<std::thread> stuck;
+  for (int i = 0; i < 8; ++i) stuck.emplace_back([&] { client.Validate("crash_loop", kTrigger); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  REQUIRE(host.running());
+  const auto started = std::chrono::steady_clock::now();
+  REQUIRE(::kill(host.pid(), SIGTERM) == 0);
+  bool ended = false;
+  while (!ended && std::chrono::steady_clock::now() - started < std::chrono::seconds(15)) {
+    ended = !host.running();
+    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  INFO("stopped after " << seconds << " s: " << host.HowItEnded() << "\n" << host.Log());
+  CHECK(ended);
+  CHECK(host.HowItEnded() == "exit 0");
+  for (auto& thread : stuck) thread.join();
+}
+
 }  // namespace
 }  // namespace switchboard::testing
