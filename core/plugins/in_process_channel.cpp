@@ -4,12 +4,13 @@
 
 #include "common/log.hpp"
 #include "plugins/plugin_limits.hpp"
+#include "plugins/plugin_log_line.hpp"
 
 namespace switchboard {
 namespace {
 
 void HostLog(void*, sb_log_level level, const char* message, size_t size) {
-  std::string line = "plugin: " + std::string(message, size);
+  std::string line = "plugin: " + PluginLogLine(std::string_view(message, size));
   switch (level) {
     case SB_LOG_DEBUG: log::Write(log::Level::kDebug, line); break;
     case SB_LOG_INFO: log::Write(log::Level::kInfo, line); break;

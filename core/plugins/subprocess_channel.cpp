@@ -18,6 +18,7 @@
 #include "common/bounded_json.hpp"
 #include "common/log.hpp"
 #include "common/utf8.hpp"
+#include "plugins/plugin_log_line.hpp"
 #include "plugins/runner/channel_frames.hpp"
 #include "plugins/runner_process.hpp"
 
@@ -40,8 +41,12 @@ constexpr size_t kMaxReplyPayload = (1u << 20) + 4096;
 // How late a deadline may be noticed: a call is sent without waking the runner's thread,
 // which polls at least this often.
 constexpr auto kDeadlineCheck = std::chrono::milliseconds(50);
-// A line of the runner's stdout/stderr longer than this is cut.
+// A line of the runner's stdout/stderr, or one it logs, longer than this is cut.
 constexpr size_t kMaxOutputLine = 4096;
+// Lines a runner may put in the host log per second (its output, its log calls, its
+// sandbox's denials); past that they are counted, not written, so a plugin stuck calling a
+// denied system call or printing in a loop cannot fill the disk.
+constexpr int kMaxLogLinesPerSecond = 100;
 
 FrameType FrameFor(PluginMethod method) {
   switch (method) {
@@ -184,7 +189,28 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
   void LogOutputLine(std::string line) {
     if (line.size() > kMaxOutputLine) line = line.substr(0, kMaxOutputLine) + "...";
     if (line.rfind("sandbox: denied", 0) == 0) denials_->fetch_add(1);
-    log::Warn("plugin " + label_ + ": " + ToValidUtf8(line));
+    if (!MayLogLine()) return;
+    log::Warn("plugin " + label_ + ": " + PluginLogLine(ToValidUtf8(line)));
+  }
+
+  // The loop's own rate limit on the lines this runner puts in the host log.
+  bool MayLogLine() {
+    const auto now = Clock::now();
+    if (now - log_window_start_ >= std::chrono::seconds(1)) {
+      if (log_lines_dropped_ > 0) {
+        log::Warn("plugin " + label_ + ": " + std::to_string(log_lines_dropped_) +
+                  " more line(s) not logged (over " + std::to_string(kMaxLogLinesPerSecond) + " a second)");
+      }
+      log_window_start_ = now;
+      log_lines_in_window_ = 0;
+      log_lines_dropped_ = 0;
+    }
+    if (log_lines_in_window_ >= kMaxLogLinesPerSecond) {
+      ++log_lines_dropped_;
+      return false;
+    }
+    ++log_lines_in_window_;
+    return true;
   }
 
   // Reads what the runner printed; false at its end.
@@ -224,8 +250,8 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
       return;
     }
     if (frame.type == FrameType::kLog) {
-      if (frame.payload.empty()) return;
-      std::string text = ToValidUtf8(std::string_view(frame.payload).substr(1));
+      if (frame.payload.empty() || !MayLogLine()) return;
+      std::string text = ToValidUtf8(std::string_view(frame.payload).substr(1, kMaxOutputLine));
       std::function<std::string(std::string_view)> redact;
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -233,7 +259,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
         if (it != pending_.end()) redact = it->second.redact_log;
       }
       if (redact) text = redact(text);
-      log::Write(LevelOf(frame.payload[0]), "plugin: " + text);
+      log::Write(LevelOf(frame.payload[0]), "plugin " + label_ + ": " + PluginLogLine(text));
       return;
     }
     Done done;
@@ -356,6 +382,9 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
 
   // The loop's own.
   std::string output_line_;
+  Clock::time_point log_window_start_{};
+  int log_lines_in_window_ = 0;
+  int log_lines_dropped_ = 0;
   bool hello_seen_ = false;
   std::promise<Result<nlohmann::json>> hello_;
   std::promise<void> finished_;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -46,6 +47,8 @@ struct Options {
 };
 
 constexpr size_t kMaxLogLineBytes = 16 * 1024;
+// How long calls in flight (and the provider's destroy) get once the host has gone.
+constexpr auto kEndGrace = std::chrono::seconds(2);
 
 int channel_fd = -1;
 std::mutex write_mutex;
@@ -256,6 +259,13 @@ int Run(int argc, char** argv) {
       queue.Push(Call{frame.id, frame.type, std::move(frame.payload)});
     }
   }
+  // The host has gone. When it lives it kills a runner that does not end within a second;
+  // when it died (killed, crashed) nobody would, and a call stuck in the plugin would keep
+  // this process spinning for ever: end anyway once the calls had time to finish.
+  std::thread([] {
+    std::this_thread::sleep_for(kEndGrace);
+    _exit(0);
+  }).detach();
   queue.Close();
   for (auto& worker : workers) worker.join();
   plugin.reset();  // the provider's destroy, after every call has returned

@@ -133,11 +133,13 @@ Result<SandboxReport> ApplySandbox(const SandboxOptions& options) {
 }
 
 Result<int> RestrictFilesForLoading(const std::vector<std::string>& readable) {
-  if (LandlockAbi() == 0) return 0;
   if (g_statm_fd < 0) g_statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     return Status::Error("sandbox_no_new_privs", "the kernel refused no_new_privs");
   }
+  // With or without Landlock: no network, no process of its own while loading.
+  if (Status loading = ApplyLoadingFilter(); !loading.ok()) return loading;
+  if (LandlockAbi() == 0) return 0;
   const LandlockOutcome landlock = ApplyLandlock(readable);
   if (!landlock.applied) return Status::Error("sandbox_landlock", landlock.detail);
   return landlock.abi;

@@ -54,9 +54,11 @@ Result<SandboxReport> ApplySandbox(const SandboxOptions& options);
 // kernel has Landlock: from then on the process, and every thread it starts, may only read
 // beneath `readable` (no writing anywhere, no TCP bind/connect), so the code that runs
 // while the library loads (its constructors, sb_provider_entry) cannot read the master key
-// or the data folder either. Sets no_new_privs. Returns the kernel's Landlock ABI, or 0
-// when it has none (nothing applied; not a failure). ApplySandbox later takes reading away
-// too.
+// or the data folder either. Sets no_new_privs and, with or without Landlock, a seccomp
+// filter refusing sockets, new processes, exec and ptrace (ApplyLoadingFilter), so that
+// code gets no network and cannot fork a process the sandbox would never cover. Returns
+// the kernel's Landlock ABI, or 0 when it has none (no file restriction; not a failure).
+// ApplySandbox later takes reading away too.
 Result<int> RestrictFilesForLoading(const std::vector<std::string>& readable);
 
 // What loading a plugin reads: its file, the dynamic linker's cache and the system's

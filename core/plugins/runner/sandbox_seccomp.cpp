@@ -257,4 +257,40 @@ Status ApplySeccompFilter() {
   return Status::Ok();
 }
 
+Status ApplyLoadingFilter() {
+  // Everything else stays allowed: the dynamic linker, the library's constructors and its
+  // entry point may need calls the allowlist lacks (opening and mapping libraries, which
+  // Landlock confines to reading the system's folders). What no loading code needs, and
+  // what would outlast the sandbox applied after it, is refused: the network (Landlock
+  // covers TCP only, on kernels that have it), a process of its own (a fork made now would
+  // never get the seccomp filter), exec, ptrace and another process's memory.
+  scmp_filter_ctx filter = seccomp_init(SCMP_ACT_ALLOW);
+  if (filter == nullptr) return Status::Error("sandbox_seccomp", "libseccomp could not start a filter");
+  FilterRules rules(filter);
+  for (const char* name : {"socket", "socketpair", "fork", "vfork", "execve", "execveat", "ptrace",
+                           "process_vm_readv", "process_vm_writev", "unshare", "setns"}) {
+    rules.Add(SCMP_ACT_ERRNO(EPERM), name);
+  }
+  // clone: a thread yes; a process or a new namespace no (clone3 hides its flags from
+  // seccomp: ENOSYS makes glibc use clone).
+  rules.Add(SCMP_ACT_ERRNO(EPERM), "clone", {Masked(0, CLONE_THREAD, 0)});
+  for (scmp_datum_t flag : {CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
+                            CLONE_NEWNET}) {
+    rules.Add(SCMP_ACT_ERRNO(EPERM), "clone", {Masked(0, flag, flag)});
+  }
+  rules.Add(SCMP_ACT_ERRNO(ENOSYS), "clone3");
+  if (!rules.first_error().empty()) {
+    seccomp_release(filter);
+    return Status::Error("sandbox_seccomp", "seccomp rule refused: " + rules.first_error());
+  }
+  seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+  const int loaded = seccomp_load(filter);
+  seccomp_release(filter);
+  if (loaded != 0) {
+    return Status::Error("sandbox_seccomp", std::string("the kernel refused the loading filter (") +
+                                                std::strerror(-loaded) + ")");
+  }
+  return Status::Ok();
+}
+
 }  // namespace switchboard::runner
