@@ -89,14 +89,12 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
   }
 
   // The hello frame's JSON, or why the runner ended before it.
-  Result<nlohmann::json> AwaitHello(Clock::time_point deadline) {
+  Result<nlohmann::json> AwaitHello(std::chrono::seconds timeout) {
     auto future = hello_.get_future();
-    if (future.wait_until(deadline) == std::future_status::ready) return future.get();
-    Kill("it did not finish loading the plugin within " +
-         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kLoadTimeout).count()) + " s");
-    return Status::Error("plugin_timeout", "the plugin did not finish loading within " +
-                                               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kLoadTimeout).count()) +
-                                               " s");
+    if (future.wait_for(timeout) == std::future_status::ready) return future.get();
+    const std::string late = "the plugin did not finish loading within " + std::to_string(timeout.count()) + " s";
+    Kill(late);
+    return Status::Error("plugin_timeout", late);
   }
 
   void Send(PluginMethod method, std::string input, CallOptions options, Done done) {
@@ -139,13 +137,8 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
 
   void Write(const std::string& frame) {
     std::lock_guard<std::mutex> lock(write_mutex_);
-    size_t sent = 0;
-    while (sent < frame.size()) {
-      ssize_t n = ::send(spawned_.channel_fd, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return;  // the runner is gone: the loop sees it and fails the call
-      sent += static_cast<size_t>(n);
-    }
+    // A failure means the runner is gone: the loop sees it and fails the call.
+    runner::SendAll(spawned_.channel_fd, frame);
   }
 
   void Wake() {
@@ -410,7 +403,7 @@ Result<std::shared_ptr<SubprocessChannel::Runner>> SubprocessChannel::Launch() {
   if (!spawned.ok()) return spawned.status();
   auto runner = std::make_shared<Runner>(*spawned, plugin_.filename().string(), weak_from_this(), sandbox_denials_);
   runner->StartThread();
-  auto hello = runner->AwaitHello(Clock::now() + kLoadTimeout);
+  auto hello = runner->AwaitHello(kLoadTimeout);
   if (!hello.ok()) {
     runner->Stop(kStopGrace);
     return Status::Error(hello.status().code(), plugin_.string() + ": " + hello.status().message());

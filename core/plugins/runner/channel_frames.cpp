@@ -1,5 +1,9 @@
 #include "plugins/runner/channel_frames.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 namespace switchboard::runner {
 namespace {
 
@@ -25,6 +29,17 @@ std::string EncodeFrame(uint32_t id, FrameType type, std::string_view payload) {
   frame.push_back(static_cast<char>(type));
   frame.append(payload);
   return frame;
+}
+
+bool SendAll(int fd, std::string_view bytes) {
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
 }
 
 Result<std::optional<Frame>> FrameReader::Next() {

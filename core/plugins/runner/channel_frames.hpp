@@ -43,6 +43,10 @@ inline constexpr size_t kMaxFramePayloadBytes = 8u << 20;
 
 std::string EncodeFrame(uint32_t id, FrameType type, std::string_view payload);
 
+// Sends all of `bytes` on the stream socket `fd` (retrying after signals, never raising
+// SIGPIPE); false once the peer is gone. Callers serialize their writes.
+bool SendAll(int fd, std::string_view bytes);
+
 // Splits a byte stream into frames.
 class FrameReader {
  public:

@@ -57,13 +57,7 @@ thread_local uint32_t current_call = 0;
 void WriteFrame(uint32_t id, FrameType type, std::string_view payload) {
   const std::string frame = EncodeFrame(id, type, payload);
   std::lock_guard<std::mutex> lock(write_mutex);
-  size_t sent = 0;
-  while (sent < frame.size()) {
-    ssize_t n = ::send(channel_fd, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) _exit(0);  // the host is gone
-    sent += static_cast<size_t>(n);
-  }
+  if (!SendAll(channel_fd, frame)) _exit(0);  // the host is gone
 }
 
 void LogToHost(void*, sb_log_level level, const char* message, size_t size) {
