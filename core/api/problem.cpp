@@ -62,7 +62,8 @@ int HttpStatusFor(const std::string& code) {
 
 Problem ProblemFrom(const Status& status) {
   Problem problem;
-  problem.code = status.code() == "in_use" ? "connection_in_use" : status.code();
+  problem.code = status.Is(Code::kInUse) ? "connection_in_use" : status.code_name();
+  problem.errors = status.field_errors();
   problem.status = HttpStatusFor(problem.code);
   auto fixed = FixedDetails().find(problem.code);
   problem.detail = fixed != FixedDetails().end() ? fixed->second : status.message();

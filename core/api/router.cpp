@@ -83,7 +83,7 @@ struct Deferred::Keeper {
     if (!call || call->completed_) return;
     log::Error("a deferred " + call->req.method + " " + call->req.path + " was dropped without an answer");
     call->res = {};
-    SendProblem(call->res, ProblemFrom(Status::Error("internal", "the server failed while handling this request")));
+    SendProblem(call->res, ProblemFrom(Status::Error(Code::kInternal, "the server failed while handling this request")));
     call->Complete();
   }
 };
@@ -113,10 +113,10 @@ std::optional<nlohmann::json> Call::JsonBody() {
   static constexpr JsonLimits kRequestLimits{std::numeric_limits<size_t>::max(), 64};
   auto parsed = ParseBoundedJson(req.body, kRequestLimits);
   if (!parsed.ok()) {
-    const std::string& code = parsed.status().code();
-    if (code == "too_large") Fail(413, "body_too_large", "the request body is larger than the server accepts");
-    else if (code == "too_deep") Fail(400, "too_deep", "the request body is nested deeper than 64 levels");
-    else if (code == "not_utf8") Fail(400, "not_utf8", "the request body is not valid UTF-8");
+    const Code code = parsed.status().code();
+    if (code == Code::kTooLarge) Fail(413, "body_too_large", "the request body is larger than the server accepts");
+    else if (code == Code::kTooDeep) Fail(400, "too_deep", "the request body is nested deeper than 64 levels");
+    else if (code == Code::kNotUtf8) Fail(400, "not_utf8", "the request body is not valid UTF-8");
     else Fail(400, "malformed_json", "the request body is not valid JSON");
     return std::nullopt;
   }
@@ -221,12 +221,12 @@ void Router::Run(const Route& route, http::HttpRequest request, std::vector<std:
   } catch (const std::exception& e) {
     log::Error("unhandled exception in " + call->req.method + " " + call->req.path + ": " + e.what());
     call->res = {};
-    SendProblem(call->res, ProblemFrom(Status::Error("internal", "the server failed while handling this request")));
+    SendProblem(call->res, ProblemFrom(Status::Error(Code::kInternal, "the server failed while handling this request")));
     return call->Complete();
   } catch (...) {
     log::Error("unhandled exception in " + call->req.method + " " + call->req.path);
     call->res = {};
-    SendProblem(call->res, ProblemFrom(Status::Error("internal", "the server failed while handling this request")));
+    SendProblem(call->res, ProblemFrom(Status::Error(Code::kInternal, "the server failed while handling this request")));
     return call->Complete();
   }
   if (!call->deferred_) call->Complete();

@@ -30,7 +30,7 @@ nlohmann::json ReloadReportView(const ReloadReport& report,
                            {"id", outcome.id.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.id)},
                            {"action", ReloadActionName(outcome.action)}};
     if (outcome.action == ReloadOutcome::Action::kRefused) {
-      item["reason"] = outcome.reason;
+      item["reason"] = CodeName(outcome.reason);
       // The loader's message starts with the library's path: the file name says enough.
       const std::string prefix = outcome.file.string() + ": ";
       item["message"] = outcome.message.rfind(prefix, 0) == 0 ? outcome.message.substr(prefix.size()) : outcome.message;

@@ -156,9 +156,9 @@ void Put(App& app, Call& call, const std::string& kind) {
       }
       return call.Reply(existed ? 200 : 201, ComponentView(*stored));
     }
-    if (stored.status().code() == "name_taken" && attempt < 2) continue;
+    if (stored.status().Is(Code::kNameTaken) && attempt < 2) continue;
     Problem p = ProblemFrom(stored.status());
-    if (stored.status().code() == "unknown_connection") {
+    if (stored.status().Is(Code::kUnknownConnection)) {
       p.errors.push_back({"connections", "unknown_connection", stored.status().message()});
     }
     return call.Fail(p);

@@ -209,7 +209,7 @@ void Delete(App& app, Call& call) {
     return;
   }
   Problem p = ProblemFrom(s);
-  if (s.code() == "in_use") {
+  if (s.Is(Code::kInUse)) {
     std::string names;
     for (const auto& r : refs) names += (names.empty() ? "" : ", ") + r.kind + " '" + (r.name.empty() ? r.id : r.name) + "'";
     p.detail = "This connection is used by " + names + ". Remove it from them before deleting it.";

@@ -31,16 +31,16 @@ Result<Arguments> ParseArguments(const std::vector<std::string>& args, const Arg
       inline_value = true;
     }
     if (spec.flags.count(name)) {
-      if (inline_value) return Status::Error("usage", "--" + name + " takes no value");
+      if (inline_value) return Status::Error(Code::kUsage, "--" + name + " takes no value");
       parsed.flags.insert(name);
     } else if (spec.options.count(name)) {
       if (!inline_value) {
-        if (i + 1 >= args.size()) return Status::Error("usage", "--" + name + " needs a value");
+        if (i + 1 >= args.size()) return Status::Error(Code::kUsage, "--" + name + " needs a value");
         value = args[++i];
       }
       parsed.options[name].push_back(value);
     } else {
-      return Status::Error("usage", "unknown option --" + name);
+      return Status::Error(Code::kUsage, "unknown option --" + name);
     }
   }
   return parsed;

@@ -16,7 +16,7 @@ json ValueOfType(const json& field) {
 }
 
 ExerciseStep Failed(std::string name, const Status& status) {
-  return {std::move(name), false, status.message() + " [" + status.code() + "]"};
+  return {std::move(name), false, status.message() + " [" + status.code_name() + "]"};
 }
 
 std::string ErrorsText(const std::vector<FieldError>& errors) {

@@ -30,14 +30,14 @@ Result<PluginHostOptions> PluginHostOptionsFrom(const Arguments& args) {
   if (isolation == "in-process") {
     options.isolation = PluginIsolation::kInProcess;
   } else if (isolation != "process") {
-    return Status::Error("usage", "--plugin-isolation must be process or in-process");
+    return Status::Error(Code::kUsage, "--plugin-isolation must be process or in-process");
   }
   auto number = [&](const char* option, const char* env, uint64_t fallback, uint64_t max, uint64_t& out) -> Status {
     const std::string text = args.Setting(option, env, std::to_string(fallback));
     char* end = nullptr;
     unsigned long long value = std::strtoull(text.c_str(), &end, 10);
     if (text.empty() || *end != '\0' || value == 0 || value > max) {
-      return Status::Error("usage", "--" + std::string(option) + " must be a number from 1 to " + std::to_string(max));
+      return Status::Error(Code::kUsage, "--" + std::string(option) + " must be a number from 1 to " + std::to_string(max));
     }
     out = value;
     return Status::Ok();

@@ -58,7 +58,7 @@ int List(const Arguments& args) {
     json out = {{"providers", json::array()}, {"refused", json::array()}};
     for (const auto& p : registry.List()) out["providers"].push_back(Summary(*p));
     for (const auto& r : report.refused) {
-      out["refused"].push_back({{"file", r.file.string()}, {"reason", r.reason}, {"message", r.message}});
+      out["refused"].push_back({{"file", r.file.string()}, {"reason", CodeName(r.reason)}, {"message", r.message}});
     }
     std::cout << out.dump(2) << "\n";
     return kExitOk;
@@ -187,10 +187,10 @@ int Check(const Arguments& args) {
   auto loaded = LoadPlugin(file, PluginHostOptionsFrom(args).value());
   if (!loaded.ok()) {
     if (args.Has("json")) {
-      std::cout << json{{"file", file.string()}, {"ok", false}, {"reason", loaded.status().code()},
+      std::cout << json{{"file", file.string()}, {"ok", false}, {"reason", loaded.status().code_name()},
                         {"message", loaded.status().message()}}.dump(2) << "\n";
     } else {
-      std::cerr << "refused [" << loaded.status().code() << "] " << loaded.status().message() << "\n";
+      std::cerr << "refused [" << loaded.status().code_name() << "] " << loaded.status().message() << "\n";
     }
     return kExitFailure;
   }

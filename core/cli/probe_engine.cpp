@@ -57,25 +57,25 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
   std::unique_ptr<ProbeEngine> engine(new ProbeEngine());
   long value = 0;
   if (!ParseCount(args.Setting("probe-timeout", "SWITCHBOARD_PROBE_TIMEOUT", "10000"), 1, 600000, value)) {
-    return Status::Error("usage", "--probe-timeout must be from 1 to 600000 milliseconds");
+    return Status::Error(Code::kUsage, "--probe-timeout must be from 1 to 600000 milliseconds");
   }
   engine->client_options_.timeout = std::chrono::milliseconds(value);
   if (!ParseCount(args.Setting("probe-concurrency", "SWITCHBOARD_PROBE_CONCURRENCY", "256"), 1, 100000, value)) {
-    return Status::Error("usage", "--probe-concurrency must be from 1 to 100000");
+    return Status::Error(Code::kUsage, "--probe-concurrency must be from 1 to 100000");
   }
   engine->limits_.global = static_cast<size_t>(value);
   if (!ParseCount(args.Setting("probe-provider-concurrency", "SWITCHBOARD_PROBE_PROVIDER_CONCURRENCY",
                           std::to_string(engine->limits_.global)),
                   1, 100000, value)) {
-    return Status::Error("usage", "--probe-provider-concurrency must be from 1 to 100000");
+    return Status::Error(Code::kUsage, "--probe-provider-concurrency must be from 1 to 100000");
   }
   engine->limits_.per_provider = static_cast<size_t>(value);
   if (!ParseCount(args.Setting("probe-interval", "SWITCHBOARD_PROBE_INTERVAL", "3600"), 0, 365L * 86400, value)) {
-    return Status::Error("usage", "--probe-interval must be a number of seconds (0 turns scheduled probes off)");
+    return Status::Error(Code::kUsage, "--probe-interval must be a number of seconds (0 turns scheduled probes off)");
   }
   engine->interval_ = std::chrono::seconds(value);
   if (!ParseCount(args.Setting("probe-threads", "SWITCHBOARD_PROBE_THREADS", "2"), 1, 64, value)) {
-    return Status::Error("usage", "--probe-threads must be from 1 to 64");
+    return Status::Error(Code::kUsage, "--probe-threads must be from 1 to 64");
   }
   engine->io_threads_ = static_cast<int>(value);
 
@@ -84,7 +84,7 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
     if (const char* env = std::getenv("SWITCHBOARD_EGRESS_ALLOW")) engine->allowed_ = SplitCommas(env);
   }
   auto egress = probe::EgressPolicy::WithAllowed(engine->allowed_);
-  if (!egress.ok()) return Status::Error("usage", "--egress-allow: " + egress.status().message());
+  if (!egress.ok()) return Status::Error(Code::kUsage, "--egress-allow: " + egress.status().message());
   engine->client_options_.egress = *egress;
   // Literal addresses in URL fields are refused when they are typed in, by the same policy.
   connections.set_egress_policy(*egress);
@@ -92,7 +92,7 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
   try {
     engine->client_ = std::make_unique<probe::HttpClient>(engine->io_, engine->client_options_);
   } catch (const std::exception& e) {
-    return Status::Error("usage", std::string("--probe-ca-file: ") + e.what());
+    return Status::Error(Code::kUsage, std::string("--probe-ca-file: ") + e.what());
   }
   engine->runner_ = std::make_unique<probe::ProbeRunner>(engine->io_, *engine->client_, engine->limits_);
   engine->runner_->set_observer(std::move(observer));
@@ -102,7 +102,7 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
   if (!webhook_url.empty()) {
     const char* secret = std::getenv("SWITCHBOARD_WEBHOOK_SECRET");
     if (secret == nullptr || *secret == '\0') {
-      return Status::Error("usage", "--webhook-url needs SWITCHBOARD_WEBHOOK_SECRET to sign deliveries");
+      return Status::Error(Code::kUsage, "--webhook-url needs SWITCHBOARD_WEBHOOK_SECRET to sign deliveries");
     }
     engine->webhook_ = std::make_unique<probe::WebhookNotifier>(engine->io_, *engine->client_,
                                                                 probe::WebhookOptions{webhook_url, secret});

@@ -158,7 +158,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto store = Store::Open(data_dir / "db", store_options);
   if (!store.ok()) {
     log::Error(store.status().message());
-    if (store.status().code() == "wal_corrupt" || store.status().code() == "store_corrupt") {
+    if (store.status().Is(Code::kWalCorrupt) || store.status().Is(Code::kStoreCorrupt)) {
       log::Error("not starting: see what is damaged and what recovery would drop with 'switchboard store check --data " +
                  data_dir.string() + "', then recover with 'switchboard store recover --data " + data_dir.string() +
                  " --yes' (docs/operations.md)");

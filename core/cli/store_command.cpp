@@ -148,7 +148,7 @@ int Recover(const fs::path& db_dir, bool yes, bool as_json) {
   auto done = RecoverStore(db_dir);
   if (!done.ok()) {
     std::cerr << "error: " << done.status().message() << "\n";
-    return done.status().code() == "data_dir_locked" || done.status().code() == "not_found" ? kExitCannotCheck
+    return done.status().Is(Code::kDataDirLocked) || done.status().Is(Code::kNotFound) ? kExitCannotCheck
                                                                                             : kExitFailure;
   }
   if (as_json) {

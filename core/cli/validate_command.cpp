@@ -30,7 +30,7 @@ Result<std::string> ReadInput(const std::string& path) {
     return text.str();
   }
   std::ifstream file(path);
-  if (!file) return Status::Error("unreadable", "cannot read " + path);
+  if (!file) return Status::Error(Code::kUnreadable, "cannot read " + path);
   text << file.rdbuf();
   return text.str();
 }

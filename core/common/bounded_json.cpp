@@ -45,17 +45,17 @@ size_t NestingDepth(std::string_view text, size_t stop_above) {
 
 Result<nlohmann::json> ParseBoundedJson(std::string_view text, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes) {
-    return Status::Error("too_large", "the JSON text is larger than " + std::to_string(limits.max_bytes) + " bytes");
+    return Status::Error(Code::kTooLarge, "the JSON text is larger than " + std::to_string(limits.max_bytes) + " bytes");
   }
   if (text.find('\0') != std::string_view::npos) {
-    return Status::Error("malformed_json", "the JSON text contains a NUL byte");
+    return Status::Error(Code::kMalformedJson, "the JSON text contains a NUL byte");
   }
-  if (!IsValidUtf8(text)) return Status::Error("not_utf8", "the JSON text is not valid UTF-8");
+  if (!IsValidUtf8(text)) return Status::Error(Code::kNotUtf8, "the JSON text is not valid UTF-8");
   if (NestingDepth(text, limits.max_depth) > limits.max_depth) {
-    return Status::Error("too_deep", "the JSON text is nested deeper than " + std::to_string(limits.max_depth) + " levels");
+    return Status::Error(Code::kTooDeep, "the JSON text is nested deeper than " + std::to_string(limits.max_depth) + " levels");
   }
   nlohmann::json parsed = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return Status::Error("malformed_json", "the text is not valid JSON");
+  if (parsed.is_discarded()) return Status::Error(Code::kMalformedJson, "the text is not valid JSON");
   return parsed;
 }
 

@@ -89,19 +89,19 @@ std::string Skeleton(const std::string& text) {
 }  // namespace
 
 Result<std::string> Normalize(std::string_view input) {
-  if (input.empty()) return Status::Error("missing_required", "A name is required.");
+  if (input.empty()) return Status::Error(Code::kMissingRequired, "A name is required.");
   // Bounded before any Unicode work: NFC never shrinks a name by more than this.
   if (input.size() > kMaxBytes * 4) {
-    return Status::Error("name_too_long", "A name is at most " + std::to_string(kMaxChars) + " characters.");
+    return Status::Error(Code::kNameTooLong, "A name is at most " + std::to_string(kMaxChars) + " characters.");
   }
   const auto* bytes = reinterpret_cast<const uint8_t*>(input.data());
   const auto length = static_cast<int32_t>(input.size());
   for (int32_t i = 0, position = 1; i < length; ++position) {
     UChar32 c;
     U8_NEXT(bytes, i, length, c);
-    if (c < 0) return Status::Error("name_invalid", "A name must be valid UTF-8 text.");
+    if (c < 0) return Status::Error(Code::kNameInvalid, "A name must be valid UTF-8 text.");
     if (const char* why = Refusal(c)) {
-      return Status::Error("name_invalid", std::string("A name cannot contain ") + why + " (" + CodePoint(c) +
+      return Status::Error(Code::kNameInvalid, std::string("A name cannot contain ") + why + " (" + CodePoint(c) +
                                                " at character " + std::to_string(position) + ").");
     }
   }
@@ -109,14 +109,14 @@ Result<std::string> Normalize(std::string_view input) {
   const icu::UnicodeString composed = Nfc().normalize(icu::UnicodeString::fromUTF8(
                                                           icu::StringPiece(input.data(), length)),
                                                       status);
-  if (U_FAILURE(status)) return Status::Error("name_invalid", "A name must be valid UTF-8 text.");
+  if (U_FAILURE(status)) return Status::Error(Code::kNameInvalid, "A name must be valid UTF-8 text.");
   std::string name = Utf8(composed);
-  if (name.find_first_not_of(' ') == std::string::npos) return Status::Error("missing_required", "A name is required.");
+  if (name.find_first_not_of(' ') == std::string::npos) return Status::Error(Code::kMissingRequired, "A name is required.");
   if (name.front() == ' ' || name.back() == ' ') {
-    return Status::Error("name_invalid", "A name cannot start or end with a space.");
+    return Status::Error(Code::kNameInvalid, "A name cannot start or end with a space.");
   }
   if (static_cast<size_t>(composed.countChar32()) > kMaxChars || name.size() > kMaxBytes) {
-    return Status::Error("name_too_long", "A name is at most " + std::to_string(kMaxChars) + " characters.");
+    return Status::Error(Code::kNameTooLong, "A name is at most " + std::to_string(kMaxChars) + " characters.");
   }
   return name;
 }

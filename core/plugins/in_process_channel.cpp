@@ -47,7 +47,7 @@ void InProcessChannel::Start(PluginMethod method, std::string input, CallOptions
       case PluginMethod::kProbeStep: call = plugin_->ProbeStep(input, kMaxPluginOutputBytes, output.text); break;
     }
   }
-  if (call.too_large) return done(Status::Error("too_large", std::to_string(call.size) + " bytes"));
+  if (call.too_large) return done(Status::Error(Code::kTooLarge, std::to_string(call.size) + " bytes"));
   output.plugin_error = call.code != SB_OK;
   done(std::move(output));
 }

@@ -21,18 +21,18 @@ bool IsStringOrAbsent(const json& object, const char* key) {
 
 // A probe step's request, checked before the host performs it.
 Status CheckProbeRequest(const HttpRequest& request) {
-  if (request.url.size() > kMaxProbeRequestUrlBytes) return Status::Error("too_large", "its request URL is too long");
+  if (request.url.size() > kMaxProbeRequestUrlBytes) return Status::Error(Code::kTooLarge, "its request URL is too long");
   if (request.headers.size() > kMaxProbeRequestHeaders) {
-    return Status::Error("too_large", "its request has more than " + std::to_string(kMaxProbeRequestHeaders) + " headers");
+    return Status::Error(Code::kTooLarge, "its request has more than " + std::to_string(kMaxProbeRequestHeaders) + " headers");
   }
   for (const auto& [name, value] : request.headers) {
     if (name.size() + value.size() > kMaxProbeRequestHeaderBytes) {
-      return Status::Error("too_large", "its request has a header longer than " +
+      return Status::Error(Code::kTooLarge, "its request has a header longer than " +
                                             std::to_string(kMaxProbeRequestHeaderBytes) + " bytes");
     }
   }
   if (request.body.size() > kMaxProbeRequestBodyBytes) {
-    return Status::Error("too_large", "its request body is larger than " + std::to_string(kMaxProbeRequestBodyBytes) +
+    return Status::Error(Code::kTooLarge, "its request body is larger than " + std::to_string(kMaxProbeRequestBodyBytes) +
                                           " bytes");
   }
   return Status::Ok();
@@ -67,8 +67,8 @@ std::shared_ptr<const LoadedProvider> LoadedProvider::WithChannel(std::shared_pt
 Result<json> LoadedProvider::Parse(PluginMethod method, Result<PluginOutput> output, const JsonLimits& limits) const {
   const std::string function = PluginMethodName(method);
   if (!output.ok()) {
-    if (output.status().code() == "too_large") {
-      return Status::Error("plugin_output_invalid", "provider '" + id_ + "' " + function +
+    if (output.status().Is(Code::kTooLarge)) {
+      return Status::Error(Code::kPluginOutputInvalid, "provider '" + id_ + "' " + function +
                                                         " returned output the host refuses: " +
                                                         output.status().message() + ", more than " +
                                                         std::to_string(limits.max_bytes) + " [too_large]");
@@ -82,12 +82,12 @@ Result<json> LoadedProvider::Parse(PluginMethod method, Result<PluginOutput> out
     if (parsed.ok() && parsed->is_object() && parsed->contains("message") && (*parsed)["message"].is_string()) {
       message = Excerpt((*parsed)["message"].get<std::string>());
     }
-    return Status::Error("plugin_error", "provider '" + id_ + "' failed: " + message);
+    return Status::Error(Code::kPluginError, "provider '" + id_ + "' failed: " + message);
   }
   if (!parsed.ok()) {
-    return Status::Error("plugin_output_invalid", "provider '" + id_ + "' " + function +
+    return Status::Error(Code::kPluginOutputInvalid, "provider '" + id_ + "' " + function +
                                                       " returned output the host refuses: " +
-                                                      parsed.status().message() + " [" + parsed.status().code() + "]");
+                                                      parsed.status().message() + " [" + parsed.status().code_name() + "]");
   }
   return parsed;
 }
@@ -99,14 +99,14 @@ Result<std::vector<FieldError>> LoadedProvider::ValidateWithPlugin(const nlohman
                       kValidateOutputLimits);
   if (!result.ok()) {
     // However the plugin failed to answer, the request can be retried later.
-    const std::string& code = result.status().code();
-    if (code == "plugin_crashed" || code == "plugin_timeout" || code == "plugin_unavailable") {
-      return Status::Error("plugin_unavailable", result.status().message());
+    const Code code = result.status().code();
+    if (code == Code::kPluginCrashed || code == Code::kPluginTimeout || code == Code::kPluginUnavailable) {
+      return Status::Error(Code::kPluginUnavailable, result.status().message());
     }
     return result.status();
   }
   auto invalid = [&](const std::string& what) {
-    return Status::Error("plugin_output_invalid", "provider '" + id_ + "' validate " + what);
+    return Status::Error(Code::kPluginOutputInvalid, "provider '" + id_ + "' validate " + what);
   };
   if (!result->is_array()) return invalid("did not return an array");
   std::vector<FieldError> errors;
@@ -127,12 +127,12 @@ Result<ProbeStep> LoadedProvider::ToProbeStep(Result<PluginOutput> output) const
     ProbeStep step = ProbeStep::FromJson(*result);
     if (step.request()) {
       if (Status status = CheckProbeRequest(*step.request()); !status.ok()) {
-        return Status::Error("plugin_output_invalid", "provider '" + id_ + "' probe_step: " + status.message());
+        return Status::Error(Code::kPluginOutputInvalid, "provider '" + id_ + "' probe_step: " + status.message());
       }
     }
     return step;
   } catch (const std::exception& e) {
-    return Status::Error("plugin_output_invalid",
+    return Status::Error(Code::kPluginOutputInvalid,
                          "provider '" + id_ + "' returned a malformed probe step: " + Excerpt(e.what()));
   }
 }

@@ -18,7 +18,7 @@ std::string VersionText(uint32_t packed) {
   return std::to_string(SB_ABI_VERSION_MAJOR_OF(packed)) + "." + std::to_string(SB_ABI_VERSION_MINOR_OF(packed));
 }
 
-Status Refuse(const fs::path& file, const std::string& reason, const std::string& what) {
+Status Refuse(const fs::path& file, Code reason, const std::string& what) {
   return Status::Error(reason, file.string() + ": " + what);
 }
 
@@ -79,11 +79,11 @@ Result<std::unique_ptr<OpenedPlugin>> OpenPluginLibrary(const fs::path& file, co
   auto library = std::make_shared<boost::dll::shared_library>();
   boost::dll::fs::error_code ec;
   library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
-  if (ec) return Refuse(file, "open_failed", "cannot open as a shared library: " + OpenFailure(file, ec));
+  if (ec) return Refuse(file, Code::kOpenFailed, "cannot open as a shared library: " + OpenFailure(file, ec));
 
   // Stage 2: find the entry point.
   if (!library->has(SB_PROVIDER_ENTRY_SYMBOL)) {
-    return Refuse(file, "not_a_plugin", "not a Switchboard plugin: it does not export " SB_PROVIDER_ENTRY_SYMBOL);
+    return Refuse(file, Code::kNotAPlugin, "not a Switchboard plugin: it does not export " SB_PROVIDER_ENTRY_SYMBOL);
   }
   auto entry = library->get<const sb_provider_v1*(const sb_host_v1*, char*, size_t)>(SB_PROVIDER_ENTRY_SYMBOL);
 
@@ -94,13 +94,13 @@ Result<std::unique_ptr<OpenedPlugin>> OpenPluginLibrary(const fs::path& file, co
   try {
     raw = entry(host, error, sizeof error);
   } catch (const std::exception& e) {
-    return Refuse(file, "registration_failed", std::string("threw while registering: ") + e.what());
+    return Refuse(file, Code::kRegistrationFailed, std::string("threw while registering: ") + e.what());
   } catch (...) {
-    return Refuse(file, "registration_failed", "threw while registering");
+    return Refuse(file, Code::kRegistrationFailed, "threw while registering");
   }
   if (raw == nullptr) {
     error[sizeof error - 1] = '\0';
-    return Refuse(file, "registration_failed", std::string("refused to register: ") + (error[0] ? error : "no reason given"));
+    return Refuse(file, Code::kRegistrationFailed, std::string("refused to register: ") + (error[0] ? error : "no reason given"));
   }
 
   // Stage 4: the ABI. Same major, and a minor no newer than the host's.
@@ -108,13 +108,13 @@ Result<std::unique_ptr<OpenedPlugin>> OpenPluginLibrary(const fs::path& file, co
   const bool compatible = SB_ABI_VERSION_MAJOR_OF(version) == SB_ABI_VERSION_MAJOR &&
                           SB_ABI_VERSION_MINOR_OF(version) <= SB_ABI_VERSION_MINOR;
   if (!compatible) {
-    return Refuse(file, "abi_incompatible",
+    return Refuse(file, Code::kAbiIncompatible,
                   "plugin ABI " + VersionText(version) + " is not supported by host ABI " +
                       VersionText(SB_ABI_VERSION) + " (needs major " + std::to_string(SB_ABI_VERSION_MAJOR) +
                       ", minor at most " + std::to_string(SB_ABI_VERSION_MINOR) + ")");
   }
   if (raw->struct_size < kMinimumTableSize) {
-    return Refuse(file, "registration_failed",
+    return Refuse(file, Code::kRegistrationFailed,
                   "provider table is " + std::to_string(raw->struct_size) + " bytes, smaller than ABI " +
                       VersionText(version) + " requires");
   }
@@ -122,7 +122,7 @@ Result<std::unique_ptr<OpenedPlugin>> OpenPluginLibrary(const fs::path& file, co
   sb_provider_v1 table{};
   std::memcpy(&table, raw, std::min<size_t>(raw->struct_size, sizeof table));
   if (!table.describe || !table.validate || !table.probe_step || !table.release || !table.destroy) {
-    return Refuse(file, "registration_failed", "provider table has a null function");
+    return Refuse(file, Code::kRegistrationFailed, "provider table has a null function");
   }
   return std::make_unique<OpenedPlugin>(std::move(library), table);
 }

@@ -24,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Status Refuse(const fs::path& file, const std::string& reason, const std::string& what) {
+Status Refuse(const fs::path& file, Code reason, const std::string& what) {
   return Status::Error(reason, file.string() + ": " + what);
 }
 
@@ -51,7 +51,7 @@ Status CheckManifest(const fs::path& file, const json& manifest) {
   if (problems.empty()) return Status::Ok();
   std::string joined;
   for (const auto& p : problems) joined += (joined.empty() ? "" : "; ") + p;
-  return Refuse(file, "invalid_manifest", "invalid manifest: " + joined);
+  return Refuse(file, Code::kInvalidManifest, "invalid manifest: " + joined);
 }
 
 // Stages 1-4 (plugin_library.hpp), in this process or in a runner.
@@ -77,12 +77,12 @@ Result<std::shared_ptr<const LoadedProvider>> LoadPlugin(const fs::path& file, c
   call.deadline = std::chrono::steady_clock::now() + options.validate_timeout;
   auto described = (*channel)->Call(PluginMethod::kDescribe, "", call);
   if (!described.ok()) {
-    if (described.status().code() == "too_large") {
-      return Refuse(file, "invalid_manifest", "describe returned " + described.status().message() + ", more than the " +
+    if (described.status().Is(Code::kTooLarge)) {
+      return Refuse(file, Code::kInvalidManifest, "describe returned " + described.status().message() + ", more than the " +
                                                   std::to_string(kManifestLimits.max_bytes) + " a manifest may have");
     }
-    return Refuse(file, "invalid_manifest", "describe did not answer: " + described.status().message() + " [" +
-                                                described.status().code() + "]");
+    return Refuse(file, Code::kInvalidManifest, "describe did not answer: " + described.status().message() + " [" +
+                                                described.status().code_name() + "]");
   }
   const std::string& text = described->text;
   auto parsed = ParseBoundedJson(text, kManifestLimits);
@@ -91,19 +91,19 @@ Result<std::shared_ptr<const LoadedProvider>> LoadPlugin(const fs::path& file, c
     if (parsed.ok() && parsed->is_object() && parsed->contains("message") && (*parsed)["message"].is_string()) {
       message = ToValidUtf8((*parsed)["message"].get<std::string>().substr(0, 300));
     }
-    return Refuse(file, "invalid_manifest", "describe failed: " + message);
+    return Refuse(file, Code::kInvalidManifest, "describe failed: " + message);
   }
-  if (!parsed.ok() && parsed.status().code() == "too_large") {
-    return Refuse(file, "invalid_manifest",
+  if (!parsed.ok() && parsed.status().Is(Code::kTooLarge)) {
+    return Refuse(file, Code::kInvalidManifest,
                   "describe returned " + std::to_string(text.size()) + " bytes, more than the " +
                       std::to_string(kManifestLimits.max_bytes) + " a manifest may have");
   }
   if (!parsed.ok()) {
-    return Refuse(file, "invalid_manifest", "describe returned output the host refuses: " + parsed.status().message() +
-                                                " [" + parsed.status().code() + "]");
+    return Refuse(file, Code::kInvalidManifest, "describe returned output the host refuses: " + parsed.status().message() +
+                                                " [" + parsed.status().code_name() + "]");
   }
   json manifest = std::move(parsed).value();
-  if (!manifest.is_object()) return Refuse(file, "invalid_manifest", "describe returned malformed JSON");
+  if (!manifest.is_object()) return Refuse(file, Code::kInvalidManifest, "describe returned malformed JSON");
   if (Status status = CheckManifest(file, manifest); !status.ok()) return status;
 
   // Stage 6: the field schema.
@@ -111,11 +111,11 @@ Result<std::shared_ptr<const LoadedProvider>> LoadPlugin(const fs::path& file, c
   if (!problems.empty()) {
     std::string joined;
     for (const auto& p : problems) joined += (joined.empty() ? "" : "; ") + p;
-    return Refuse(file, "schema_invalid",
+    return Refuse(file, Code::kSchemaInvalid,
                   "field schema does not conform to schemas/provider-field-schema.json: " + joined);
   }
   auto compiled = CompiledFieldSchema::Compile(manifest["schema"]);
-  if (!compiled.ok()) return Refuse(file, "schema_invalid", compiled.status().message());
+  if (!compiled.ok()) return Refuse(file, Code::kSchemaInvalid, compiled.status().message());
 
   return std::shared_ptr<const LoadedProvider>(std::make_shared<LoadedProvider>(
       std::move(channel).value(), options, file, std::move(manifest), std::move(compiled).value()));
@@ -143,7 +143,7 @@ LoadReport LoadPluginDirectories(const std::vector<fs::path>& directories, Provi
     auto loaded = LoadPlugin(file, options);
     if (!loaded.ok()) {
       report.refused.push_back({file, loaded.status().code(), loaded.status().message()});
-      log::Warn("refused plugin " + loaded.status().message() + " [" + loaded.status().code() + "]");
+      log::Warn("refused plugin " + loaded.status().message() + " [" + loaded.status().code_name() + "]");
       continue;
     }
     if (Status added = registry.Add(*loaded); !added.ok()) {

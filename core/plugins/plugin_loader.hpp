@@ -27,7 +27,7 @@ namespace switchboard {
 
 struct PluginRefusal {
   std::filesystem::path file;
-  std::string reason;   // one of the codes above
+  Code reason;          // one of the codes above
   std::string message;  // names the file and what is wrong
 };
 

@@ -61,7 +61,7 @@ ReloadReport PluginReloader::Reload() {
       // Another library that is still here already serves this id.
       auto current = registry_.Find((*loaded)->id());
       if (current && current->file() != file && present.count(current->file()) && loaded_.count(current->file())) {
-        refusal = Status::Error("duplicate_id", file.string() + ": provider id '" + (*loaded)->id() +
+        refusal = Status::Error(Code::kDuplicateId, file.string() + ": provider id '" + (*loaded)->id() +
                                                     "' is already loaded from " + current->file().string());
       }
     }
@@ -70,7 +70,7 @@ ReloadReport PluginReloader::Reload() {
       outcome.reason = refusal.code();
       outcome.message = refusal.message();
       if (known != loaded_.end()) outcome.id = known->second.id;  // still serving
-      log::Warn("reload: refused plugin " + refusal.message() + " [" + refusal.code() + "]");
+      log::Warn("reload: refused plugin " + refusal.message() + " [" + refusal.code_name() + "]");
       report.outcomes.push_back(std::move(outcome));
       continue;
     }

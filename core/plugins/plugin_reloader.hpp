@@ -31,7 +31,7 @@ struct ReloadOutcome {
   Action action = Action::kUnchanged;
   std::string id;  // the provider's id; for a refusal, that of the version still serving (or "")
   std::filesystem::path file;
-  std::string reason;   // a refusal's code (plugin_loader.hpp)
+  Code reason = Code::kOk;  // a refusal's code (plugin_loader.hpp)
   std::string message;  // a refusal's message
 };
 const char* ReloadActionName(ReloadOutcome::Action action);

@@ -9,7 +9,7 @@ Status ProviderRegistry::Add(std::shared_ptr<const LoadedProvider> provider) {
   std::unique_lock<std::shared_mutex> lock(mutex_);
   auto existing = providers_.find(id);
   if (existing != providers_.end()) {
-    return Status::Error("duplicate_id", "provider id '" + id + "' is already loaded from " +
+    return Status::Error(Code::kDuplicateId, "provider id '" + id + "' is already loaded from " +
                                              existing->second->file().string());
   }
   providers_.emplace(id, std::move(provider));

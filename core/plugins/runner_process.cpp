@@ -54,18 +54,18 @@ std::filesystem::path DefaultRunnerPath() {
 Result<SpawnedRunner> SpawnRunner(const std::filesystem::path& plugin, const PluginHostOptions& options) {
   const std::filesystem::path runner = options.runner.empty() ? DefaultRunnerPath() : options.runner;
   if (::access(runner.c_str(), X_OK) != 0) {
-    return Status::Error("runner_unavailable", "the plugin runner " + runner.string() + " cannot be run: " +
+    return Status::Error(Code::kRunnerUnavailable, "the plugin runner " + runner.string() + " cannot be run: " +
                                                    std::strerror(errno));
   }
   int channel[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
-    return Status::Error("runner_unavailable", std::string("socketpair: ") + std::strerror(errno));
+    return Status::Error(Code::kRunnerUnavailable, std::string("socketpair: ") + std::strerror(errno));
   }
   int output[2];
   if (::pipe2(output, O_CLOEXEC) != 0) {
     ::close(channel[0]);
     ::close(channel[1]);
-    return Status::Error("runner_unavailable", std::string("pipe: ") + std::strerror(errno));
+    return Status::Error(Code::kRunnerUnavailable, std::string("pipe: ") + std::strerror(errno));
   }
   std::vector<std::string> args = {runner.string(), "--plugin", plugin.string(), "--channel-fd",
                                    std::to_string(kRunnerChannelFd), "--memory-limit-mib",
@@ -104,7 +104,7 @@ Result<SpawnedRunner> SpawnRunner(const std::filesystem::path& plugin, const Plu
   if (spawned != 0) {
     ::close(channel[0]);
     ::close(output[0]);
-    return Status::Error("runner_unavailable", "cannot start the plugin runner: " + std::string(std::strerror(spawned)));
+    return Status::Error(Code::kRunnerUnavailable, "cannot start the plugin runner: " + std::string(std::strerror(spawned)));
   }
   return SpawnedRunner{pid, channel[0], output[0]};
 }

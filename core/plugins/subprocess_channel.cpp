@@ -94,7 +94,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     if (future.wait_for(timeout) == std::future_status::ready) return future.get();
     const std::string late = "the plugin did not finish loading within " + std::to_string(timeout.count()) + " s";
     Kill(late);
-    return Status::Error("plugin_timeout", late);
+    return Status::Error(Code::kPluginTimeout, late);
   }
 
   void Send(PluginMethod method, std::string input, CallOptions options, Done done) {
@@ -102,7 +102,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     if (lost_) {
       std::string reason = lost_reason_;
       lock.unlock();
-      return done(Status::Error("plugin_crashed", reason));
+      return done(Status::Error(Code::kPluginCrashed, reason));
     }
     const uint32_t id = next_id_++;
     if (next_id_ == 0) next_id_ = 1;
@@ -237,7 +237,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
         if (parsed.ok() && parsed->is_object()) {
           hello_.set_value(std::move(parsed).value());
         } else {
-          hello_.set_value(Status::Error("plugin_crashed", "the plugin runner sent a malformed hello"));
+          hello_.set_value(Status::Error(Code::kPluginCrashed, "the plugin runner sent a malformed hello"));
         }
       }
       return;
@@ -269,9 +269,9 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
         if (auto owner = owner_.lock()) owner->OnCallSucceeded();
         return done(PluginOutput{frame.type == FrameType::kPluginError, std::move(frame.payload)});
       case FrameType::kTooLarge:
-        return done(Status::Error("too_large", ToValidUtf8(frame.payload.substr(0, 20)) + " bytes"));
+        return done(Status::Error(Code::kTooLarge, ToValidUtf8(frame.payload.substr(0, 20)) + " bytes"));
       default:
-        return done(Status::Error("plugin_unavailable",
+        return done(Status::Error(Code::kPluginUnavailable,
                                   "the plugin runner could not make the call: " + ToValidUtf8(frame.payload.substr(0, 300))));
     }
   }
@@ -343,16 +343,16 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     if (!stopping_) log::Warn("plugin " + label_ + ": " + reason);
     if (!hello_seen_) {
       hello_seen_ = true;
-      hello_.set_value(Status::Error("plugin_crashed", "the plugin's runner " + DescribeExit(status) +
+      hello_.set_value(Status::Error(Code::kPluginCrashed, "the plugin's runner " + DescribeExit(status) +
                                                            " while loading the plugin"));
     }
     if (!stopping_) {
       if (auto owner = owner_.lock()) owner->OnRunnerLost(this, reason);
     }
     for (auto& call : expired) {
-      call.done(Status::Error("plugin_timeout", "the plugin did not answer before its deadline"));
+      call.done(Status::Error(Code::kPluginTimeout, "the plugin did not answer before its deadline"));
     }
-    for (auto& call : in_flight) call.done(Status::Error("plugin_crashed", reason));
+    for (auto& call : in_flight) call.done(Status::Error(Code::kPluginCrashed, reason));
     finished_.set_value();
   }
 
@@ -410,12 +410,13 @@ Result<std::shared_ptr<SubprocessChannel::Runner>> SubprocessChannel::Launch() {
   }
   if (hello->contains("refused")) {
     runner->Stop(kStopGrace);
-    return Status::Error(hello->value("refused", "registration_failed"), hello->value("message", plugin_.string()));
+    const auto refused = CodeFromName(hello->value("refused", ""));
+    return Status::Error(refused.value_or(Code::kRegistrationFailed), hello->value("message", plugin_.string()));
   }
   const auto version = hello->value("abi_version", 0u);
   if (abi_version_ != 0 && version != abi_version_) {
     runner->Stop(kStopGrace);
-    return Status::Error("registration_failed", plugin_.string() + ": the library changed since it was loaded");
+    return Status::Error(Code::kRegistrationFailed, plugin_.string() + ": the library changed since it was loaded");
   }
   abi_version_ = version;
   runner->set_sandbox(hello->contains("sandbox") ? (*hello)["sandbox"].dump() : "{}");
@@ -455,17 +456,17 @@ Result<std::shared_ptr<SubprocessChannel::Runner>> SubprocessChannel::CurrentRun
   std::lock_guard<std::mutex> starting(start_mutex_);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (shut_down_) return Status::Error("plugin_unavailable", "the host is stopping");
+    if (shut_down_) return Status::Error(Code::kPluginUnavailable, "the host is stopping");
     if (current_) return current_;
     if (Clock::now() < next_start_) {
-      return Status::Error("plugin_unavailable", "the plugin is restarting after a failure: " + last_failure_);
+      return Status::Error(Code::kPluginUnavailable, "the plugin is restarting after a failure: " + last_failure_);
     }
   }
   auto runner = Launch();
   std::lock_guard<std::mutex> lock(mutex_);
   if (!runner.ok()) {
     RecordFailure(runner.status().message());
-    return Status::Error("plugin_unavailable", "the plugin could not be restarted: " + runner.status().message());
+    return Status::Error(Code::kPluginUnavailable, "the plugin could not be restarted: " + runner.status().message());
   }
   ++restarts_;
   current_ = *runner;

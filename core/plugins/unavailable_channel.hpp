@@ -14,7 +14,7 @@ class UnavailableChannel final : public ProviderChannel {
   UnavailableChannel(std::string reason, uint32_t abi_version) : reason_(std::move(reason)), abi_version_(abi_version) {}
 
   void Start(PluginMethod, std::string, CallOptions, Done done) override {
-    done(Status::Error("plugin_unavailable", reason_));
+    done(Status::Error(Code::kPluginUnavailable, reason_));
   }
   uint32_t abi_version() const override { return abi_version_; }
   PluginAvailability availability() const override {

@@ -100,7 +100,7 @@ std::optional<ip::address_v4> EmbeddedV4(const ip::address& address) {
 
 Result<AddressRange> AddressRange::Parse(const std::string& cidr) {
   auto invalid = [&](const std::string& why) {
-    return Status::Error("invalid_cidr", "\"" + cidr + "\" is not a CIDR range: " + why);
+    return Status::Error(Code::kInvalidCidr, "\"" + cidr + "\" is not a CIDR range: " + why);
   };
   auto slash = cidr.find('/');
   std::string address_text = cidr.substr(0, slash);

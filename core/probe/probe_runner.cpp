@@ -82,7 +82,7 @@ void ProbeRunner::Run(const std::string& provider_id, Prepare prepare, std::func
     probe->release = std::move(release);
     try {
       auto subject = prepare();
-      if (!subject.ok()) return probe->Finish(TransientResult(subject.status().code(), subject.status().message()));
+      if (!subject.ok()) return probe->Finish(TransientResult(subject.status().code_name(), subject.status().message()));
       probe->provider = std::move(subject->provider);
       probe->config = std::move(subject->config);
       probe->redactor.AddFields(probe->config, probe->provider->secret_fields());
@@ -134,19 +134,19 @@ void ProbeRunner::OnStep(std::shared_ptr<Probe> probe, Result<ProbeStep> step) {
 
 void ProbeRunner::ContinueAfter(std::shared_ptr<Probe> probe, Result<ProbeStep> step) {
   if (!step.ok()) {
-    const std::string& code = step.status().code();
-    if (code == "plugin_output_invalid") {
+    const Code code = step.status().code();
+    if (code == Code::kPluginOutputInvalid) {
       return probe->Finish(TransientResult("plugin_output_invalid",
                                            "The provider plugin's answer was refused: " + step.status().message()));
     }
-    if (code == "plugin_crashed") {
-      return probe->Finish(TransientResult(code, "The provider plugin crashed: " + step.status().message()));
+    if (code == Code::kPluginCrashed) {
+      return probe->Finish(TransientResult(step.status().code_name(), "The provider plugin crashed: " + step.status().message()));
     }
-    if (code == "plugin_timeout") {
-      return probe->Finish(TransientResult(code, "The provider plugin did not answer in time: " + step.status().message()));
+    if (code == Code::kPluginTimeout) {
+      return probe->Finish(TransientResult(step.status().code_name(), "The provider plugin did not answer in time: " + step.status().message()));
     }
-    if (code == "plugin_unavailable") {
-      return probe->Finish(TransientResult(code, "The provider plugin is not available: " + step.status().message()));
+    if (code == Code::kPluginUnavailable) {
+      return probe->Finish(TransientResult(step.status().code_name(), "The provider plugin is not available: " + step.status().message()));
     }
     return probe->Finish(TransientResult("plugin_error", "The provider plugin failed: " + step.status().message()));
   }

@@ -121,7 +121,7 @@ void ProbeScheduler::Finished(const std::string& key, const Result<ProbeReport>&
   if (it == entries_.end()) return;
   Entry& entry = it->second;
   entry.running = false;
-  if (!report.ok() && report.status().code() == "not_found") {
+  if (!report.ok() && report.status().Is(Code::kNotFound)) {
     entries_.erase(it);  // deleted; a rescan would find it again if it came back
     return;
   }

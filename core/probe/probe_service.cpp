@@ -77,7 +77,7 @@ void ProbeService::StartStoredProbe(const std::string& project, const std::strin
     }
     auto provider = connections_.providers().Find(row->record.provider);
     if (!provider) {
-      return Status::Error("unknown_provider", "provider '" + row->record.provider + "' is not loaded");
+      return Status::Error(Code::kUnknownProvider, "provider '" + row->record.provider + "' is not loaded");
     }
     auto config = connections_.UnsealedConfig(row->record);
     if (!config.ok()) return config.status();
@@ -120,7 +120,7 @@ void ProbeService::Reconnect(const std::string& project, const std::string& id, 
   if (!candidate.ok()) return done(candidate.status(), std::move(errors));
   auto provider = connections_.providers().Find(row->record.provider);
   if (!provider) {
-    return done(Status::Error("unknown_provider", "provider '" + row->record.provider + "' is not loaded"), {});
+    return done(Status::Error(Code::kUnknownProvider, "provider '" + row->record.provider + "' is not loaded"), {});
   }
 
   const std::string key = SlotKey(project, id);
@@ -172,7 +172,7 @@ void ProbeService::Create(const std::string& project, const ConnectionInput& inp
     return done(CreateReport{std::nullopt, "", *stored}, {});
   }
   auto provider = connections_.providers().Find(input.provider);
-  if (!provider) return done(Status::Error("unknown_provider", "provider '" + input.provider + "' is not loaded"), {});
+  if (!provider) return done(Status::Error(Code::kUnknownProvider, "provider '" + input.provider + "' is not loaded"), {});
   // No single-flight slot: nobody else can probe a connection that is not stored yet.
   auto candidate = std::make_shared<NewConnection>(std::move(prepared).value());
   auto subject = std::make_shared<ProbeRunner::Subject>(ProbeRunner::Subject{provider, candidate->config});
@@ -210,7 +210,7 @@ void ProbeService::Test(const std::string& provider_id, const json& config, Test
   auto checked = connections_.PrepareConfig(provider_id, config, &errors);
   if (!checked.ok()) return done(checked.status(), std::move(errors));
   auto provider = connections_.providers().Find(provider_id);
-  if (!provider) return done(Status::Error("unknown_provider", "provider '" + provider_id + "' is not loaded"), {});
+  if (!provider) return done(Status::Error(Code::kUnknownProvider, "provider '" + provider_id + "' is not loaded"), {});
   auto subject = std::make_shared<ProbeRunner::Subject>(ProbeRunner::Subject{provider, std::move(checked).value()});
   runner_.Run(provider->id(), [subject]() -> Result<ProbeRunner::Subject> { return std::move(*subject); },
               [done = std::move(done)](ProbeResult result) { done(std::move(result), {}); });

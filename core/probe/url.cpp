@@ -7,7 +7,7 @@
 namespace switchboard::probe {
 namespace {
 
-Status BadUrl(const std::string& why) { return Status::Error("bad_url", "invalid URL: " + why); }
+Status BadUrl(const std::string& why) { return Status::Error(Code::kBadUrl, "invalid URL: " + why); }
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),

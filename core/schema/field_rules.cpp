@@ -26,7 +26,7 @@ Result<std::optional<Pattern>> OptionalPattern(const json& spec, const char* whe
     return std::optional<Pattern>();
   }
   auto compiled = Pattern::Compile(spec["pattern"].get<std::string>());
-  if (!compiled.ok()) return Status::Error("bad_pattern", std::string(where) + ": " + compiled.status().message());
+  if (!compiled.ok()) return Status::Error(Code::kBadPattern, std::string(where) + ": " + compiled.status().message());
   return std::optional<Pattern>(std::move(compiled).value());
 }
 

@@ -39,7 +39,7 @@ Result<std::shared_ptr<const CompiledSchema>> CompiledSchema::Compile(const nloh
     valijson::adapters::NlohmannJsonAdapter adapter(schema);
     parser.populateSchema(adapter, *compiled->schema_);
   } catch (const std::exception& e) {
-    return Status::Error("schema_unusable", std::string("cannot compile schema: ") + e.what());
+    return Status::Error(Code::kSchemaUnusable, std::string("cannot compile schema: ") + e.what());
   }
   return std::shared_ptr<const CompiledSchema>(std::move(compiled));
 }

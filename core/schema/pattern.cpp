@@ -8,7 +8,7 @@ Result<Pattern> Pattern::Compile(const std::string& expression) {
   RE2::Options options;
   options.set_log_errors(false);
   auto re = std::make_shared<const RE2>(expression, options);
-  if (!re->ok()) return Status::Error("bad_pattern", re->error());
+  if (!re->ok()) return Status::Error(Code::kBadPattern, re->error());
   Pattern pattern;
   pattern.expression_ = expression;
   pattern.re_ = std::move(re);

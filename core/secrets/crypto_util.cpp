@@ -13,7 +13,7 @@ Status FillRandom(std::span<unsigned char> out) {
   while (!out.empty()) {
     size_t chunk = std::min<size_t>(out.size(), INT_MAX);
     if (RAND_bytes(out.data(), static_cast<int>(chunk)) != 1) {
-      return Status::Error("random_failed", "the system random generator is unavailable");
+      return Status::Error(Code::kRandomFailed, "the system random generator is unavailable");
     }
     out = out.subspan(chunk);
   }

@@ -85,7 +85,7 @@ Status WriteAll(int fd, std::string_view data) {
     ssize_t written = ::write(fd, data.data(), data.size());
     if (written < 0) {
       if (errno == EINTR) continue;
-      return Status::Error("key_file_unwritable", ErrnoText(errno));
+      return Status::Error(Code::kKeyFileUnwritable, ErrnoText(errno));
     }
     data.remove_prefix(static_cast<size_t>(written));
   }
@@ -96,7 +96,7 @@ Status WriteAll(int fd, std::string_view data) {
 Status SyncDirectory(const std::filesystem::path& dir) {
   FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid() || ::fsync(fd.get()) != 0) {
-    return Status::Error("key_file_unwritable",
+    return Status::Error(Code::kKeyFileUnwritable,
                          "cannot sync directory " + dir.string() + ": " + ErrnoText(errno));
   }
   return Status::Ok();
@@ -105,13 +105,13 @@ Status SyncDirectory(const std::filesystem::path& dir) {
 Result<MasterKey> ReadKeyFile(const std::filesystem::path& file, int fd) {
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
-    return Status::Error("key_file_unreadable", file.string() + ": " + ErrnoText(errno));
+    return Status::Error(Code::kKeyFileUnreadable, file.string() + ": " + ErrnoText(errno));
   }
   if (!S_ISREG(info.st_mode)) {
-    return Status::Error("key_file_unreadable", file.string() + " is not a regular file");
+    return Status::Error(Code::kKeyFileUnreadable, file.string() + " is not a regular file");
   }
   if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return Status::Error("insecure_key_file",
+    return Status::Error(Code::kInsecureKeyFile,
                          file.string() + " has mode " + ModeText(info.st_mode) +
                              ", which lets group or others access the master key; run "
                              "chmod 600 " +
@@ -124,7 +124,7 @@ Result<MasterKey> ReadKeyFile(const std::filesystem::path& file, int fd) {
     ssize_t got = ::read(fd, content.data() + filled, content.size() - filled);
     if (got < 0) {
       if (errno == EINTR) continue;
-      return Status::Error("key_file_unreadable", file.string() + ": " + ErrnoText(errno));
+      return Status::Error(Code::kKeyFileUnreadable, file.string() + ": " + ErrnoText(errno));
     }
     if (got == 0) break;
     filled += static_cast<size_t>(got);
@@ -150,15 +150,15 @@ Result<MasterKey> CreateKeyFile(const std::filesystem::path& file) {
   FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                            S_IRUSR | S_IWUSR));
   if (!fd.valid()) {
-    return Status::Error("key_file_unwritable",
+    return Status::Error(Code::kKeyFileUnwritable,
                          "cannot create " + temp.string() + ": " + ErrnoText(errno));
   }
   Status written = WriteAll(fd.get(), text);
   if (written.ok() && ::fsync(fd.get()) != 0) {
-    written = Status::Error("key_file_unwritable", ErrnoText(errno));
+    written = Status::Error(Code::kKeyFileUnwritable, ErrnoText(errno));
   }
   if (written.ok() && !fd.Close()) {
-    written = Status::Error("key_file_unwritable", ErrnoText(errno));
+    written = Status::Error(Code::kKeyFileUnwritable, ErrnoText(errno));
   }
   if (!written.ok()) {
     ::unlink(temp.c_str());
@@ -171,7 +171,7 @@ Result<MasterKey> CreateKeyFile(const std::filesystem::path& file) {
   ::unlink(temp.c_str());
   if (link_result != 0) {
     if (link_errno == EEXIST) return LoadOrCreateMasterKeyFile(file);
-    return Status::Error("key_file_unwritable",
+    return Status::Error(Code::kKeyFileUnwritable,
                          "cannot create " + file.string() + ": " + ErrnoText(link_errno));
   }
   std::filesystem::path dir = file.parent_path().empty() ? "." : file.parent_path();
@@ -207,14 +207,14 @@ Result<MasterKey> ParseMasterKey(std::string_view text) {
       return key;
     }
   }
-  return Status::Error("invalid_master_key", kBadKeyMessage);
+  return Status::Error(Code::kInvalidMasterKey, kBadKeyMessage);
 }
 
 Result<MasterKey> LoadOrCreateMasterKeyFile(const std::filesystem::path& file) {
   FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.valid()) return ReadKeyFile(file, fd.get());
   if (errno != ENOENT) {
-    return Status::Error("key_file_unreadable", file.string() + ": " + ErrnoText(errno));
+    return Status::Error(Code::kKeyFileUnreadable, file.string() + ": " + ErrnoText(errno));
   }
   return CreateKeyFile(file);
 }
@@ -230,7 +230,7 @@ Result<MasterKey> ResolveMasterKey(const std::filesystem::path& data_dir) {
     if (!data_dir.parent_path().empty())
       std::filesystem::create_directories(data_dir.parent_path(), error);
     if (::mkdir(data_dir.c_str(), S_IRWXU) != 0 && errno != EEXIST) {
-      return Status::Error("key_file_unwritable", "cannot create data directory " +
+      return Status::Error(Code::kKeyFileUnwritable, "cannot create data directory " +
                                                       data_dir.string() + ": " + ErrnoText(errno));
     }
   }

@@ -176,11 +176,11 @@ std::string Sealer::Seal(std::string_view plaintext, std::string_view context) c
 Result<std::string> Sealer::Open(std::string_view sealed, std::string_view context) const {
   std::optional<SealedParts> parts = Parse(sealed);
   if (!parts) {
-    return Status::Error("malformed", "not a sealed value (expected sb1.<key id>.<nonce>.<data>)");
+    return Status::Error(Code::kMalformed, "not a sealed value (expected sb1.<key id>.<nonce>.<data>)");
   }
   const MasterKey* key = FindKey(parts->key_id);
   if (key == nullptr) {
-    return Status::Error("unknown_key", "sealed under key " + std::string(parts->key_id) +
+    return Status::Error(Code::kUnknownKey, "sealed under key " + std::string(parts->key_id) +
                                             ", which is neither the master key nor one of " +
                                             kPreviousMasterKeysEnv);
   }
@@ -213,7 +213,7 @@ Result<std::string> Sealer::Open(std::string_view sealed, std::string_view conte
   if (!ok) {
     // GCM decrypts before it verifies: never let unauthenticated plaintext linger.
     OPENSSL_cleanse(plaintext.data(), plaintext.size());
-    return Status::Error("tampered",
+    return Status::Error(Code::kTampered,
                          "sealed value failed authentication: it was altered, or it belongs to "
                          "another record");
   }

@@ -20,12 +20,12 @@ Status WritePrivateFile(const std::filesystem::path& file, const std::string& co
   std::filesystem::path temp = file.string() + ".tmp";
   ::unlink(temp.c_str());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::Error("io_error", "cannot create " + temp.string());
+  if (fd < 0) return Status::Error(Code::kIoError, "cannot create " + temp.string());
   bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || ::rename(temp.c_str(), file.c_str()) != 0) {
     ::unlink(temp.c_str());
-    return Status::Error("io_error", "cannot write " + file.string());
+    return Status::Error(Code::kIoError, "cannot write " + file.string());
   }
   return Status::Ok();
 }

@@ -83,7 +83,7 @@ void Prefix(std::vector<FieldError>& errors, const std::string& prefix) {
 
 std::optional<FieldError> ConnectionService::CheckName(std::string& name, const std::string& field) {
   auto normalized = names::Normalize(name);
-  if (!normalized.ok()) return FieldError{field, normalized.status().code(), normalized.status().message()};
+  if (!normalized.ok()) return FieldError{field, normalized.status().code_name(), normalized.status().message()};
   name = std::move(normalized).value();
   return std::nullopt;
 }
@@ -149,7 +149,7 @@ Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, 
   if (!config.ok()) return config.status();
   if (!problems.empty()) {
     if (errors) *errors = problems;
-    return Status::Error("invalid_config", "the connection is not valid");
+    return Status::Error(Code::kInvalidConfig, "the connection is not valid");
   }
   auto provider = providers_.Find(input.provider);
   ConnectionRecord record;
@@ -180,7 +180,7 @@ Result<json> ConnectionService::PrepareConfig(const std::string& provider_id, co
   if (!checked.ok()) return checked.status();
   if (!problems.empty()) {
     if (errors) *errors = problems;
-    return Status::Error("invalid_config", "the config is not valid");
+    return Status::Error(Code::kInvalidConfig, "the config is not valid");
   }
   return checked;
 }
@@ -195,7 +195,7 @@ Result<NewConnection> ConnectionService::PrepareNew(const std::string& project, 
   if (*existing) {
     const std::string message = "a connection named '" + (*existing)->name + "' already exists";
     if (errors) *errors = {{"name", "name_taken", message}};
-    return Status::Error("name_taken", message);
+    return Status::Error(Code::kNameTaken, message);
   }
   candidate.record = std::move(record).value();
   return candidate;
@@ -225,7 +225,7 @@ Result<ConnectionRow> ConnectionService::StoreNew(NewConnection candidate, const
   }
   candidate.config = json();  // the secrets in clear are not needed any more
   if (Status s = store_.CreateConnection(record); !s.ok()) {
-    if (s.code() == "name_taken" && errors) *errors = {{"name", "name_taken", s.message()}};
+    if (s.Is(Code::kNameTaken) && errors) *errors = {{"name", "name_taken", s.message()}};
     return s;
   }
   return ConnectionRow{record, 0};
@@ -242,7 +242,7 @@ Result<json> ConnectionService::UnsealedConfig(const ConnectionRecord& record) c
   json config = record.config;
   for (auto it = record.secrets.begin(); it != record.secrets.end(); ++it) {
     auto opened = sealer_.Open(it.value().get<std::string>(), SealContext(record.project, record.id, it.key()));
-    if (!opened.ok()) return Status::Error("corruption", "secret '" + it.key() + "' cannot be unsealed: " + opened.status().message());
+    if (!opened.ok()) return Status::Error(Code::kCorruption, "secret '" + it.key() + "' cannot be unsealed: " + opened.status().message());
     config[it.key()] = *opened;
   }
   return config;
@@ -251,7 +251,7 @@ Result<json> ConnectionService::UnsealedConfig(const ConnectionRecord& record) c
 Result<json> ConnectionService::Merge(const ConnectionRecord& record, const json& change,
                                       std::set<std::string>* replaced, std::vector<FieldError>* errors) const {
   auto provider = providers_.Find(record.provider);
-  if (!provider) return Status::Error("unknown_provider", "provider '" + record.provider + "' is not loaded");
+  if (!provider) return Status::Error(Code::kUnknownProvider, "provider '" + record.provider + "' is not loaded");
   auto current = UnsealedConfig(record);
   if (!current.ok()) return current.status();
   json merged = *current;
@@ -271,11 +271,11 @@ Result<json> ConnectionService::Merge(const ConnectionRecord& record, const json
       *errors = *validated;
       Prefix(*errors, "config.");
     }
-    return Status::Error("invalid_config", "the changed config is not valid");
+    return Status::Error(Code::kInvalidConfig, "the changed config is not valid");
   }
   if (auto missing = SecretsToReenter(*provider, *current, merged, change); !missing.empty()) {
     if (errors) *errors = std::move(missing);
-    return Status::Error("secrets_required",
+    return Status::Error(Code::kSecretsRequired,
                          "a field that decides where the secrets are sent changed: enter the secrets again");
   }
   return merged;
@@ -308,12 +308,12 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
   if (new_name) {
     if (auto bad = CheckName(*new_name, "name")) {
       if (errors) *errors = {*bad};
-      return Status::Error("invalid_config", "the new name is not valid");
+      return Status::Error(Code::kInvalidConfig, "the new name is not valid");
     }
   }
   if (change.config && !change.config->is_object()) {
     if (errors) *errors = {{"config", "not_an_object", "The config must be a JSON object of fields."}};
-    return Status::Error("invalid_config", "the config is not valid");
+    return Status::Error(Code::kInvalidConfig, "the config is not valid");
   }
   UpdateOptions options;
   options.event = event;
@@ -344,7 +344,7 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
     }
     return Status::Ok();
   }, options);
-  if (!result.ok() && result.status().code() == "name_taken" && errors) {
+  if (!result.ok() && result.status().Is(Code::kNameTaken) && errors) {
     *errors = {{"name", "name_taken", result.status().message()}};
   }
   return result;
@@ -359,7 +359,7 @@ Result<json> ConnectionService::ReconnectCandidate(const std::string& project, c
                                                    const json& config, std::vector<FieldError>* errors) const {
   if (!config.is_object()) {
     if (errors) *errors = {{"config", "not_an_object", "The config must be a JSON object of fields."}};
-    return Status::Error("invalid_config", "the config is not valid");
+    return Status::Error(Code::kInvalidConfig, "the config is not valid");
   }
   auto row = store_.GetConnection(project, id);
   if (!row.ok()) return row.status();
@@ -387,7 +387,7 @@ Result<ConnectionRow> ConnectionService::RecordProbe(const ConnectionRecord& pro
   auto row = store_.UpdateConnection(probed.project, probed.id, [&](ConnectionRecord& record) -> Status {
     if (record.config != probed.config || record.secrets != probed.secrets) {
       stale = true;
-      return Status::Error("stale_probe", "the credentials changed while they were probed");
+      return Status::Error(Code::kStaleProbe, "the credentials changed while they were probed");
     }
     const std::string now = NowRfc3339();
     record.checked_at = now;

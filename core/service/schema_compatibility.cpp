@@ -23,14 +23,14 @@ Result<SchemaCompatibility> CheckStoredConnections(Store& store, const Connectio
     if (!keys.ok()) return keys.status();
     for (const auto& key : *keys) {
       if (stop_requested && seen++ % kStopCheckEvery == 0 && stop_requested()) {
-        return Status::Error("cancelled", "the check was stopped");
+        return Status::Error(Code::kCancelled, "the check was stopped");
       }
       auto row = store.GetConnection(project.id, key.id);
       if (!row.ok()) {
-        if (row.status().code() == "not_found") continue;  // deleted since it was listed
+        if (row.status().Is(Code::kNotFound)) continue;  // deleted since it was listed
         ++result.unreadable;
         log::Warn("reload: connection " + project.id + "/" + key.id + " of provider " + provider.id() +
-                  " cannot be read [" + row.status().code() + "]; not checked against its new schema");
+                  " cannot be read [" + row.status().code_name() + "]; not checked against its new schema");
         continue;
       }
       auto config = connections.UnsealedConfig(row->record);
@@ -38,7 +38,7 @@ Result<SchemaCompatibility> CheckStoredConnections(Store& store, const Connectio
         // The sealer's message says nothing secret, but the code says enough here.
         ++result.unreadable;
         log::Warn("reload: connection " + project.id + "/" + key.id + " of provider " + provider.id() +
-                  " cannot be unsealed [" + config.status().code() + "]; not checked against its new schema");
+                  " cannot be unsealed [" + config.status().code_name() + "]; not checked against its new schema");
         continue;
       }
       ++result.checked;
@@ -69,7 +69,7 @@ std::map<std::string, Result<SchemaCompatibility>> CheckReloadedProviders(const 
     auto check = CheckStoredConnections(store, connections, *provider, kMaxIncompatibleIds, stop_requested);
     if (!check.ok()) {
       log::Warn("reload: the stored connections of provider " + outcome.id +
-                " could not be checked against its new schema [" + check.status().code() + "]");
+                " could not be checked against its new schema [" + check.status().code_name() + "]");
     } else if (check->count > 0) {
       log::Warn("reload: " + std::to_string(check->count) + " of " + std::to_string(check->checked) +
                 " stored connection(s) of provider " + outcome.id +

@@ -9,10 +9,10 @@ namespace {
 using nlohmann::json;
 
 Status CheckVersion(const json& j, const char* what) {
-  if (!j.is_object()) return Status::Error("corruption", std::string(what) + " record is not an object");
+  if (!j.is_object()) return Status::Error(Code::kCorruption, std::string(what) + " record is not an object");
   int v = j.value("v", 0);
   if (v < 1 || v > kRecordVersion) {
-    return Status::Error("corruption", std::string(what) + " record has unknown format version " +
+    return Status::Error(Code::kCorruption, std::string(what) + " record has unknown format version " +
                                            std::to_string(v));
   }
   return Status::Ok();
@@ -26,7 +26,7 @@ Result<T> Decode(const json& j, const char* what, Fill fill) {
     fill(out);
     return out;
   } catch (const json::exception& e) {
-    return Status::Error("corruption", std::string(what) + " record is malformed: " + e.what());
+    return Status::Error(Code::kCorruption, std::string(what) + " record is malformed: " + e.what());
   }
 }
 

@@ -144,7 +144,7 @@ Status CheckWals(const fs::path& dir) {
     wal::WalFileReport report = wal::ScanWalFile(file);
     if (!report.damaged || report.incomplete_tail) continue;
     return Status::Error(
-        "wal_corrupt",
+        Code::kWalCorrupt,
         "the write-ahead log " + file.string() + " is damaged at byte " + std::to_string(report.damaged_at) + " (" +
             report.problem + "): " + std::to_string(report.batches_after) + " readable write batch(es) and " +
             std::to_string(report.bytes_after) +
@@ -196,7 +196,7 @@ Status CheckNotLocked(const std::filesystem::path& dir) {
   const bool locked = ::fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
   ::close(fd);
   if (!locked) return Status::Ok();
-  return Status::Error("data_dir_locked", "the data folder " + dir.string() +
+  return Status::Error(Code::kDataDirLocked, "the data folder " + dir.string() +
                                               " is in use by another Switchboard host (process " +
                                               std::to_string(probe.l_pid) + ")");
 }
@@ -240,14 +240,14 @@ struct Store::Impl {
   // Maps a failed read; RocksDB's message (paths, files, offsets) goes to the log only.
   Status Read(const rocksdb::Status& s) {
     if (s.ok()) return Status::Ok();
-    if (s.IsNotFound()) return Status::Error("not_found", "not found");
-    if (IsRetryable(s)) return Status::Error("busy", "the store is busy; retry");
+    if (s.IsNotFound()) return Status::Error(Code::kNotFound, "not found");
+    if (IsRetryable(s)) return Status::Error(Code::kBusy, "the store is busy; retry");
     if (s.IsCorruption()) {
       health.CorruptionFound(s.ToString());
-      return Status::Error("corruption", kCorruptDetail);
+      return Status::Error(Code::kCorruption, kCorruptDetail);
     }
     health.ReadFailed(s.ToString());
-    return Status::Error("storage_unavailable", "the stored data cannot be read right now");
+    return Status::Error(Code::kStorageUnavailable, "the stored data cannot be read right now");
   }
 
   // Maps a failed write (the change was not stored) and marks writes failing.
@@ -256,15 +256,15 @@ struct Store::Impl {
       health.WritesRecovered();
       return Status::Ok();
     }
-    if (IsRetryable(s)) return Status::Error("busy", "the store is busy; retry");
+    if (IsRetryable(s)) return Status::Error(Code::kBusy, "the store is busy; retry");
     if (s.IsNoSpace()) {
       health.WriteFailed(WriteState::kFull, s.ToString());
       WakeResumer();
-      return Status::Error("storage_full", "the data volume is full; the change was not stored");
+      return Status::Error(Code::kStorageFull, "the data volume is full; the change was not stored");
     }
     health.WriteFailed(WriteState::kUnavailable, s.ToString());
     WakeResumer();
-    return Status::Error("storage_unavailable", "the storage cannot store changes right now; the change was not stored");
+    return Status::Error(Code::kStorageUnavailable, "the storage cannot store changes right now; the change was not stored");
   }
 
   void WakeResumer() { wake.notify_all(); }
@@ -339,7 +339,7 @@ struct Store::Impl {
     if (s.IsNotFound()) return std::nullopt;
     if (!s.ok()) throw Abort{Read(s)};
     json parsed = json::parse(value, nullptr, false);
-    if (parsed.is_discarded()) throw Abort{Status::Error("corruption", "unreadable record")};
+    if (parsed.is_discarded()) throw Abort{Status::Error(Code::kCorruption, "unreadable record")};
     return parsed;
   }
 
@@ -350,7 +350,7 @@ struct Store::Impl {
     if (s.IsNotFound()) return std::nullopt;
     Check(s, "locked read");
     json parsed = json::parse(value, nullptr, false);
-    if (parsed.is_discarded()) throw Abort{Status::Error("corruption", "unreadable record")};
+    if (parsed.is_discarded()) throw Abort{Status::Error(Code::kCorruption, "unreadable record")};
     return parsed;
   }
 
@@ -395,7 +395,7 @@ struct Store::Impl {
     const std::string key = keys::UniqueName(c.project, c.name);
     auto holder = LockJson(txn, kNameKeys, key);
     if (holder && holder->value("id", "") != c.id) {
-      throw Abort{Status::Error("name_taken", "a connection named '" + c.name + "' (or one that looks the same) already exists")};
+      throw Abort{Status::Error(Code::kNameTaken, "a connection named '" + c.name + "' (or one that looks the same) already exists")};
     }
     Check(txn.Put(cf(kNameKeys), key, json{{"id", c.id}}.dump()), "name key");
   }
@@ -410,7 +410,7 @@ struct Store::Impl {
 
   void CreateConnectionIn(rocksdb::Transaction& txn, const ConnectionRecord& c) {
     if (LockJson(txn, kNames, keys::Name(c.project, c.name))) {
-      throw Abort{Status::Error("name_taken", "a connection named '" + c.name + "' already exists")};
+      throw Abort{Status::Error(Code::kNameTaken, "a connection named '" + c.name + "' already exists")};
     }
     ClaimName(txn, c);
     Check(txn.Put(cf(kConnections), keys::Connection(c.project, c.id), ToStored(c).dump()), "connection");
@@ -505,7 +505,7 @@ struct Store::Impl {
       if (!query.after.empty() && lower_name <= query.after) continue;
       if (!needle.empty() && lower_name.find(needle) == std::string::npos) continue;
       json index = json::parse(it->value().ToString(), nullptr, false);
-      if (!index.is_object()) return Status::Error("corruption", kCorruptDetail);
+      if (!index.is_object()) return Status::Error(Code::kCorruption, kCorruptDetail);
       if (!query.provider.empty() && index.value("provider", "") != query.provider) continue;
       if (!visit(lower_name, index)) break;
     }
@@ -537,7 +537,7 @@ Store::~Store() = default;
 Result<std::unique_ptr<Store>> Store::Open(const fs::path& dir, const StoreOptions& options) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return Status::Error("io_error", "cannot create " + dir.string() + ": " + ec.message());
+  if (ec) return Status::Error(Code::kIoError, "cannot create " + dir.string() + ": " + ec.message());
   if (Status locked = CheckNotLocked(dir); !locked.ok()) return locked;
   // Before RocksDB replays them: a damaged WAL would be truncated at the damage (or a
   // zeroed stretch skipped) without a word, losing acknowledged writes.
@@ -555,11 +555,11 @@ Result<std::unique_ptr<Store>> Store::Open(const fs::path& dir, const StoreOptio
   if (!s.ok()) {
     std::string text = s.ToString();
     if (text.find("lock") != std::string::npos || text.find("LOCK") != std::string::npos) {
-      return Status::Error("data_dir_locked", "the data folder " + dir.string() +
+      return Status::Error(Code::kDataDirLocked, "the data folder " + dir.string() +
                                                   " is in use by another Switchboard host (" + text + ")");
     }
-    if (s.IsCorruption()) return Status::Error("store_corrupt", "the store in " + dir.string() + " is damaged: " + text);
-    return Status::Error("storage_unavailable", "cannot open the store in " + dir.string() + ": " + text);
+    if (s.IsCorruption()) return Status::Error(Code::kStoreCorrupt, "the store in " + dir.string() + " is damaged: " + text);
+    return Status::Error(Code::kStorageUnavailable, "cannot open the store in " + dir.string() + ": " + text);
   }
   impl->db.reset(raw);
   impl->write_options.sync = options.sync_writes;
@@ -574,7 +574,7 @@ StorageReport Store::Health() const { return impl_->health.Report(); }
 
 Status Store::VerifyChecksums() {
   impl_->VerifyChecksums();
-  return impl_->health.Report().corrupt ? Status::Error("corruption", kCorruptDetail) : Status::Ok();
+  return impl_->health.Report().corrupt ? Status::Error(Code::kCorruption, kCorruptDetail) : Status::Ok();
 }
 
 uint64_t Store::Generation() const { return impl_->generation.load(std::memory_order_acquire); }
@@ -594,7 +594,7 @@ Status Store::PutMeta(const std::string& key, const std::string& value) {
 Status Store::CreateProject(const Project& project) {
   return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
     if (impl_->LockJson(txn, kProjects, project.id)) {
-      throw Abort{Status::Error("conflict", "project '" + project.id + "' already exists")};
+      throw Abort{Status::Error(Code::kConflict, "project '" + project.id + "' already exists")};
     }
     Check(txn.Put(impl_->cf(kProjects), project.id, ToStored(project).dump()), "project");
   });
@@ -603,7 +603,7 @@ Status Store::CreateProject(const Project& project) {
 Result<Project> Store::GetProject(const std::string& id) {
   try {
     auto stored = impl_->GetJson(kProjects, id);
-    if (!stored) return Status::Error("not_found", "no project '" + id + "'");
+    if (!stored) return Status::Error(Code::kNotFound, "no project '" + id + "'");
     return ProjectFromStored(*stored);
   } catch (const Abort& abort) {
     return abort.status;
@@ -629,7 +629,7 @@ Status Store::PutToken(const TokenRecord& token) {
 Result<TokenRecord> Store::GetToken(const std::string& id) {
   try {
     auto stored = impl_->GetJson(kTokens, id);
-    if (!stored) return Status::Error("not_found", "no token '" + id + "'");
+    if (!stored) return Status::Error(Code::kNotFound, "no token '" + id + "'");
     return TokenFromStored(*stored);
   } catch (const Abort& abort) {
     return abort.status;
@@ -652,7 +652,7 @@ Status Store::DeleteToken(const std::string& project, const std::string& id) {
   return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
     auto stored = impl_->LockJson(txn, kTokens, id);
     if (!stored || stored->value("project", "") != project) {
-      throw Abort{Status::Error("not_found", "no token '" + id + "'")};
+      throw Abort{Status::Error(Code::kNotFound, "no token '" + id + "'")};
     }
     Check(txn.Delete(impl_->cf(kTokens), id), "token");
   });
@@ -665,7 +665,7 @@ Status Store::CreateConnection(const ConnectionRecord& connection) {
 Result<ConnectionRow> Store::GetConnection(const std::string& project, const std::string& id) {
   try {
     auto stored = impl_->GetJson(kConnections, keys::Connection(project, id));
-    if (!stored) return Status::Error("not_found", "no connection '" + id + "'");
+    if (!stored) return Status::Error(Code::kNotFound, "no connection '" + id + "'");
     ConnectionRow row{impl_->DecodeConnection(*stored), impl_->Counter(keys::RefCount(project, id, "flow"))};
     return row;
   } catch (const Abort& abort) {
@@ -694,7 +694,7 @@ Result<ConnectionRow> Store::UpdateConnection(const std::string& project, const 
   Status status = impl_->RunTransaction([&](rocksdb::Transaction& txn) {
     event.reset();
     auto stored = impl_->LockJson(txn, kConnections, keys::Connection(project, id));
-    if (!stored) throw Abort{Status::Error("not_found", "no connection '" + id + "'")};
+    if (!stored) throw Abort{Status::Error(Code::kNotFound, "no connection '" + id + "'")};
     ConnectionRecord before = impl_->DecodeConnection(*stored);
     updated = before;
     if (Status s = change(updated); !s.ok()) throw Abort{s};
@@ -734,7 +734,7 @@ Status Store::DeleteConnection(const std::string& project, const std::string& id
                                std::vector<Reference>* references) {
   return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
     auto stored = impl_->LockJson(txn, kConnections, keys::Connection(project, id));
-    if (!stored) throw Abort{Status::Error("not_found", "no connection '" + id + "'")};
+    if (!stored) throw Abort{Status::Error(Code::kNotFound, "no connection '" + id + "'")};
     ConnectionRecord record = impl_->DecodeConnection(*stored);
     // Anything that attaches to this connection must lock its row first, so this scan
     // sees every reference that can exist.
@@ -742,7 +742,7 @@ Status Store::DeleteConnection(const std::string& project, const std::string& id
     auto refs = impl_->ScanReferences(it.get(), keys::Prefix({project, id}), "");
     if (!refs.empty()) {
       if (references != nullptr) *references = refs;
-      throw Abort{Status::Error("in_use", "connection '" + record.name + "' is used by " +
+      throw Abort{Status::Error(Code::kInUse, "connection '" + record.name + "' is used by " +
                                               std::to_string(refs.size()) + " component(s)")};
     }
     Check(txn.Delete(impl_->cf(kConnections), keys::Connection(project, id)), "connection");
@@ -792,7 +792,7 @@ Result<ConnectionPage> Store::ListConnections(const std::string& project, const 
     last_name = lower_name;
     return true;
   });
-  if (scanned.code() == "corruption") {
+  if (scanned.Is(Code::kCorruption)) {
     // An unreadable stretch of the index: answer what was read before it, and no cursor
     // (the rows past it cannot be reached in order).
     page.partial = true;
@@ -807,7 +807,7 @@ Result<ConnectionPage> Store::ListConnections(const std::string& project, const 
       page.items.push_back({impl_->DecodeConnection(*stored),
                             impl_->Counter(keys::RefCount(project, id, "flow"), snapshot)});
     } catch (const Abort& abort) {
-      if (abort.status.code() != "corruption") return abort.status;
+      if (abort.status.IsNot(Code::kCorruption)) return abort.status;
       impl_->health.RowSkipped();  // one unreadable record does not hide the others
       page.partial = true;
     }
@@ -826,7 +826,7 @@ Result<std::vector<ConnectionKey>> Store::ListConnectionKeys(const std::string& 
     found.push_back({index.value("id", ""), index.value("provider", "")});
     return true;
   });
-  if (!scanned.ok() && scanned.code() != "corruption") return scanned;  // corruption: the readable ones
+  if (!scanned.ok() && scanned.IsNot(Code::kCorruption)) return scanned;  // corruption: the readable ones
   return found;
 }
 
@@ -868,7 +868,7 @@ Result<ComponentRecord> Store::PutComponent(ComponentRecord component,
       if (fresh.count(id)) continue;  // created above, in this transaction
       bool exists = impl_->LockJson(txn, kConnections, keys::Connection(p, id)).has_value();
       if (!exists && new_set.count(id)) {
-        throw Abort{Status::Error("unknown_connection", "connection '" + id + "' does not exist in project '" + p + "'")};
+        throw Abort{Status::Error(Code::kUnknownConnection, "connection '" + id + "' does not exist in project '" + p + "'")};
       }
     }
     const json ref_value = {{"name", component.name}};
@@ -894,7 +894,7 @@ Result<ComponentRecord> Store::GetComponent(const std::string& project, const st
                                             const std::string& id) {
   try {
     auto stored = impl_->GetJson(kComponents, keys::Component(project, kind, id));
-    if (!stored) return Status::Error("not_found", "no " + kind + " '" + id + "'");
+    if (!stored) return Status::Error(Code::kNotFound, "no " + kind + " '" + id + "'");
     return ComponentFromStored(*stored);
   } catch (const Abort& abort) {
     return abort.status;
@@ -917,7 +917,7 @@ Result<std::vector<ComponentRecord>> Store::ListComponents(const std::string& pr
 Status Store::DeleteComponent(const std::string& project, const std::string& kind, const std::string& id) {
   return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
     auto stored = impl_->LockJson(txn, kComponents, keys::Component(project, kind, id));
-    if (!stored) throw Abort{Status::Error("not_found", "no " + kind + " '" + id + "'")};
+    if (!stored) throw Abort{Status::Error(Code::kNotFound, "no " + kind + " '" + id + "'")};
     auto decoded = ComponentFromStored(*stored);
     if (!decoded.ok()) throw Abort{decoded.status()};
     for (const auto& conn : decoded->connections) {

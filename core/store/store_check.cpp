@@ -33,7 +33,7 @@ Status OpenReadOnly(const fs::path& db_dir, ReadOnlyStore& out) {
   auto descriptors = FamilyDescriptors(options);
   std::vector<std::string> existing;
   if (auto s = rocksdb::DB::ListColumnFamilies(options, db_dir.string(), &existing); !s.ok()) {
-    return Status::Error("store_corrupt", s.ToString());
+    return Status::Error(Code::kStoreCorrupt, s.ToString());
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> present;
   for (const auto& d : descriptors) {
@@ -41,7 +41,7 @@ Status OpenReadOnly(const fs::path& db_dir, ReadOnlyStore& out) {
   }
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::OpenForReadOnly(options, db_dir.string(), present, &out.families, &raw);
-  if (!s.ok()) return Status::Error("store_corrupt", s.ToString());
+  if (!s.ok()) return Status::Error(Code::kStoreCorrupt, s.ToString());
   out.db.reset(raw);
   return Status::Ok();
 }
@@ -151,7 +151,7 @@ bool StoreCheckReport::SstDamaged() const {
 }
 
 Result<StoreCheckReport> CheckStore(const fs::path& db_dir) {
-  if (!fs::exists(db_dir / "CURRENT")) return Status::Error("not_found", "no store in " + db_dir.string());
+  if (!fs::exists(db_dir / "CURRENT")) return Status::Error(Code::kNotFound, "no store in " + db_dir.string());
   if (Status locked = store_internal::CheckNotLocked(db_dir); !locked.ok()) return locked;
   return Check(db_dir);
 }
@@ -169,7 +169,7 @@ Result<RecoverReport> RecoverStore(const fs::path& db_dir) {
   for (const auto& wal : report.before.wals) {
     if (!ec) fs::copy_file(wal.file, report.saved_wals / wal.file.filename(), ec);
   }
-  if (ec) return Status::Error("io_error", "cannot copy the WAL files to " + report.saved_wals.string() + ": " + ec.message());
+  if (ec) return Status::Error(Code::kIoError, "cannot copy the WAL files to " + report.saved_wals.string() + ": " + ec.message());
 
   // Point-in-time recovery replays every WAL up to its first damage, writes what it
   // replayed into SST files and starts a new WAL; the damaged ones are then obsolete.
@@ -180,7 +180,7 @@ Result<RecoverReport> RecoverStore(const fs::path& db_dir) {
   std::vector<rocksdb::ColumnFamilyHandle*> families;
   auto s = rocksdb::TransactionDB::Open(options, rocksdb::TransactionDBOptions(), db_dir.string(),
                                         FamilyDescriptors(options), &families, &raw);
-  if (!s.ok()) return Status::Error("store_corrupt", "recovery failed: " + s.ToString());
+  if (!s.ok()) return Status::Error(Code::kStoreCorrupt, "recovery failed: " + s.ToString());
   std::unique_ptr<rocksdb::TransactionDB> db(raw);
   rocksdb::FlushOptions flush;
   flush.wait = true;
@@ -188,8 +188,8 @@ Result<RecoverReport> RecoverStore(const fs::path& db_dir) {
   for (auto* family : families) db->DestroyColumnFamilyHandle(family);
   rocksdb::Status closed = db->Close();
   db.reset();
-  if (!s.ok()) return Status::Error("storage_unavailable", "recovery could not write the recovered data: " + s.ToString());
-  if (!closed.ok()) return Status::Error("storage_unavailable", "recovery could not close the store: " + closed.ToString());
+  if (!s.ok()) return Status::Error(Code::kStorageUnavailable, "recovery could not write the recovered data: " + s.ToString());
+  if (!closed.ok()) return Status::Error(Code::kStorageUnavailable, "recovery could not close the store: " + closed.ToString());
 
   // What was replayed is in SST files now, so a WAL still damaged holds nothing that is
   // kept; remove it so the host opens (its copy is in saved_wals).

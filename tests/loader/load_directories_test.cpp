@@ -22,7 +22,7 @@ std::map<std::string, std::pair<int, std::string>> RefusalsByFile(const LoadRepo
   for (const auto& r : report.refused) {
     auto& entry = out[r.file.filename().string()];
     ++entry.first;
-    entry.second = r.reason;
+    entry.second = std::string(switchboard::CodeName(r.reason));
   }
   return out;
 }
@@ -80,7 +80,7 @@ TEST_CASE("a second library with a loaded provider id is refused as duplicate_id
   CHECK(registry.Find("openai")->file() == original);
   REQUIRE(report.refused.size() == 1);
   CHECK(report.refused.front().file == duplicate);
-  CHECK(report.refused.front().reason == "duplicate_id");
+  CHECK(report.refused.front().reason == switchboard::Code::kDuplicateId);
   CHECK_THAT(report.refused.front().message, Contains(duplicate.string()));
   CHECK_THAT(report.refused.front().message, Contains(original.string()));
 }
@@ -98,7 +98,7 @@ TEST_CASE("the same id in a later directory is refused, the first directory wins
   CHECK(registry.Find("openai")->file() == winner);
   REQUIRE(report.refused.size() == 1);
   CHECK(report.refused.front().file == loser);
-  CHECK(report.refused.front().reason == "duplicate_id");
+  CHECK(report.refused.front().reason == switchboard::Code::kDuplicateId);
 }
 
 TEST_CASE("directories that do not exist are skipped without a refusal") {

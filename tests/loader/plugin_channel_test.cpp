@@ -76,7 +76,7 @@ TEST_CASE("frames: a length over the limit or an unknown type breaks the stream"
   small.Append(big.data(), 9);  // the header alone is enough to refuse it
   auto refused = small.Next();
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.status().code() == "bad_frame");
+  CHECK(refused.status().Is(Code::kBadFrame));
 
   FrameReader reader;
   std::string unknown = EncodeFrame(1, FrameType::kOk, "x");
@@ -84,7 +84,7 @@ TEST_CASE("frames: a length over the limit or an unknown type breaks the stream"
   reader.Append(unknown.data(), unknown.size());
   auto next = reader.Next();
   REQUIRE_FALSE(next.ok());
-  CHECK(next.status().code() == "bad_frame");
+  CHECK(next.status().Is(Code::kBadFrame));
 
   FrameReader short_length;
   const char runt[9] = {0, 0, 0, 2, 0, 0, 0, 1, char(0x80)};  // shorter than its own header
@@ -179,7 +179,7 @@ TEST_CASE("a call past its deadline fails plugin_timeout, and the stuck runner i
   auto raw = channel.Call(PluginMethod::kValidate, R"({"token":"t"})", call);
   const auto waited = std::chrono::steady_clock::now() - started;
   REQUIRE_FALSE(raw.ok());
-  CHECK(raw.status().code() == "plugin_timeout");
+  CHECK(raw.status().Is(Code::kPluginTimeout));
   CHECK(waited < std::chrono::seconds(3));  // not the plugin's 5 s
   for (int i = 0; i < 200 && ::kill(stuck, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(::kill(stuck, 0) != 0);  // killed and reaped
@@ -187,12 +187,12 @@ TEST_CASE("a call past its deadline fails plugin_timeout, and the stuck runner i
   // Through the provider, a validate that cannot be answered is plugin_unavailable.
   auto validated = (*provider)->ValidateWithPlugin(nlohmann::json{{"token", "t"}});
   REQUIRE_FALSE(validated.ok());
-  CHECK(validated.status().code() == "plugin_unavailable");
+  CHECK(validated.status().Is(Code::kPluginUnavailable));
 
   // A plugin that answers in time again is served by a new runner.
   ::setenv("SB_FIXTURE_VALIDATE_MS", "0", 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past the backoff
-  Result<std::vector<FieldError>> answered = Status::Error("none", "");
+  Result<std::vector<FieldError>> answered = Status::Error(Code::kInternal, "");
   for (int i = 0; i < 20 && !answered.ok(); ++i) {
     answered = (*provider)->ValidateWithPlugin(nlohmann::json{{"token", "bad"}});
     if (!answered.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -209,7 +209,7 @@ TEST_CASE("a provider's runner lives as long as the provider, and stops with it"
   REQUIRE(provider.ok());
   const int pid = RunnerOf(**provider).runner_pid();
   REQUIRE(::kill(pid, 0) == 0);
-  provider = Status::Error("gone", "");  // the last reference
+  provider = Status::Error(Code::kPluginUnavailable, "");  // the last reference
   CHECK(::kill(pid, 0) != 0);  // stopped and reaped before the channel went
 }
 

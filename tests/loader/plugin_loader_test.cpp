@@ -26,26 +26,26 @@ Status RefusalOf(const std::string& fixture) {
 TEST_CASE("a missing file cannot be opened") {
   auto loaded = LoadPlugin(BrokenPlugin("does_not_exist"));
   REQUIRE_FALSE(loaded.ok());
-  CHECK(loaded.status().code() == "open_failed");
+  CHECK(loaded.status().Is(Code::kOpenFailed));
   CHECK_THAT(loaded.status().message(), Contains("does_not_exist.so"));
 }
 
 TEST_CASE("a text file named .so is open_failed") {
   Status status = RefusalOf("garbage");
-  CHECK(status.code() == "open_failed");
+  CHECK(status.Is(Code::kOpenFailed));
   CHECK_THAT(status.message(), Contains("cannot open as a shared library"));
   CHECK_THAT(status.message(), Contains("ELF"));  // the loader's own reason, not an errno
 }
 
 TEST_CASE("a library without the entry point is not_a_plugin") {
   Status status = RefusalOf("no_entry");
-  CHECK(status.code() == "not_a_plugin");
+  CHECK(status.Is(Code::kNotAPlugin));
   CHECK_THAT(status.message(), Contains(SB_PROVIDER_ENTRY_SYMBOL));
 }
 
 TEST_CASE("a table of ABI 2.0 is abi_incompatible and both versions are named") {
   Status status = RefusalOf("abi_2_0");
-  CHECK(status.code() == "abi_incompatible");
+  CHECK(status.Is(Code::kAbiIncompatible));
   CHECK_THAT(status.message(), Contains("plugin ABI 2.0"));
   CHECK_THAT(status.message(), Contains("host ABI " + std::to_string(SB_ABI_VERSION_MAJOR) + "." +
                                         std::to_string(SB_ABI_VERSION_MINOR)));
@@ -53,7 +53,7 @@ TEST_CASE("a table of ABI 2.0 is abi_incompatible and both versions are named") 
 
 TEST_CASE("a table of a newer minor ABI 1.99 is abi_incompatible") {
   Status status = RefusalOf("abi_1_99");
-  CHECK(status.code() == "abi_incompatible");
+  CHECK(status.Is(Code::kAbiIncompatible));
   CHECK_THAT(status.message(), Contains("plugin ABI 1.99"));
   CHECK_THAT(status.message(), Contains("host ABI " + std::to_string(SB_ABI_VERSION_MAJOR) + "." +
                                         std::to_string(SB_ABI_VERSION_MINOR)));
@@ -61,37 +61,37 @@ TEST_CASE("a table of a newer minor ABI 1.99 is abi_incompatible") {
 
 TEST_CASE("an entry point returning NULL is registration_failed with its reason") {
   Status status = RefusalOf("entry_returns_null");
-  CHECK(status.code() == "registration_failed");
+  CHECK(status.Is(Code::kRegistrationFailed));
   CHECK_THAT(status.message(), Contains("fixture refuses: the license file is missing"));
 }
 
 TEST_CASE("an entry point that throws is registration_failed with the exception text") {
   Status status = RefusalOf("entry_throws");
-  CHECK(status.code() == "registration_failed");
+  CHECK(status.Is(Code::kRegistrationFailed));
   CHECK_THAT(status.message(), Contains("fixture entry point threw on purpose"));
 }
 
 TEST_CASE("a provider constructor that throws is registration_failed with its text") {
   Status status = RefusalOf("constructor_throws");
-  CHECK(status.code() == "registration_failed");
+  CHECK(status.Is(Code::kRegistrationFailed));
   CHECK_THAT(status.message(), Contains("fixture constructor cannot find its settings"));
 }
 
 TEST_CASE("a table smaller than ABI 1.0 requires is registration_failed") {
   Status status = RefusalOf("table_too_small");
-  CHECK(status.code() == "registration_failed");
+  CHECK(status.Is(Code::kRegistrationFailed));
   CHECK_THAT(status.message(), Contains("provider table is 16 bytes"));
 }
 
 TEST_CASE("a table with a null function is registration_failed") {
   Status status = RefusalOf("null_function");
-  CHECK(status.code() == "registration_failed");
+  CHECK(status.Is(Code::kRegistrationFailed));
   CHECK_THAT(status.message(), Contains("null function"));
 }
 
 TEST_CASE("a Describe that throws is invalid_manifest with the exception text") {
   Status status = RefusalOf("describe_throws");
-  CHECK(status.code() == "invalid_manifest");
+  CHECK(status.Is(Code::kInvalidManifest));
   CHECK_THAT(status.message(), Contains("fixture describe lost its manifest"));
 }
 
@@ -108,7 +108,7 @@ TEST_CASE("bad manifests are invalid_manifest, naming the bad part") {
   for (const auto& c : cases) {
     INFO(c.fixture);
     Status status = RefusalOf(c.fixture);
-    CHECK(status.code() == "invalid_manifest");
+    CHECK(status.Is(Code::kInvalidManifest));
     CHECK_THAT(status.message(), Contains(c.expected));
   }
 }
@@ -132,7 +132,7 @@ TEST_CASE("bad field schemas are schema_invalid, naming the path at fault") {
   for (const auto& c : cases) {
     INFO(c.fixture);
     Status status = RefusalOf(c.fixture);
-    CHECK(status.code() == "schema_invalid");
+    CHECK(status.Is(Code::kSchemaInvalid));
     CHECK_THAT(status.message(), Contains(c.expected));
   }
 }

@@ -27,7 +27,7 @@ const nlohmann::json kFirstStep = {{"config", {{"token", "t"}}}, {"state", nullp
 TEST_CASE("a 2 MiB manifest is refused at load as invalid_manifest, naming the limit") {
   auto loaded = LoadPlugin(BrokenPlugin("huge_manifest"));
   REQUIRE_FALSE(loaded.ok());
-  CHECK(loaded.status().code() == "invalid_manifest");
+  CHECK(loaded.status().Is(Code::kInvalidManifest));
   CHECK_THAT(loaded.status().message(), Contains("more than the 1048576 a manifest may have"));
   CHECK_THAT(loaded.status().message(), Contains(BrokenPlugin("huge_manifest").string()));
 }
@@ -35,7 +35,7 @@ TEST_CASE("a 2 MiB manifest is refused at load as invalid_manifest, naming the l
 TEST_CASE("a pattern RE2 cannot compile (lookahead) is schema_invalid at load") {
   auto loaded = LoadPlugin(BrokenPlugin("lookahead"));
   REQUIRE_FALSE(loaded.ok());
-  CHECK(loaded.status().code() == "schema_invalid");
+  CHECK(loaded.status().Is(Code::kSchemaInvalid));
   CHECK_THAT(loaded.status().message(), Contains("/properties/url/pattern: is not a valid regular expression"));
 }
 
@@ -54,7 +54,7 @@ TEST_CASE("validate output that is too large, too deep or not UTF-8 is plugin_ou
     auto provider = Load(fixture);
     auto errors = ValidateConfig(*provider, {{"token", "t"}});
     REQUIRE_FALSE(errors.ok());
-    CHECK(errors.status().code() == "plugin_output_invalid");
+    CHECK(errors.status().Is(Code::kPluginOutputInvalid));
     CHECK_THAT(errors.status().message(), Contains("validate returned output the host refuses"));
     CHECK_THAT(errors.status().message(), Contains(code));
   }
@@ -68,7 +68,7 @@ TEST_CASE("probe-step output that is too large, too deep or not UTF-8 is plugin_
     auto provider = Load(fixture);
     auto step = provider->ProbeStepWithPlugin(kFirstStep);
     REQUIRE_FALSE(step.ok());
-    CHECK(step.status().code() == "plugin_output_invalid");
+    CHECK(step.status().Is(Code::kPluginOutputInvalid));
     CHECK_THAT(step.status().message(), Contains(code));
   }
 }
@@ -76,12 +76,12 @@ TEST_CASE("probe-step output that is too large, too deep or not UTF-8 is plugin_
 TEST_CASE("a probe request over the header or body limits is plugin_output_invalid") {
   auto headers = Load("header_bomb")->ProbeStepWithPlugin(kFirstStep);
   REQUIRE_FALSE(headers.ok());
-  CHECK(headers.status().code() == "plugin_output_invalid");
+  CHECK(headers.status().Is(Code::kPluginOutputInvalid));
   CHECK_THAT(headers.status().message(), Contains("more than " + std::to_string(kMaxProbeRequestHeaders) + " headers"));
 
   auto body = Load("big_request_body")->ProbeStepWithPlugin(kFirstStep);
   REQUIRE_FALSE(body.ok());
-  CHECK(body.status().code() == "plugin_output_invalid");
+  CHECK(body.status().Is(Code::kPluginOutputInvalid));
   CHECK_THAT(body.status().message(), Contains("request body is larger than"));
 }
 

@@ -86,7 +86,7 @@ TEST_CASE("a new schema's refusals of stored connections are counted, named and 
 
     auto stopped = CheckStoredConnections(**store, connections, *strict, kMaxIncompatibleIds, [] { return true; });
     REQUIRE_FALSE(stopped.ok());
-    CHECK(stopped.status().code() == "cancelled");
+    CHECK(stopped.status().Is(Code::kCancelled));
 
     CHECK(snapshot() == before);
   }

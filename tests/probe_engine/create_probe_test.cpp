@@ -6,6 +6,8 @@
 #include "probe/probe_scheduler.hpp"
 #include "probe_host_fixture.hpp"
 
+using switchboard::Code;
+
 using namespace probe_engine_test;
 using switchboard::Outcome;
 namespace ip = boost::asio::ip;
@@ -107,7 +109,7 @@ TEST_CASE("a create is refused before any probe when its name is taken") {
   std::vector<FieldError> errors;
   auto report = host.service->CreateAndWait("p", host.Input("taken", kGoodKey), true, &errors);
   REQUIRE_FALSE(report.ok());
-  CHECK(report.status().code() == "name_taken");
+  CHECK(report.status().Is(Code::kNameTaken));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].field == "name");
   CHECK(host.openai.requests == 0);
@@ -124,7 +126,7 @@ TEST_CASE("a test probe gives the verdict and stores nothing") {
   CHECK(revoked->outcome == Outcome::kInvalidCredentials);
   auto invalid = host.service->TestAndWait("openai", {{"api_key", 5}}, &errors);
   REQUIRE_FALSE(invalid.ok());
-  CHECK(invalid.status().code() == "invalid_config");
+  CHECK(invalid.status().Is(Code::kInvalidConfig));
   REQUIRE_FALSE(errors.empty());
   CHECK(errors[0].field == "config.api_key");
   CHECK(host.openai.requests == 2);
@@ -178,7 +180,7 @@ TEST_CASE("a URL field with an internal literal address is refused at create, wi
     ConnectionInput input{"inside", "openai", {{"api_key", kGoodKey}, {"base_url", url}}};
     auto report = host.service->CreateAndWait("p", input, true, &errors);
     REQUIRE_FALSE(report.ok());
-    CHECK(report.status().code() == "invalid_config");
+    CHECK(report.status().Is(Code::kInvalidConfig));
     REQUIRE(errors.size() == 1);
     CHECK(errors[0].field == "config.base_url");
     CHECK(errors[0].code == "destination_not_allowed");

@@ -2,6 +2,8 @@
 
 #include "probe_host_fixture.hpp"
 
+using switchboard::Code;
+
 using namespace probe_engine_test;
 using switchboard::Outcome;
 
@@ -119,7 +121,7 @@ TEST_CASE("a reconnect with a config its provider refuses is rejected before any
   std::vector<FieldError> errors;
   auto report = host.service->ReconnectAndWait("p", id, {{"api_key", 42}}, &errors);
   REQUIRE_FALSE(report.ok());
-  CHECK(report.status().code() == "invalid_config");
+  CHECK(report.status().Is(Code::kInvalidConfig));
   REQUIRE_FALSE(errors.empty());
   CHECK(errors[0].field == "config.api_key");
   CHECK(host.openai.requests == 0);
@@ -129,5 +131,5 @@ TEST_CASE("probing a missing connection fails with not_found") {
   ProbeHost host;
   auto report = host.service->ProbeStoredAndWait("p", "con_missing");
   REQUIRE_FALSE(report.ok());
-  CHECK(report.status().code() == "not_found");
+  CHECK(report.status().Is(Code::kNotFound));
 }

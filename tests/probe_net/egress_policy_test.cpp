@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using switchboard::Code;
+
 namespace {
 
 using switchboard::probe::AddressRange;
@@ -108,7 +110,7 @@ TEST_CASE("a malformed CIDR is refused with invalid_cidr") {
   CAPTURE(cidr);
   auto policy = EgressPolicy::WithAllowed({"127.0.0.1/32", cidr});
   REQUIRE_FALSE(policy.ok());
-  CHECK(policy.status().code() == "invalid_cidr");
+  CHECK(policy.status().Is(Code::kInvalidCidr));
 }
 
 TEST_CASE("AddressRange prints IPv4 ranges in IPv4 form") {

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using switchboard::Code;
+
 using switchboard::probe::ParseUrl;
 using switchboard::probe::ResolveLocation;
 
@@ -35,7 +37,7 @@ TEST_CASE("bad URLs fail with bad_url and never echo the URL") {
   CAPTURE(text);
   auto url = ParseUrl(text);
   REQUIRE_FALSE(url.ok());
-  CHECK(url.status().code() == "bad_url");
+  CHECK(url.status().Is(Code::kBadUrl));
   CHECK_THAT(url.status().message(), !Catch::Contains("secret"));
 }
 

@@ -56,7 +56,7 @@ TEST_CASE("an address-space limit below what is in use is refused before anythin
     options.address_space_bytes = 1u << 20;
     auto report = switchboard::runner::ApplySandbox(options);
     CHILD_CHECK(!report.ok());
-    Say(report.status().code() + "\n");
+    Say(report.status().code_name() + "\n");
     CHILD_CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 0);
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     CHILD_CHECK(fd >= 0);

@@ -19,7 +19,7 @@ std::string Key(const std::string& name) {
 
 std::string Refused(const std::string& name) {
   auto normalized = Normalize(name);
-  return normalized.ok() ? "accepted" : normalized.status().code();
+  return normalized.ok() ? "accepted" : normalized.status().code_name();
 }
 
 }  // namespace

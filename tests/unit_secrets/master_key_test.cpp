@@ -16,6 +16,8 @@
 
 namespace {
 
+using switchboard::Code;
+
 using switchboard::LoadOrCreateMasterKeyFile;
 using switchboard::MasterKey;
 using switchboard::ParseMasterKey;
@@ -116,7 +118,7 @@ TEST_CASE("a master key of the wrong length or form is refused with one clear me
     INFO(text);
     auto key = ParseMasterKey(text);
     REQUIRE_FALSE(key.ok());
-    CHECK(key.status().code() == "invalid_master_key");
+    CHECK(key.status().Is(Code::kInvalidMasterKey));
     CHECK(key.status().message() == kBadKeyMessage);
   }
 }
@@ -157,7 +159,7 @@ TEST_CASE("a key file open to group or others is refused and left alone", "[secr
     WriteFile(file, std::string(kSequenceHex) + "\n", mode);
     auto key = LoadOrCreateMasterKeyFile(file);
     REQUIRE_FALSE(key.ok());
-    CHECK(key.status().code() == "insecure_key_file");
+    CHECK(key.status().Is(Code::kInsecureKeyFile));
     CHECK_THAT(key.status().message(), Catch::Contains(file.string()));
     CHECK_THAT(key.status().message(), Catch::Contains("chmod 600"));
     CHECK(ReadFile(file) == std::string(kSequenceHex) + "\n");
@@ -176,7 +178,7 @@ TEST_CASE("a key file that is not a key is refused, naming the file", "[secrets]
   WriteFile(file, "not a key\n", 0600);
   auto garbage = LoadOrCreateMasterKeyFile(file);
   REQUIRE_FALSE(garbage.ok());
-  CHECK(garbage.status().code() == "invalid_master_key");
+  CHECK(garbage.status().Is(Code::kInvalidMasterKey));
   CHECK_THAT(garbage.status().message(), Catch::Contains(file.string()));
   CHECK_THAT(garbage.status().message(), Catch::Contains(kBadKeyMessage));
 
@@ -184,11 +186,11 @@ TEST_CASE("a key file that is not a key is refused, naming the file", "[secrets]
   ::chmod((dir.path() / "a_directory").c_str(), 0700);
   auto directory = LoadOrCreateMasterKeyFile(dir.path() / "a_directory");
   REQUIRE_FALSE(directory.ok());
-  CHECK(directory.status().code() == "key_file_unreadable");
+  CHECK(directory.status().Is(Code::kKeyFileUnreadable));
 
   auto no_parent = LoadOrCreateMasterKeyFile(dir.path() / "missing" / "master.key");
   REQUIRE_FALSE(no_parent.ok());
-  CHECK(no_parent.status().code() == "key_file_unwritable");
+  CHECK(no_parent.status().Is(Code::kKeyFileUnwritable));
 }
 
 TEST_CASE("processes racing to create the key file all get the same key", "[secrets][master_key]") {
@@ -228,7 +230,7 @@ TEST_CASE("a bad SWITCHBOARD_MASTER_KEY is an error, not a fallback to the file"
     ScopedEnv env("SWITCHBOARD_MASTER_KEY", text);
     auto key = ResolveMasterKey(dir.path());
     REQUIRE_FALSE(key.ok());
-    CHECK(key.status().code() == "invalid_master_key");
+    CHECK(key.status().Is(Code::kInvalidMasterKey));
     CHECK(key.status().message() == std::string("SWITCHBOARD_MASTER_KEY: ") + kBadKeyMessage);
     CHECK_FALSE(fs::exists(dir.path() / "master.key"));
   }
@@ -263,7 +265,7 @@ TEST_CASE("Sealer::FromEnvironment opens values sealed under previous keys",
     auto sealer = Sealer::FromEnvironment(dir.path());
     REQUIRE(sealer.ok());
     CHECK(sealer->primary_key_id() == kSequenceId);
-    CHECK(sealer->Open(sealed_old, "p/c/f").status().code() == "unknown_key");
+    CHECK(sealer->Open(sealed_old, "p/c/f").status().Is(Code::kUnknownKey));
   }
   {
     // An unrelated key, the old key, and an empty trailing entry.
@@ -280,7 +282,7 @@ TEST_CASE("Sealer::FromEnvironment opens values sealed under previous keys",
     ScopedEnv previous("SWITCHBOARD_PREVIOUS_MASTER_KEYS", old_hex + ",tooshort");
     auto sealer = Sealer::FromEnvironment(dir.path());
     REQUIRE_FALSE(sealer.ok());
-    CHECK(sealer.status().code() == "invalid_master_key");
+    CHECK(sealer.status().Is(Code::kInvalidMasterKey));
     CHECK_THAT(sealer.status().message(), Catch::Contains("entry 2"));
     CHECK_THAT(sealer.status().message(), !Catch::Contains("tooshort"));
   }

@@ -12,6 +12,8 @@
 
 namespace {
 
+using switchboard::Code;
+
 using switchboard::MasterKey;
 using switchboard::MasterKeyFromBytes;
 using switchboard::Sealer;
@@ -115,7 +117,7 @@ TEST_CASE("a value opens only under the context it was sealed for", "[secrets][s
                             "proj_1/con_1/", ""}) {
     auto opened = sealer.Open(sealed, other);
     REQUIRE_FALSE(opened.ok());
-    CHECK(opened.status().code() == "tampered");
+    CHECK(opened.status().Is(Code::kTampered));
   }
 }
 
@@ -127,14 +129,14 @@ TEST_CASE("any flipped bit in nonce, ciphertext or tag is detected", "[secrets][
     auto opened = sealer.Open(FlipBit(sealed, 2, i), kContext);
     INFO("nonce byte " << i);
     REQUIRE_FALSE(opened.ok());
-    CHECK(opened.status().code() == "tampered");
+    CHECK(opened.status().Is(Code::kTampered));
   }
   // Bytes below plaintext.size() are ciphertext, the 16 after them the tag.
   for (size_t i = 0; i < plaintext.size() + 16; ++i) {
     auto opened = sealer.Open(FlipBit(sealed, 3, i), kContext);
     INFO("body byte " << i);
     REQUIRE_FALSE(opened.ok());
-    CHECK(opened.status().code() == "tampered");
+    CHECK(opened.status().Is(Code::kTampered));
   }
 }
 
@@ -146,7 +148,7 @@ TEST_CASE("relabelling a value with another known key id is detected", "[secrets
   parts[1] = second.id;
   auto opened = sealer.Open(Join(parts), kContext);
   REQUIRE_FALSE(opened.ok());
-  CHECK(opened.status().code() == "tampered");
+  CHECK(opened.status().Is(Code::kTampered));
 }
 
 TEST_CASE("text that is not a sealed value is malformed", "[secrets][sealer]") {
@@ -180,7 +182,7 @@ TEST_CASE("text that is not a sealed value is malformed", "[secrets][sealer]") {
     INFO(text);
     auto opened = sealer.Open(text, kContext);
     REQUIRE_FALSE(opened.ok());
-    CHECK(opened.status().code() == "malformed");
+    CHECK(opened.status().Is(Code::kMalformed));
     CHECK_FALSE(Sealer::LooksSealed(text));
     CHECK_FALSE(sealer.NeedsReseal(text));
   }
@@ -193,7 +195,7 @@ TEST_CASE("no truncation of a sealed value opens", "[secrets][sealer]") {
     auto opened = sealer.Open(sealed.substr(0, length), kContext);
     INFO("length " << length);
     REQUIRE_FALSE(opened.ok());
-    CHECK((opened.status().code() == "malformed" || opened.status().code() == "tampered"));
+    CHECK((opened.status().Is(Code::kMalformed) || opened.status().Is(Code::kTampered)));
   }
 }
 
@@ -217,7 +219,7 @@ TEST_CASE("rotation: old values open under previous keys and ask to be resealed"
   Sealer new_only(new_key);
   auto refused = new_only.Open(sealed_old, kContext);
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.status().code() == "unknown_key");
+  CHECK(refused.status().Is(Code::kUnknownKey));
   CHECK_THAT(refused.status().message(), Catch::Contains(old_key.id));
   CHECK(new_only.Open(resealed, kContext).ok());
 }

@@ -13,6 +13,8 @@
 
 #include "store/store.hpp"
 
+using switchboard::Code;
+
 namespace {
 
 using switchboard::ConnectionRecord;
@@ -102,8 +104,8 @@ TEST_CASE("look-alike names collide in the store; renames and deletes free them"
   auto dir = FreshDir();
   auto store = OpenStore(dir);
   REQUIRE(store->CreateConnection(Connection("con_1", "Caf\xC3\xA9")).ok());
-  CHECK(store->CreateConnection(Connection("con_2", "CAF\xC3\x89")).code() == "name_taken");
-  CHECK(store->CreateConnection(Connection("con_2", "\xD0\xA1" "af\xC3\xA9")).code() == "name_taken");  // Cyrillic С
+  CHECK(store->CreateConnection(Connection("con_2", "CAF\xC3\x89")).Is(Code::kNameTaken));
+  CHECK(store->CreateConnection(Connection("con_2", "\xD0\xA1" "af\xC3\xA9")).Is(Code::kNameTaken));  // Cyrillic С
   REQUIRE(store->CreateConnection(Connection("con_2", "Tea")).ok());
 
   auto rename = [&](const std::string& id, const std::string& name) {
@@ -111,7 +113,7 @@ TEST_CASE("look-alike names collide in the store; renames and deletes free them"
       r.name = name;
       return switchboard::Status::Ok();
     });
-    return row.ok() ? std::string("ok") : row.status().code();
+    return row.ok() ? std::string("ok") : row.status().code_name();
   };
   CHECK(rename("con_2", "caf\xC3\xA9") == "name_taken");
   CHECK(rename("con_1", "CAF\xC3\x89") == "ok");  // its own look-alike
@@ -143,8 +145,8 @@ TEST_CASE("a store written before the uniqueness index gets it at open") {
     auto version = store->GetMeta("name_index_version");
     REQUIRE(version.ok());
     CHECK(version->value_or("") == "2");
-    CHECK(store->CreateConnection(Connection("con_4", "\xD0\x90" "cme")).code() == "name_taken");
-    CHECK(store->CreateConnection(Connection("con_4", "caf\xC3\xA9")).code() == "name_taken");
+    CHECK(store->CreateConnection(Connection("con_4", "\xD0\x90" "cme")).Is(Code::kNameTaken));
+    CHECK(store->CreateConnection(Connection("con_4", "caf\xC3\xA9")).Is(Code::kNameTaken));
     auto found = store->FindConnectionByName("p", "ACME");
     REQUIRE(found.ok());
     REQUIRE(found->has_value());
@@ -157,11 +159,11 @@ TEST_CASE("a store written before the uniqueness index gets it at open") {
     REQUIRE(page.ok());
     CHECK(page->items.size() == 3);
     REQUIRE(store->DeleteConnection("p", "con_2", nullptr).ok());
-    CHECK(store->CreateConnection(Connection("con_5", "CAF\xC3\x89")).code() == "name_taken");
+    CHECK(store->CreateConnection(Connection("con_5", "CAF\xC3\x89")).Is(Code::kNameTaken));
   }
   {
     auto store = OpenStore(dir);  // opens again without rebuilding or losing anything
-    CHECK(store->CreateConnection(Connection("con_6", "ACME")).code() == "name_taken");
+    CHECK(store->CreateConnection(Connection("con_6", "ACME")).Is(Code::kNameTaken));
   }
   std::filesystem::remove_all(dir);
 }

@@ -18,6 +18,8 @@
 
 #include "store/store.hpp"
 
+using switchboard::Code;
+
 namespace {
 
 using switchboard::ConnectionRecord;
@@ -161,7 +163,7 @@ TEST_CASE("a full volume: storage_full without internals, acknowledged data stay
   f.fs->mode = Failing::kNoSpace;
 
   auto refused = f.store->CreateConnection(Connection("con_refused"));
-  REQUIRE(refused.code() == "storage_full");
+  REQUIRE(refused.Is(Code::kStorageFull));
   RequireNoInternals(refused);
   auto health = f.store->Health();
   REQUIRE(health.writes == WriteState::kFull);
@@ -173,16 +175,16 @@ TEST_CASE("a full volume: storage_full without internals, acknowledged data stay
     c.name = "Renamed";
     return switchboard::Status::Ok();
   });
-  REQUIRE(update.status().code() == "storage_full");
+  REQUIRE(update.status().Is(Code::kStorageFull));
   RequireNoInternals(update.status());
-  REQUIRE(f.store->DeleteConnection("p", "con_2", nullptr).code() == "storage_full");
+  REQUIRE(f.store->DeleteConnection("p", "con_2", nullptr).Is(Code::kStorageFull));
 
   // Reads still answer, with exactly what was acknowledged and nothing of what was refused.
   auto page = f.store->ListConnections("p", {});
   REQUIRE(page.ok());
   REQUIRE(page->items.size() == 20);
   REQUIRE_FALSE(page->partial);
-  REQUIRE(f.store->GetConnection("p", "con_refused").status().code() == "not_found");
+  REQUIRE(f.store->GetConnection("p", "con_refused").status().Is(Code::kNotFound));
   REQUIRE(f.store->GetConnection("p", "con_1")->record.name == "Connection con_1");
   REQUIRE(f.store->GetConnection("p", "con_2").ok());
 
@@ -200,7 +202,7 @@ TEST_CASE("a full volume: storage_full without internals, acknowledged data stay
   auto rows = (*reopened)->ListConnections("p", {});
   REQUIRE(rows.ok());
   REQUIRE(rows->items.size() == 21);
-  REQUIRE((*reopened)->GetConnection("p", "con_refused").status().code() == "not_found");
+  REQUIRE((*reopened)->GetConnection("p", "con_refused").status().Is(Code::kNotFound));
   REQUIRE((*reopened)->GetConnection("p", "con_after").ok());
   REQUIRE((*reopened)->GetConnection("p", "con_1")->record.name == "Connection con_1");
 }
@@ -209,7 +211,7 @@ TEST_CASE("another I/O error: storage_unavailable without internals, acknowledge
   Fixture f;
   f.fs->mode = Failing::kIoError;
   auto refused = f.store->CreateConnection(Connection("con_refused"));
-  REQUIRE(refused.code() == "storage_unavailable");
+  REQUIRE(refused.Is(Code::kStorageUnavailable));
   RequireNoInternals(refused);
   REQUIRE(f.store->Health().writes == WriteState::kUnavailable);
   REQUIRE(switchboard::StorageStateName(f.store->Health()) == "unavailable");
@@ -222,5 +224,5 @@ TEST_CASE("another I/O error: storage_unavailable without internals, acknowledge
   auto reopened = Store::Open(f.dir);
   REQUIRE(reopened.ok());
   REQUIRE((*reopened)->ListConnections("p", {})->items.size() == 20);
-  REQUIRE((*reopened)->GetConnection("p", "con_refused").status().code() == "not_found");
+  REQUIRE((*reopened)->GetConnection("p", "con_refused").status().Is(Code::kNotFound));
 }

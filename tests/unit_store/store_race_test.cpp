@@ -9,6 +9,8 @@
 
 #include "store/store.hpp"
 
+using switchboard::Code;
+
 namespace {
 
 using switchboard::ComponentRecord;
@@ -56,7 +58,7 @@ TEST_CASE("a delete racing an attach: exactly one succeeds, no dangling referenc
       flow.connections = {"con_" + std::to_string(i)};
       auto put = (*store)->PutComponent(flow, {});
       attached = put.ok();
-      if (!put.ok()) attach_error = put.status().code();
+      if (!put.ok()) attach_error = put.status().code_name();
     });
     deleter.join();
     attacher.join();
@@ -66,7 +68,7 @@ TEST_CASE("a delete racing an attach: exactly one succeeds, no dangling referenc
     auto refs = (*store)->ListReferences("p", "con_" + std::to_string(i));
     REQUIRE(refs.ok());
     if (attached) {
-      REQUIRE(deleted.code() == "in_use");
+      REQUIRE(deleted.Is(Code::kInUse));
       REQUIRE(row.ok());
       REQUIRE(row->flows == 1);
       REQUIRE(refs->size() == 1);
@@ -98,7 +100,7 @@ TEST_CASE("deleting a flow releases its references and the connection can go") {
   REQUIRE((*store)->PutComponent(flow, {}).ok());
   std::vector<switchboard::Reference> refs;
   auto refused = (*store)->DeleteConnection("p", "con_1", &refs);
-  REQUIRE(refused.code() == "in_use");
+  REQUIRE(refused.Is(Code::kInUse));
   REQUIRE(refs.size() == 1);
   CHECK(refs[0].name == "Daily");
   REQUIRE((*store)->DeleteComponent("p", "flow", "f").ok());
@@ -114,7 +116,7 @@ TEST_CASE("a second store on the same folder is refused") {
   REQUIRE(first.ok());
   auto second = Store::Open(dir);
   REQUIRE_FALSE(second.ok());
-  CHECK(second.status().code() == "data_dir_locked");
-  first = switchboard::Status::Error("closed", "");
+  CHECK(second.status().Is(Code::kDataDirLocked));
+  first = switchboard::Status::Error(Code::kCancelled, "");
   std::filesystem::remove_all(dir);
 }

@@ -14,6 +14,8 @@
 #include "store/store_check.hpp"
 #include "store/wal_scan.hpp"
 
+using switchboard::Code;
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -118,7 +120,7 @@ TEST_CASE("corrupted bytes in the live WAL: refuse to open, check says what reco
 
   auto refused = Store::Open(dir);
   REQUIRE_FALSE(refused.ok());
-  REQUIRE(refused.status().code() == "wal_corrupt");
+  REQUIRE(refused.status().Is(Code::kWalCorrupt));
   REQUIRE(refused.status().message().find(wal.filename().string()) != std::string::npos);
   REQUIRE(refused.status().message().find("checksum mismatch") != std::string::npos);
 
@@ -167,7 +169,7 @@ TEST_CASE("a zeroed record in the WAL, which RocksDB would skip without a word, 
   std::fill(image.begin() + static_cast<long>(at), image.begin() + static_cast<long>(at + 7 + length), '\0');
   WriteAll(wal, image);
   auto refused = Store::Open(dir);
-  REQUIRE(refused.status().code() == "wal_corrupt");
+  REQUIRE(refused.status().Is(Code::kWalCorrupt));
   REQUIRE(refused.status().message().find("zeroed record header") != std::string::npos);
   fs::remove_all(dir.parent_path());
 }

@@ -47,10 +47,10 @@ Result<std::optional<Frame>> FrameReader::Next() {
   const char* head = buffer_.data() + offset_;
   const uint32_t length = GetU32(head);
   if (length < 5 || length - 5 > max_payload_) {
-    return Status::Error("bad_frame", "a frame of " + std::to_string(length) + " bytes is over the limit");
+    return Status::Error(Code::kBadFrame, "a frame of " + std::to_string(length) + " bytes is over the limit");
   }
   const auto type = static_cast<uint8_t>(head[8]);
-  if (!KnownType(type)) return Status::Error("bad_frame", "a frame of unknown type " + std::to_string(type));
+  if (!KnownType(type)) return Status::Error(Code::kBadFrame, "a frame of unknown type " + std::to_string(type));
   if (buffered() < 4 + size_t{length}) return std::optional<Frame>();
   Frame frame;
   frame.id = GetU32(head + 4);

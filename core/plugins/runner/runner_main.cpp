@@ -217,7 +217,7 @@ int Run(int argc, char** argv) {
   }
   auto opened = OpenPluginLibrary(options.plugin, &kHostTable);
   if (!opened.ok()) {
-    WriteFrame(0, FrameType::kHello, nlohmann::json{{"refused", opened.status().code()},
+    WriteFrame(0, FrameType::kHello, nlohmann::json{{"refused", opened.status().code_name()},
                                                     {"message", opened.status().message()}}.dump());
     return 0;
   }

@@ -44,12 +44,12 @@ std::optional<uint64_t> AddressSpaceInUse() {
 Status LowerLimit(int resource, const char* name, rlim_t value) {
   rlimit current{};
   if (getrlimit(resource, &current) != 0) {
-    return Status::Error("sandbox_rlimit", std::string("cannot read ") + name);
+    return Status::Error(Code::kSandboxRlimit, std::string("cannot read ") + name);
   }
   const rlim_t limit = current.rlim_max == RLIM_INFINITY ? value : std::min(value, current.rlim_max);
   const rlimit lowered{limit, limit};
   if (setrlimit(resource, &lowered) != 0) {
-    return Status::Error("sandbox_rlimit", std::string("cannot set ") + name + " (" + std::strerror(errno) + ")");
+    return Status::Error(Code::kSandboxRlimit, std::string("cannot set ") + name + " (" + std::strerror(errno) + ")");
   }
   return Status::Ok();
 }
@@ -89,18 +89,18 @@ Result<SandboxReport> ApplySandbox(const SandboxOptions& options) {
     g_statm_fd = -1;
   }
   if (in_use && *in_use >= options.address_space_bytes) {
-    return Status::Error("sandbox_address_space",
+    return Status::Error(Code::kSandboxAddressSpace,
                          "the address space in use (" + std::to_string(*in_use / kMiB) + " MiB) is over the limit (" +
                              std::to_string(options.address_space_bytes / kMiB) + " MiB)");
   }
 
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    return Status::Error("sandbox_no_new_privs", "the kernel refused no_new_privs");
+    return Status::Error(Code::kSandboxNoNewPrivs, "the kernel refused no_new_privs");
   }
   report.no_new_privs = true;
   // Not dumpable: no core file, and no ptrace attach by another process of the same user.
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
-    return Status::Error("sandbox_dumpable", "the kernel refused to make the process not dumpable");
+    return Status::Error(Code::kSandboxDumpable, "the kernel refused to make the process not dumpable");
   }
   // With RLIMIT_FSIZE 0 a write that would grow a regular file raises SIGXFSZ, which
   // kills; ignored, the write fails with EFBIG instead (stdout redirected to a file).
@@ -135,13 +135,13 @@ Result<SandboxReport> ApplySandbox(const SandboxOptions& options) {
 Result<int> RestrictFilesForLoading(const std::vector<std::string>& readable) {
   if (g_statm_fd < 0) g_statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    return Status::Error("sandbox_no_new_privs", "the kernel refused no_new_privs");
+    return Status::Error(Code::kSandboxNoNewPrivs, "the kernel refused no_new_privs");
   }
   // With or without Landlock: no network, no process of its own while loading.
   if (Status loading = ApplyLoadingFilter(); !loading.ok()) return loading;
   if (LandlockAbi() == 0) return 0;
   const LandlockOutcome landlock = ApplyLandlock(readable);
-  if (!landlock.applied) return Status::Error("sandbox_landlock", landlock.detail);
+  if (!landlock.applied) return Status::Error(Code::kSandboxLandlock, landlock.detail);
   return landlock.abi;
 }
 

@@ -114,7 +114,7 @@ Status InstallSigsysHandler() {
   action.sa_flags = SA_SIGINFO;
   sigemptyset(&action.sa_mask);
   if (sigaction(SIGSYS, &action, nullptr) != 0) {
-    return Status::Error("sandbox_signal", "could not install the SIGSYS handler");
+    return Status::Error(Code::kSandboxSignal, "could not install the SIGSYS handler");
   }
   sigset_t sigsys;
   sigemptyset(&sigsys);
@@ -224,25 +224,25 @@ Status ApplySeccompFilter() {
   FillSyscallNames();
   FindGlibcProbePaths();
   scmp_filter_ctx filter = seccomp_init(SCMP_ACT_TRAP);
-  if (filter == nullptr) return Status::Error("sandbox_seccomp", "libseccomp could not start a filter");
+  if (filter == nullptr) return Status::Error(Code::kSandboxSeccomp, "libseccomp could not start a filter");
   FilterRules rules(filter);
   AddAllowlist(rules);
   if (!rules.first_error().empty()) {
     seccomp_release(filter);
-    return Status::Error("sandbox_seccomp", "seccomp rule refused: " + rules.first_error());
+    return Status::Error(Code::kSandboxSeccomp, "seccomp rule refused: " + rules.first_error());
   }
   // A system call of another ABI (int 0x80 on x86_64) kills the whole process, not only
   // the thread (libseccomp's default), so a plugin cannot use one to stop a thread quietly.
   if (seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) != 0) {
     seccomp_release(filter);
-    return Status::Error("sandbox_seccomp", "libseccomp refused the action for other architectures");
+    return Status::Error(Code::kSandboxSeccomp, "libseccomp refused the action for other architectures");
   }
   // A binary tree of system call numbers rather than a list: every allowed call (each
   // read and write of the channel) pays a few comparisons instead of up to a hundred.
   seccomp_attr_set(filter, SCMP_FLTATR_CTL_OPTIMIZE, 2);
   if (seccomp_attr_set(filter, SCMP_FLTATR_CTL_TSYNC, 1) != 0) {
     seccomp_release(filter);
-    return Status::Error("sandbox_seccomp", "seccomp cannot synchronise the filter across threads");
+    return Status::Error(Code::kSandboxSeccomp, "seccomp cannot synchronise the filter across threads");
   }
   if (Status handler = InstallSigsysHandler(); !handler.ok()) {
     seccomp_release(filter);
@@ -251,7 +251,7 @@ Status ApplySeccompFilter() {
   const int loaded = seccomp_load(filter);
   seccomp_release(filter);
   if (loaded != 0) {
-    return Status::Error("sandbox_seccomp", std::string("the kernel refused the seccomp filter (") +
+    return Status::Error(Code::kSandboxSeccomp, std::string("the kernel refused the seccomp filter (") +
                                                 std::strerror(-loaded) + ")");
   }
   return Status::Ok();
@@ -265,7 +265,7 @@ Status ApplyLoadingFilter() {
   // covers TCP only, on kernels that have it), a process of its own (a fork made now would
   // never get the seccomp filter), exec, ptrace and another process's memory.
   scmp_filter_ctx filter = seccomp_init(SCMP_ACT_ALLOW);
-  if (filter == nullptr) return Status::Error("sandbox_seccomp", "libseccomp could not start a filter");
+  if (filter == nullptr) return Status::Error(Code::kSandboxSeccomp, "libseccomp could not start a filter");
   FilterRules rules(filter);
   for (const char* name : {"socket", "socketpair", "fork", "vfork", "execve", "execveat", "ptrace",
                            "process_vm_readv", "process_vm_writev", "unshare", "setns"}) {
@@ -281,13 +281,13 @@ Status ApplyLoadingFilter() {
   rules.Add(SCMP_ACT_ERRNO(ENOSYS), "clone3");
   if (!rules.first_error().empty()) {
     seccomp_release(filter);
-    return Status::Error("sandbox_seccomp", "seccomp rule refused: " + rules.first_error());
+    return Status::Error(Code::kSandboxSeccomp, "seccomp rule refused: " + rules.first_error());
   }
   seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
   const int loaded = seccomp_load(filter);
   seccomp_release(filter);
   if (loaded != 0) {
-    return Status::Error("sandbox_seccomp", std::string("the kernel refused the loading filter (") +
+    return Status::Error(Code::kSandboxSeccomp, std::string("the kernel refused the loading filter (") +
                                                 std::strerror(-loaded) + ")");
   }
   return Status::Ok();

@@ -12,6 +12,8 @@
 #include "plugins/runner/channel_frames.hpp"
 #include "support/fuzz_check.hpp"
 
+using switchboard::Code;
+
 namespace {
 
 using switchboard::runner::EncodeFrame;
@@ -35,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (;;) {
       auto next = reader.Next();
       if (!next.ok()) {
-        FUZZ_CHECK(next.status().code() == "bad_frame", "a broken stream is bad_frame");
+        FUZZ_CHECK(next.status().Is(Code::kBadFrame), "a broken stream is bad_frame");
         FUZZ_CHECK(!reader.Next().ok(), "a broken stream stays broken");
         broken = true;
         break;

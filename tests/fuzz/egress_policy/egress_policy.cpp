@@ -18,6 +18,8 @@
 #include "probe/egress_policy.hpp"
 #include "support/fuzz_check.hpp"
 
+using switchboard::Code;
+
 namespace {
 
 namespace ip = boost::asio::ip;
@@ -83,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto allowing = EgressPolicy::WithAllowed(Split(lines[0], ','));
   if (!allowing.ok()) {
-    FUZZ_CHECK(allowing.status().code() == "invalid_cidr", "a bad allow list is invalid_cidr");
+    FUZZ_CHECK(allowing.status().Is(Code::kInvalidCidr), "a bad allow list is invalid_cidr");
   } else {
     for (const auto& range : allowing->allowed()) CheckRange(range);
   }

@@ -12,6 +12,8 @@
 #include "schema/config_validator.hpp"
 #include "support/fuzz_check.hpp"
 
+using switchboard::Code;
+
 namespace {
 
 using SetManifest = void (*)(const char*, size_t);
@@ -41,8 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   in_process.isolation = switchboard::PluginIsolation::kInProcess;
   auto loaded = switchboard::LoadPlugin(SWITCHBOARD_MANIFEST_PLUGIN, in_process);
   if (!loaded.ok()) {
-    const std::string& code = loaded.status().code();
-    FUZZ_CHECK(code == "invalid_manifest" || code == "schema_invalid",
+    const switchboard::Code code = loaded.status().code();
+    FUZZ_CHECK(code == switchboard::Code::kInvalidManifest || code == switchboard::Code::kSchemaInvalid,
                "a manifest is refused as a manifest: " + loaded.status().ToString());
     return 0;
   }

@@ -11,6 +11,8 @@
 #include "secrets/sealer.hpp"
 #include "support/fuzz_check.hpp"
 
+using switchboard::Code;
+
 namespace {
 
 switchboard::MasterKey Key(unsigned char fill) {
@@ -33,9 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (opened.ok()) {
     FUZZ_CHECK(switchboard::Sealer::LooksSealed(value), "what opens looks sealed");
   } else {
-    const std::string& code = opened.status().code();
-    FUZZ_CHECK(code == "malformed" || code == "unknown_key" || code == "tampered",
-               "a refusal is malformed, unknown_key or tampered: " + code);
+    const switchboard::Code code = opened.status().code();
+    FUZZ_CHECK(code == switchboard::Code::kMalformed || code == switchboard::Code::kUnknownKey || code == switchboard::Code::kTampered,
+               "a refusal is malformed, unknown_key or tampered: " + opened.status().code_name());
     // Short and fixed in shape (it may name the key id), so it cannot carry the value.
     FUZZ_CHECK(opened.status().message().size() <= 160, "the refusal does not quote the value");
   }
