@@ -4,11 +4,15 @@
 #include <cctype>
 #include <string>
 
+#include <switchboard/text_util.hpp>
+
 namespace trello {
 namespace {
 
 using switchboard::FieldError;
 using switchboard::Json;
+using switchboard::Lower;
+using switchboard::StartsWith;
 
 std::string StringField(const Json& config, const char* name) {
   if (!config.is_object() || !config.contains(name) || !config[name].is_string()) return "";
@@ -22,15 +26,10 @@ bool LooksLikeKey(const std::string& text) {
 }
 
 bool LooksLikeToken(const std::string& text) {
-  if (text.rfind("ATTA", 0) == 0) return true;
+  if (StartsWith(text, "ATTA")) return true;
   return text.size() >= 64 && std::all_of(text.begin(), text.end(), [](unsigned char c) {
            return std::isalnum(c) != 0;
          });
-}
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 // The host part of an absolute URL: no scheme, user info, port or path.
@@ -48,7 +47,7 @@ std::string HostOf(const std::string& url) {
 // localhost, [::1] or an IPv4 literal in 127.0.0.0/8.
 bool IsLoopback(const std::string& host) {
   if (host == "localhost" || host == "[::1]") return true;
-  return host.rfind("127.", 0) == 0 &&
+  return StartsWith(host, "127.") &&
          host.find_first_not_of("0123456789.") == std::string::npos;
 }
 
@@ -67,7 +66,7 @@ std::vector<FieldError> ValidateConfig(const Json& config) {
                       "link next to your API key."});
   }
   const std::string base_url = StringField(config, "base_url");
-  if (Lower(base_url).rfind("http://", 0) == 0 && !IsLoopback(HostOf(base_url))) {
+  if (StartsWith(Lower(base_url), "http://") && !IsLoopback(HostOf(base_url))) {
     errors.push_back({"base_url", "insecure_url",
                       "Use https: the key and token would cross the network in clear text."});
   }

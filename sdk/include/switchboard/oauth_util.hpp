@@ -1,6 +1,8 @@
-// Helpers for OAuth2 refresh-token probes: reading JSON error bodies, checking where a
-// URL points, and keeping secrets out of text shown to people. Header-only; used by the
-// Google Calendar and Outlook plugins, available to any provider.
+// Helpers for OAuth2 refresh-token probes: checking where a URL points, and keeping
+// secrets out of text shown to people. Header-only; used by the Google Calendar and
+// Outlook plugins (with <switchboard/oauth2_probe.hpp>), available to any provider.
+// ParseObject, StringField (json_util.hpp), StartsWith, EndsWith (text_util.hpp),
+// Verdict and RetryAfter (probe_result.hpp) are also reachable as oauth:: names.
 #ifndef SWITCHBOARD_OAUTH_UTIL_HPP
 #define SWITCHBOARD_OAUTH_UTIL_HPP
 
@@ -10,35 +12,22 @@
 #include <vector>
 
 #include <switchboard/http_util.hpp>
+#include <switchboard/json_util.hpp>
 #include <switchboard/probe.hpp>
+#include <switchboard/probe_result.hpp>
 #include <switchboard/provider.hpp>
+#include <switchboard/text_util.hpp>
 
 namespace switchboard::oauth {
 
 using switchboard::Json;
-
-// The body as a JSON object, or an empty object when it is not one (HTML error pages,
-// empty bodies).
-inline Json ParseObject(const std::string& body) {
-  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  return parsed.is_object() ? parsed : Json::object();
-}
-
-// `object[key]` when it is a string, "" otherwise.
-inline std::string StringField(const Json& object, const char* key) {
-  if (!object.is_object()) return "";
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-inline bool StartsWith(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
-inline bool EndsWith(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
+// Kept here too for plugins written against the first SDK (they were oauth:: helpers).
+using switchboard::EndsWith;
+using switchboard::ParseObject;
+using switchboard::RetryAfter;
+using switchboard::StartsWith;
+using switchboard::StringField;
+using switchboard::Verdict;
 
 // The scheme ("https") and host ("login.example.com") of an absolute URL; empty
 // strings when it is not one.
@@ -101,20 +90,6 @@ inline std::string Excerpt(const std::string& text, size_t limit = 200) {
     line = line.substr(0, cut) + "...";
   }
   return line;
-}
-
-inline switchboard::ProbeResult Verdict(switchboard::Outcome outcome, std::string reason,
-                                        std::string message, std::string field = "") {
-  switchboard::ProbeResult result;
-  result.outcome = outcome;
-  result.reason = std::move(reason);
-  result.message = std::move(message);
-  result.field = std::move(field);
-  return result;
-}
-
-inline std::optional<double> RetryAfter(const switchboard::HttpResponse& response) {
-  return switchboard::ParseRetryAfterSeconds(response.Header("retry-after"));
 }
 
 }  // namespace switchboard::oauth
