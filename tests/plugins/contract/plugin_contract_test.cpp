@@ -131,7 +131,7 @@ TEST_CASE("plugin contract: replies that are not UTF-8 still give a verdict") {
   }
   SECTION("a Latin-1 error page is transient") {
     const HttpResponse page{503, {{"content-type", "text/html; charset=iso-8859-1"}},
-                            "<html><body>Service indisponible, r\xe9essayez \xe0 nouveau.</body></html>"};
+                            "<html><body>Service indisponible, r\xe9" "essayez \xe0 nouveau.</body></html>"};
     auto run = host.Probe(contract.config, Replay({page}));
     CHECK(run.result.outcome == Outcome::kTransient);
     CHECK_FALSE(run.result.message.empty());
