@@ -69,11 +69,15 @@ inline bool IsSafeEndpoint(const std::string& url) {
 
 // `text` with every occurrence of each non-empty secret replaced, so that a provider
 // that echoes a credential back cannot leak it into a message or a log line.
+// The search goes on after each marker, so a secret that occurs in "[redacted]" itself
+// ("dact") cannot be found in it again.
 inline std::string Scrub(std::string text, const std::vector<std::string>& secrets) {
+  static const std::string kMarker = "[redacted]";
   for (const auto& secret : secrets) {
     if (secret.size() < 4) continue;  // too short to be a credential; would mangle text
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-      text.replace(at, secret.size(), "[redacted]");
+    for (auto at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + kMarker.size())) {
+      text.replace(at, secret.size(), kMarker);
     }
   }
   return text;
