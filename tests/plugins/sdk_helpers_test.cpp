@@ -5,6 +5,7 @@
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <switchboard/http_util.hpp>
 #include <switchboard/json_util.hpp>
 #include <switchboard/oauth2_probe.hpp>
 #include <switchboard/oauth_util.hpp>
@@ -78,6 +79,12 @@ TEST_CASE("verdict factories set the outcome of the ABI and nothing else") {
   CHECK(Verdict(Outcome::kMissingPermission, "r", "m", "f").outcome == Outcome::kMissingPermission);
 }
 
+TEST_CASE("VerdictSummary names outcome, reason and field, never the message") {
+  CHECK(VerdictSummary(Invalid("invalid_grant", "said sk-secret", "refresh_token")) ==
+        "invalid_credentials (invalid_grant, field refresh_token)");
+  CHECK(VerdictSummary(Valid("works")) == "valid (ok)");
+}
+
 TEST_CASE("RetryAfter reads delta-seconds only; a missing, empty or dated header gives none") {
   CHECK(RetryAfter({429, {{"retry-after", "17"}}, ""}).value_or(-1) == Approx(17));
   CHECK(RetryAfter({429, {{"retry-after", "1.5"}}, ""}).value_or(-1) == Approx(1.5));
@@ -136,6 +143,25 @@ TEST_CASE("Rfc3339Utc formats a time for expires_at, in UTC") {
   CHECK(Rfc3339Utc(std::chrono::system_clock::time_point{}) == "1970-01-01T00:00:00Z");
   CHECK(Rfc3339Utc(std::chrono::system_clock::time_point{std::chrono::seconds(1951041600)}) ==
         "2031-10-29T12:00:00Z");
+}
+
+// Secrets travel to a token endpoint: plain http is allowed to this machine only, and a
+// public name that merely starts with "127." is not this machine.
+TEST_CASE("IsSafeEndpoint: https anywhere, http only to a loopback address or localhost") {
+  for (const char* url : {"https://oauth2.googleapis.com/token", "http://127.0.0.1:8080/token",
+                          "http://127.1.2.3/token", "http://localhost:9/x", "http://LocalHost/x",
+                          "http://[::1]:8080/x"}) {
+    INFO(url);
+    CHECK(oauth::IsSafeEndpoint(url));
+  }
+  for (const char* url : {"http://127.evil.example/token", "http://127.0.0.1.nip.io/token",
+                          "http://10.0.0.5/token", "http://localhost.example/x", "ftp://127.0.0.1/x",
+                          "127.0.0.1/token", "http:///token"}) {
+    INFO(url);
+    CHECK_FALSE(oauth::IsSafeEndpoint(url));
+  }
+  CHECK(oauth::SplitUrl("https://user:pw@Login.Example.com:443/t?q").host == "Login.Example.com");
+  CHECK(oauth::SplitUrl("http://[::1]:8080/x").host == "[::1]");
 }
 
 TEST_CASE("oauth2_probe scope helpers") {

@@ -1,8 +1,8 @@
-// Helpers for OAuth2 refresh-token probes: checking where a URL points, and keeping
-// secrets out of text shown to people. Header-only; used by the Google Calendar and
+// Helpers for OAuth2 refresh-token probes: keeping secrets out of text shown to people. Header-only; used by the Google Calendar and
 // Outlook plugins (with <switchboard/oauth2_probe.hpp>), available to any provider.
 // ParseObject, StringField (json_util.hpp), StartsWith, EndsWith (text_util.hpp),
-// Verdict and RetryAfter (probe_result.hpp) are also reachable as oauth:: names.
+// SplitUrl, IsLoopbackHost, IsSafeEndpoint (http_util.hpp), Verdict and RetryAfter
+// (probe_result.hpp) are also reachable as oauth:: names.
 #ifndef SWITCHBOARD_OAUTH_UTIL_HPP
 #define SWITCHBOARD_OAUTH_UTIL_HPP
 
@@ -23,49 +23,15 @@ namespace switchboard::oauth {
 using switchboard::Json;
 // Kept here too for plugins written against the first SDK (they were oauth:: helpers).
 using switchboard::EndsWith;
+using switchboard::IsLoopbackHost;
+using switchboard::IsSafeEndpoint;
 using switchboard::ParseObject;
 using switchboard::RetryAfter;
+using switchboard::SplitUrl;
 using switchboard::StartsWith;
 using switchboard::StringField;
+using switchboard::UrlParts;
 using switchboard::Verdict;
-
-// The scheme ("https") and host ("login.example.com") of an absolute URL; empty
-// strings when it is not one.
-struct UrlParts {
-  std::string scheme;
-  std::string host;
-};
-
-inline UrlParts SplitUrl(const std::string& url) {
-  UrlParts parts;
-  auto colon = url.find("://");
-  if (colon == std::string::npos) return parts;
-  parts.scheme = url.substr(0, colon);
-  std::string rest = url.substr(colon + 3);
-  auto end = rest.find_first_of("/?#");
-  std::string authority = rest.substr(0, end);
-  if (auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
-  if (!authority.empty() && authority.front() == '[') {
-    auto close = authority.find(']');
-    parts.host = authority.substr(0, close == std::string::npos ? close : close + 1);
-  } else {
-    parts.host = authority.substr(0, authority.find(':'));
-  }
-  return parts;
-}
-
-inline bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "[::1]" || StartsWith(host, "127.");
-}
-
-// Secrets travel to this URL, so it must be https; plain http is allowed only to this
-// machine, where test servers and local proxies run.
-inline bool IsSafeEndpoint(const std::string& url) {
-  UrlParts parts = SplitUrl(url);
-  if (parts.host.empty()) return false;
-  if (parts.scheme == "https") return true;
-  return parts.scheme == "http" && IsLoopbackHost(parts.host);
-}
 
 // `text` with every occurrence of each non-empty secret replaced, so that a provider
 // that echoes a credential back cannot leak it into a message or a log line.

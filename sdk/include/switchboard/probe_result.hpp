@@ -1,6 +1,6 @@
 // Building a probe's verdict: one factory per outcome of the ABI, and the readers most
 // classifiers need (the error code of a JSON error body, Retry-After, a time for
-// expires_at). Header-only; depends on nlohmann/json.
+// expires_at, a verdict for a log line). Header-only; depends on nlohmann/json.
 //
 //   if (status == 200) return Valid("The token can read its profile.");
 //   if (status == 401) return Invalid(ErrorCode(response.body, "unauthorized"),
@@ -85,6 +85,14 @@ inline std::string ErrorCode(const std::string& body, const std::string& fallbac
     }
   }
   return fallback;
+}
+
+// A verdict in a few words for a log line: "invalid_credentials (invalid_grant, field
+// refresh_token)". Outcome, reason and field only: the message may quote the provider,
+// and the host does not redact plugin log lines.
+inline std::string VerdictSummary(const ProbeResult& result) {
+  return std::string(OutcomeName(result.outcome)) + " (" + result.reason +
+         (result.field.empty() ? "" : ", field " + result.field) + ")";
 }
 
 // A time as RFC 3339 in UTC ("2031-05-01T12:00:00Z"), for ProbeResult::expires_at.
