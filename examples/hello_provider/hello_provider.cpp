@@ -14,18 +14,25 @@
 #include <vector>
 
 #include <switchboard/http_util.hpp>
+#include <switchboard/json_util.hpp>
+#include <switchboard/probe_result.hpp>
 #include <switchboard/provider.hpp>
 
 namespace {
 
+using switchboard::ErrorCode;
 using switchboard::FieldError;
 using switchboard::HttpRequest;
 using switchboard::HttpResponse;
+using switchboard::Invalid;
 using switchboard::Json;
-using switchboard::Outcome;
+using switchboard::MissingPermission;
 using switchboard::ProbeInput;
 using switchboard::ProbeResult;
 using switchboard::ProbeStep;
+using switchboard::RetryAfter;
+using switchboard::Transient;
+using switchboard::Valid;
 
 constexpr const char* kDefaultEndpoint = "https://api.hello.example/v1";
 constexpr const char* kTokenPrefix = "hello_";
@@ -33,8 +40,8 @@ constexpr const char* kTokenPrefix = "hello_";
 constexpr const char* kIcon =
     R"svg(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" role="img" aria-label="Hello API"><circle cx="12" cy="12" r="11" fill="#f5a623"/><path d="M8 7v10M16 7v10M8 12h8" stroke="#fff" stroke-width="2" stroke-linecap="round"/></svg>)svg";
 
-// The form a host renders for a Hello connection. It must satisfy
-// schemas/provider-field-schema.json (see docs/field-schema.md): a closed draft-07
+// The form a host renders for a Hello connection. It must satisfy the meta-schema the
+// SDK installs as share/switchboard/provider-field-schema.json (see docs/field-schema.md): a closed draft-07
 // object, every field in x-order, secrets marked writeOnly + format password.
 // The schema checks shape (non-empty, no spaces); Validate below checks meaning.
 constexpr const char* kSchema = R"json({
@@ -70,28 +77,7 @@ constexpr const char* kSchema = R"json({
 // A field the user left out (or empty) means its default: the host does not fill
 // defaults in for the plugin.
 std::string Endpoint(const Json& config) {
-  std::string endpoint = config.value("endpoint", "");
-  return endpoint.empty() ? kDefaultEndpoint : endpoint;
-}
-
-ProbeResult Verdict(Outcome outcome, std::string reason, std::string message,
-                    std::string field = "") {
-  ProbeResult result;
-  result.outcome = outcome;
-  result.reason = std::move(reason);
-  result.message = std::move(message);
-  result.field = std::move(field);
-  return result;
-}
-
-// The "error" word of a Hello error body, or `fallback` when the body has none. Bodies
-// come from a remote server: parse without exceptions and trust no type.
-std::string ErrorCode(const std::string& body, const std::string& fallback) {
-  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_string()) {
-    return parsed["error"].get<std::string>();
-  }
-  return fallback;
+  return switchboard::StringFieldOr(config, "endpoint", kDefaultEndpoint);
 }
 
 class HelloProvider final : public switchboard::Provider {
@@ -125,31 +111,30 @@ class HelloProvider final : public switchboard::Provider {
   }
 
  private:
+  // ErrorCode reads the "error" word of a Hello error body ({"error": "token_revoked"}),
+  // or gives the fallback when the body has none; it never throws on a hostile body.
   ProbeResult Classify(const HttpResponse& response) const {
     const int status = response.status;
-    if (status == 200) return Verdict(Outcome::kValid, "ok", "The token can read its profile.");
+    if (status == 200) return Valid("The token can read its profile.");
     if (status == 401) {
-      return Verdict(Outcome::kInvalidCredentials, ErrorCode(response.body, "unauthorized"),
+      return Invalid(ErrorCode(response.body, "unauthorized"),
                      "The Hello API rejected the token: it is wrong, expired or revoked.", "token");
     }
     if (status == 403) {
-      return Verdict(Outcome::kMissingPermission, ErrorCode(response.body, "forbidden"),
-                     "The token is genuine but lacks the profile scope.", "token");
+      return MissingPermission(ErrorCode(response.body, "forbidden"),
+                               "The token is genuine but lacks the profile scope.", "token");
     }
-    if (status == 429 || status >= 500) {
-      ProbeResult result =
-          status == 429 ? Verdict(Outcome::kTransient, "rate_limited", "Rate limited by the Hello API.")
-                        : Verdict(Outcome::kTransient, "server_error",
-                                  "The Hello API had a server error (HTTP " +
-                                      std::to_string(status) + ").");
-      result.retry_after_seconds = switchboard::ParseRetryAfterSeconds(response.Header("retry-after"));
-      return result;
+    if (status == 429) return Transient("rate_limited", "Rate limited by the Hello API.", RetryAfter(response));
+    if (status >= 500) {
+      return Transient("server_error",
+                       "The Hello API had a server error (HTTP " + std::to_string(status) + ").",
+                       RetryAfter(response));
     }
     // Anything else says nothing certain about the token. The line names the status
     // only: never the token, the request headers or the body (which may echo them).
     Log(SB_LOG_WARN, "hello: unexpected HTTP " + std::to_string(status) + " from GET /me");
-    return Verdict(Outcome::kTransient, "unexpected_status",
-                   "Unexpected answer from the Hello API: HTTP " + std::to_string(status) + ".");
+    return Transient("unexpected_status",
+                     "Unexpected answer from the Hello API: HTTP " + std::to_string(status) + ".");
   }
 };
 

@@ -1,14 +1,17 @@
 #include "classify.hpp"
 
 #include <switchboard/oauth_util.hpp>
+#include <switchboard/probe_result.hpp>
 using namespace switchboard::oauth;
 
 namespace google_calendar {
 namespace {
 
 using switchboard::HttpResponse;
-using switchboard::Outcome;
+using switchboard::Invalid;
+using switchboard::MissingPermission;
 using switchboard::ProbeResult;
+using switchboard::Transient;
 
 std::string StatusText(int status) { return "HTTP " + std::to_string(status); }
 
@@ -16,12 +19,6 @@ std::string StatusText(int status) { return "HTTP " + std::to_string(status); }
 bool IsRetryableTokenError(const std::string& value) {
   return value == "internal_failure" || value == "server_error" ||
          value == "temporarily_unavailable";
-}
-
-ProbeResult Transient(std::string reason, std::string message, const HttpResponse& response) {
-  ProbeResult result = Verdict(Outcome::kTransient, std::move(reason), std::move(message));
-  result.retry_after_seconds = RetryAfter(response);
-  return result;
 }
 
 // The classic errors[0].reason and the newer details[].reason of a Google API error.
@@ -73,16 +70,16 @@ ProbeResult ClassifyTokenError(const HttpResponse& response,
                          : status == 408    ? "timeout"
                                             : "server_error";
     return Transient(reason, "Google's token endpoint is unavailable for now (" + said + ").",
-                     response);
+                     RetryAfter(response));
   }
   if (error == "invalid_grant") {
     if (subtype == "invalid_rapt" || subtype == "rapt_required") {
-      return Verdict(Outcome::kInvalidCredentials, error,
+      return Invalid(error,
                      "The Workspace admin's reauthentication policy requires the user to sign in "
                      "again; reconnect the account.",
                      "refresh_token");
     }
-    return Verdict(Outcome::kInvalidCredentials, error,
+    return Invalid(error,
                    "Google refused the refresh token (" + said +
                        "): it was revoked, expired or unused for six months. Reconnect the "
                        "account; if the OAuth consent screen is in Testing, its tokens last 7 "
@@ -91,36 +88,36 @@ ProbeResult ClassifyTokenError(const HttpResponse& response,
   }
   if (error == "invalid_client") {
     if (description.find("not found") != std::string::npos) {
-      return Verdict(Outcome::kInvalidCredentials, error,
+      return Invalid(error,
                      "Google does not know this OAuth client (" + said + "): check the client ID.",
                      "client_id");
     }
-    return Verdict(Outcome::kInvalidCredentials, error,
+    return Invalid(error,
                    "Google rejected the client secret (" + said + ").", "client_secret");
   }
   if (error == "unauthorized_client") {
-    return Verdict(Outcome::kInvalidCredentials, error,
+    return Invalid(error,
                    "The refresh token was issued to a different OAuth client than this client "
                    "ID; reconnect with this client.",
                    "refresh_token");
   }
   if (error == "invalid_scope") {
-    return Verdict(Outcome::kMissingPermission, error,
+    return MissingPermission(error,
                    "The refresh token was not granted the configured scopes (" + said +
                        "); reconnect granting them, or remove the extra scopes.",
                    "scopes");
   }
   if (error == "invalid_request") {
     const bool about_client = description.find("client ID") != std::string::npos;
-    return Verdict(Outcome::kInvalidCredentials, error,
+    return Invalid(error,
                    "Google rejected the token request (" + said + ").",
                    about_client ? "client_id" : "");
   }
   if (status == 404) {
-    return Verdict(Outcome::kInvalidCredentials, "not_found",
+    return Invalid("not_found",
                    "No OAuth token endpoint at this URL: check it.", "token_uri");
   }
-  return Verdict(Outcome::kInvalidCredentials, error.empty() ? "token_error" : error,
+  return Invalid(error.empty() ? "token_error" : error,
                  "Google refused to refresh the access token (" + said + ").");
 }
 
@@ -135,7 +132,7 @@ ProbeResult ClassifyApiError(const HttpResponse& response,
   };
 
   if (status == 401) {
-    return Verdict(Outcome::kInvalidCredentials, reason_or("authError"),
+    return Invalid(reason_or("authError"),
                    "Google Calendar rejected a freshly issued access token twice (" + said +
                        "); reconnect the account.",
                    "refresh_token");
@@ -143,47 +140,47 @@ ProbeResult ClassifyApiError(const HttpResponse& response,
   if (status == 403) {
     if (error.reason == "insufficientPermissions" ||
         error.detail_reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT") {
-      return Verdict(Outcome::kMissingPermission, reason_or("insufficientPermissions"),
+      return MissingPermission(reason_or("insufficientPermissions"),
                      "The access token lacks a Calendar scope that can list calendars; "
                      "reconnect granting calendar.readonly.",
                      "scopes");
     }
     if (error.reason == "rateLimitExceeded" || error.reason == "userRateLimitExceeded") {
       return Transient(error.reason, "Google Calendar rate limit reached (" + said + ").",
-                       response);
+                       RetryAfter(response));
     }
     if (error.reason == "dailyLimitExceeded" || error.reason == "quotaExceeded") {
       // Daily quotas reset over hours, not seconds: do not probe again within the hour.
       ProbeResult result = Transient(error.reason,
                                      "The Cloud project's Calendar quota is used up (" + said +
                                          ").",
-                                     response);
+                                     RetryAfter(response));
       if (!result.retry_after_seconds) result.retry_after_seconds = 3600;
       return result;
     }
     if (error.reason == "accessNotConfigured") {
-      return Verdict(Outcome::kMissingPermission, error.reason,
+      return MissingPermission(error.reason,
                      "The Google Calendar API is not enabled in the Cloud project of this OAuth "
                      "client; enable it in the console.",
                      "client_id");
     }
-    return Verdict(Outcome::kMissingPermission, reason_or("forbidden"),
+    return MissingPermission(reason_or("forbidden"),
                    "Google Calendar refused to list calendars (" + said + ").");
   }
   if (status == 429) {
     return Transient(reason_or("rateLimitExceeded"),
-                     "Google Calendar rate limit reached (" + said + ").", response);
+                     "Google Calendar rate limit reached (" + said + ").", RetryAfter(response));
   }
   if (status >= 500) {
     return Transient(reason_or("backendError"),
-                     "Google Calendar had a server error (" + said + ").", response);
+                     "Google Calendar had a server error (" + said + ").", RetryAfter(response));
   }
   if (status == 404) {
-    return Verdict(Outcome::kInvalidCredentials, "not_found",
+    return Invalid("not_found",
                    "No Calendar API at this base URL: check it.", "api_base");
   }
   return Transient("unexpected_status",
-                   "Unexpected answer from Google Calendar: " + StatusText(status) + ".", response);
+                   "Unexpected answer from Google Calendar: " + StatusText(status) + ".", RetryAfter(response));
 }
 
 }  // namespace google_calendar

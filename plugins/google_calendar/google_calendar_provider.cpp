@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include <switchboard/probe_result.hpp>
 #include <switchboard/provider.hpp>
 
 #include "manifest.hpp"
@@ -21,12 +22,9 @@ class GoogleCalendarProvider final : public switchboard::Provider {
 
   switchboard::ProbeStep Probe(const switchboard::ProbeInput& input) const override {
     switchboard::ProbeStep step = RunProbeStep(input);
+    // The summary leaves the message out: it may quote the provider.
     if (step.finished()) {
-      // Outcome, reason and field only: the message may quote the provider.
-      const switchboard::ProbeResult& result = *step.result();
-      Log(SB_LOG_INFO, std::string("google_calendar probe: ") +
-                           switchboard::OutcomeName(result.outcome) + " (" + result.reason +
-                           (result.field.empty() ? "" : ", field " + result.field) + ")");
+      Log(SB_LOG_INFO, "google_calendar probe: " + switchboard::VerdictSummary(*step.result()));
     }
     return step;
   }

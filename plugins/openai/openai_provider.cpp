@@ -6,18 +6,24 @@
 #include <vector>
 
 #include <switchboard/http_util.hpp>
+#include <switchboard/json_util.hpp>
+#include <switchboard/probe_result.hpp>
 #include <switchboard/provider.hpp>
+#include <switchboard/text_util.hpp>
 
 namespace {
 
 using switchboard::FieldError;
 using switchboard::HttpRequest;
 using switchboard::HttpResponse;
+using switchboard::Invalid;
 using switchboard::Json;
-using switchboard::Outcome;
+using switchboard::MissingPermission;
 using switchboard::ProbeInput;
 using switchboard::ProbeResult;
 using switchboard::ProbeStep;
+using switchboard::StartsWith;
+using switchboard::Transient;
 
 constexpr const char* kDefaultBaseUrl = "https://api.openai.com/v1";
 
@@ -63,23 +69,8 @@ constexpr const char* kSchema = R"json({
   }
 })json";
 
-bool StartsWith(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
 std::string BaseUrl(const Json& config) {
-  std::string base = config.value("base_url", "");
-  return base.empty() ? kDefaultBaseUrl : base;
-}
-
-ProbeResult Verdict(Outcome outcome, std::string reason, std::string message,
-                    std::string field = "") {
-  ProbeResult result;
-  result.outcome = outcome;
-  result.reason = std::move(reason);
-  result.message = std::move(message);
-  result.field = std::move(field);
-  return result;
+  return switchboard::StringFieldOr(config, "base_url", kDefaultBaseUrl);
 }
 
 // OpenAI errors are {"error": {"message", "type", "param", "code"}}; either part may be
@@ -120,7 +111,7 @@ std::optional<double> RetryHintFromMessage(const std::string& message) {
   char* end = nullptr;
   double value = std::strtod(start, &end);
   if (end == start) return std::nullopt;
-  if (std::string(end).rfind("ms", 0) == 0) return value / 1000.0;
+  if (StartsWith(end, "ms")) return value / 1000.0;
   return value;
 }
 
@@ -134,7 +125,7 @@ std::optional<double> RetryAfter(const HttpResponse& response, const std::string
 
 ProbeResult Classify(const HttpResponse& response) {
   if (response.status == 200) {
-    return Verdict(Outcome::kValid, "ok", "The API key can list models.");
+    return switchboard::Valid("The API key can list models.");
   }
   ApiError error = ParseError(response.body);
   std::string detail = error.message.empty() ? "HTTP " + std::to_string(response.status)
@@ -142,48 +133,40 @@ ProbeResult Classify(const HttpResponse& response) {
   switch (response.status) {
     case 401:
       if (error.code == "mismatched_organization") {
-        return Verdict(Outcome::kInvalidCredentials, error.code,
+        return Invalid(error.code,
                        "The organization ID does not match the API key.", "organization");
       }
-      return Verdict(Outcome::kInvalidCredentials,
-                     error.code.empty() ? "unauthorized" : error.code,
+      return Invalid(error.code.empty() ? "unauthorized" : error.code,
                      "OpenAI rejected the API key: it is wrong, revoked or deleted.", "api_key");
     case 403:
       if (error.code == "unsupported_country_region_territory") {
-        return Verdict(Outcome::kMissingPermission, error.code,
+        return MissingPermission(error.code,
                        "OpenAI does not serve the region this host connects from.");
       }
-      return Verdict(Outcome::kMissingPermission, error.code.empty() ? "forbidden" : error.code,
+      return MissingPermission(error.code.empty() ? "forbidden" : error.code,
                      "The key lacks a permission (a restricted key needs Models: Read): " + detail,
                      "api_key");
     case 404:
-      return Verdict(Outcome::kInvalidCredentials, "not_found",
+      return Invalid("not_found",
                      "No models endpoint at this base URL: check it.", "base_url");
     case 429: {
       if (IsBillingError(error)) {
-        return Verdict(Outcome::kMissingPermission,
-                       error.code.empty() ? "insufficient_quota" : error.code,
+        return MissingPermission(error.code.empty() ? "insufficient_quota" : error.code,
                        "The key is valid but the account has no quota left: check billing.");
       }
-      ProbeResult result = Verdict(Outcome::kTransient,
-                                   error.code.empty() ? "rate_limit_exceeded" : error.code,
-                                   "Rate limited by OpenAI.");
-      result.retry_after_seconds = RetryAfter(response, error.message);
-      return result;
+      return Transient(error.code.empty() ? "rate_limit_exceeded" : error.code,
+                       "Rate limited by OpenAI.", RetryAfter(response, error.message));
     }
     default:
       break;
   }
   if (response.status >= 500) {
-    ProbeResult result = Verdict(Outcome::kTransient,
-                                 error.code.empty() ? "server_error" : error.code,
-                                 "OpenAI had a server error (HTTP " +
-                                     std::to_string(response.status) + ").");
-    result.retry_after_seconds = RetryAfter(response, error.message);
-    return result;
+    return Transient(error.code.empty() ? "server_error" : error.code,
+                     "OpenAI had a server error (HTTP " + std::to_string(response.status) + ").",
+                     RetryAfter(response, error.message));
   }
-  return Verdict(Outcome::kTransient, "unexpected_status",
-                 "Unexpected answer from OpenAI: HTTP " + std::to_string(response.status) + ".");
+  return Transient("unexpected_status",
+                   "Unexpected answer from OpenAI: HTTP " + std::to_string(response.status) + ".");
 }
 
 class OpenAiProvider final : public switchboard::Provider {

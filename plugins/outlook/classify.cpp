@@ -1,22 +1,19 @@
 #include "classify.hpp"
 
 #include <switchboard/oauth_util.hpp>
+#include <switchboard/probe_result.hpp>
 using namespace switchboard::oauth;
 
 namespace outlook {
 namespace {
 
 using switchboard::HttpResponse;
-using switchboard::Outcome;
+using switchboard::Invalid;
+using switchboard::MissingPermission;
 using switchboard::ProbeResult;
+using switchboard::Transient;
 
 std::string StatusText(int status) { return "HTTP " + std::to_string(status); }
-
-ProbeResult Transient(std::string reason, std::string message, const HttpResponse& response) {
-  ProbeResult result = Verdict(Outcome::kTransient, std::move(reason), std::move(message));
-  result.retry_after_seconds = RetryAfter(response);
-  return result;
-}
 
 // The first AADSTS number of a token error, 0 when there is none.
 long FirstErrorCode(const Json& body) {
@@ -60,7 +57,7 @@ ProbeResult ClassifyTokenError(const HttpResponse& response,
   if (status == 429 || status >= 500 || error == "temporarily_unavailable" ||
       IsRetryableCode(code)) {
     std::string reason = !error.empty() ? error : status == 429 ? "throttled" : "server_error";
-    return Transient(reason, "Microsoft sign-in is unavailable for now (" + said + ").", response);
+    return Transient(reason, "Microsoft sign-in is unavailable for now (" + said + ").", RetryAfter(response));
   }
   if (error == "invalid_grant" || error == "interaction_required" ||
       error == "consent_required") {
@@ -73,12 +70,12 @@ ProbeResult ClassifyTokenError(const HttpResponse& response,
     } else if (code == 700082) {
       advice = "it was unused for 90 days; reconnect the account.";
     }
-    return Verdict(Outcome::kInvalidCredentials, error,
+    return Invalid(error,
                    "Microsoft refused the refresh token (" + said + "): " + advice,
                    "refresh_token");
   }
   if (IsTenantCode(code)) {
-    return Verdict(Outcome::kInvalidCredentials, error.empty() ? "invalid_request" : error,
+    return Invalid(error.empty() ? "invalid_request" : error,
                    "Microsoft cannot use this tenant (" + said + ").", "tenant");
   }
   if (error == "invalid_client") {
@@ -86,29 +83,29 @@ ProbeResult ClassifyTokenError(const HttpResponse& response,
     if (code == 7000215) advice = "paste the secret's Value, not its Secret ID.";
     if (code == 7000222) advice = "the secret has expired; create a new one.";
     if (code == 700025) advice = "this is a public client; remove the client secret.";
-    return Verdict(Outcome::kInvalidCredentials, error,
+    return Invalid(error,
                    "Microsoft rejected the client credentials (" + said + "): " + advice,
                    "client_secret");
   }
   if (error == "unauthorized_client") {
-    return Verdict(Outcome::kInvalidCredentials, error,
+    return Invalid(error,
                    "The app registration cannot be used here (" + said +
                        "): check the application ID and that the app exists in the tenant.",
                    "client_id");
   }
   if (error == "invalid_scope") {
-    return Verdict(Outcome::kInvalidCredentials, error,
+    return Invalid(error,
                    "Microsoft rejected the scopes (" + said + ").", "scopes");
   }
   if (error == "invalid_request") {
-    return Verdict(Outcome::kInvalidCredentials, error,
+    return Invalid(error,
                    "Microsoft rejected the token request (" + said + ").");
   }
   if (status == 404) {
-    return Verdict(Outcome::kInvalidCredentials, "not_found",
+    return Invalid("not_found",
                    "No token endpoint at this sign-in host: check it.", "authority_host");
   }
-  return Verdict(Outcome::kInvalidCredentials, error.empty() ? "token_error" : error,
+  return Invalid(error.empty() ? "token_error" : error,
                  "Microsoft refused to refresh the access token (" + said + ").");
 }
 
@@ -123,32 +120,32 @@ ProbeResult ClassifyGraphError(const HttpResponse& response,
   auto code_or = [&](const char* fallback) { return code.empty() ? std::string(fallback) : code; };
 
   if (status == 401) {
-    return Verdict(Outcome::kInvalidCredentials, code_or("InvalidAuthenticationToken"),
+    return Invalid(code_or("InvalidAuthenticationToken"),
                    "Microsoft Graph rejected a freshly issued access token twice (" + said +
                        "); reconnect the account.",
                    "refresh_token");
   }
   if (status == 403) {
-    return Verdict(Outcome::kMissingPermission, code_or("Forbidden"),
+    return MissingPermission(code_or("Forbidden"),
                    "The account or app lacks a permission Microsoft Graph needs (" + said +
                        "); grant it and reconnect.",
                    "scopes");
   }
   if (status == 429) {
     return Transient(code_or("TooManyRequests"), "Microsoft Graph is throttling requests.",
-                     response);
+                     RetryAfter(response));
   }
   if (status >= 500) {
     return Transient(code_or("serviceNotAvailable"),
                      "Microsoft Graph is unavailable for now (" + StatusText(status) + ").",
-                     response);
+                     RetryAfter(response));
   }
   if (status == 404) {
-    return Verdict(Outcome::kInvalidCredentials, code_or("not_found"),
+    return Invalid(code_or("not_found"),
                    "No Microsoft Graph at this base URL: check it.", "graph_base");
   }
   return Transient("unexpected_status",
-                   "Unexpected answer from Microsoft Graph: " + StatusText(status) + ".", response);
+                   "Unexpected answer from Microsoft Graph: " + StatusText(status) + ".", RetryAfter(response));
 }
 
 }  // namespace outlook

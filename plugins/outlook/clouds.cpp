@@ -1,6 +1,6 @@
 #include "clouds.hpp"
 
-#include <cctype>
+#include <switchboard/text_util.hpp>
 
 namespace outlook {
 namespace {
@@ -28,9 +28,8 @@ constexpr HostCloud kGraphHosts[] = {
 };
 
 template <size_t N>
-const char* Find(const HostCloud (&table)[N], std::string host) {
-  // Host names are case-insensitive.
-  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+const char* Find(const HostCloud (&table)[N], const std::string& name) {
+  const std::string host = switchboard::Lower(name);  // host names are case-insensitive
   for (const auto& entry : table) {
     if (host == entry.host) return entry.cloud;
   }

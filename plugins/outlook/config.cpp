@@ -1,43 +1,21 @@
 #include "config.hpp"
 
-#include <cctype>
-
 #include "clouds.hpp"
+#include <switchboard/json_util.hpp>
 #include <switchboard/oauth_util.hpp>
 using namespace switchboard::oauth;
+using switchboard::Lower;
 
 namespace outlook {
-namespace {
-
-std::string TextOr(const switchboard::Json& json, const char* key, const char* fallback) {
-  auto it = json.find(key);
-  if (it == json.end() || !it->is_string() || it->get<std::string>().empty()) return fallback;
-  return it->get<std::string>();
-}
-
-std::string Lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-}  // namespace
-
 Config Config::From(const switchboard::Json& json) {
   Config config;
-  config.tenant = TextOr(json, "tenant", kDefaultTenant);
-  config.client_id = TextOr(json, "client_id", "");
-  config.client_secret = TextOr(json, "client_secret", "");
-  config.refresh_token = TextOr(json, "refresh_token", "");
-  config.authority_host = TextOr(json, "authority_host", kDefaultAuthorityHost);
-  config.graph_base = TextOr(json, "graph_base", kDefaultGraphBase);
-  auto scopes = json.find("scopes");
-  if (scopes != json.end() && scopes->is_array()) {
-    for (const auto& scope : *scopes) {
-      if (scope.is_string() && !scope.get<std::string>().empty()) {
-        config.scopes.push_back(scope.get<std::string>());
-      }
-    }
-  }
+  config.tenant = switchboard::StringFieldOr(json, "tenant", kDefaultTenant);
+  config.client_id = switchboard::StringField(json, "client_id");
+  config.client_secret = switchboard::StringField(json, "client_secret");
+  config.refresh_token = switchboard::StringField(json, "refresh_token");
+  config.authority_host = switchboard::StringFieldOr(json, "authority_host", kDefaultAuthorityHost);
+  config.graph_base = switchboard::StringFieldOr(json, "graph_base", kDefaultGraphBase);
+  config.scopes = switchboard::StringList(json, "scopes");
   if (config.scopes.empty()) config.scopes = DefaultScopes();
   return config;
 }

@@ -6,35 +6,24 @@
 #include <utility>
 
 #include <nlohmann/json.hpp>
-#include <switchboard/http_util.hpp>
+#include <switchboard/probe_result.hpp>
+#include <switchboard/text_util.hpp>
 
 namespace trello {
 namespace {
 
 using switchboard::HttpResponse;
-using switchboard::Outcome;
+using switchboard::Invalid;
+using switchboard::Lower;
+using switchboard::MissingPermission;
 using switchboard::ProbeResult;
+using switchboard::Transient;
 using Json = nlohmann::json;
 
 // Window lengths of Trello's limits: 10 s per key and per token, 900 s on /1/members/.
 // Trello sends no Retry-After, so waiting out the window is the only safe hint.
 constexpr double kShortWindowSeconds = 10;
 constexpr double kMembersWindowSeconds = 900;
-
-ProbeResult Verdict(Outcome outcome, std::string reason, std::string message,
-                    std::string field = "") {
-  ProbeResult result;
-  result.outcome = outcome;
-  result.reason = std::move(reason);
-  result.message = std::move(message);
-  result.field = std::move(field);
-  return result;
-}
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // Trello's 401 bodies are plain text such as "invalid token\n"; compare them trimmed and
 // lower-cased, and never assume JSON.
@@ -67,26 +56,26 @@ std::optional<std::string> ReasonFromText(const std::string& text) {
 ProbeResult ClassifyUnauthorized(const HttpResponse& response) {
   const std::string text = NormalizedText(response.body);
   if (text == "invalid key") {
-    return Verdict(Outcome::kInvalidCredentials, "invalid_key",
+    return Invalid("invalid_key",
                    "Trello does not know this API key.", "api_key");
   }
   if (text == "invalid token") {
-    return Verdict(Outcome::kInvalidCredentials, "invalid_token",
+    return Invalid("invalid_token",
                    "Trello rejected the token: it is wrong, revoked, or was authorized for "
                    "another API key.",
                    "token");
   }
   if (text == "expired token") {
-    return Verdict(Outcome::kInvalidCredentials, "expired_token",
+    return Invalid("expired_token",
                    "The token has expired: authorize a new one.", "token");
   }
-  if (text.rfind("unauthorized", 0) == 0) {
-    return Verdict(Outcome::kMissingPermission, ReasonFromText(text).value_or("unauthorized"),
+  if (switchboard::StartsWith(text, "unauthorized")) {
+    return MissingPermission(ReasonFromText(text).value_or("unauthorized"),
                    "The token is genuine but lacks a permission this connection needs: "
                    "authorize a token with read access.",
                    "token");
   }
-  return Verdict(Outcome::kInvalidCredentials, ReasonFromText(text).value_or("unauthorized"),
+  return Invalid(ReasonFromText(text).value_or("unauthorized"),
                  "Trello refused the API key and token (HTTP 401).");
 }
 
@@ -96,18 +85,12 @@ ProbeResult ClassifyRateLimit(const HttpResponse& response) {
   if (body.is_object() && body.contains("error") && body["error"].is_string()) {
     code = body["error"].get<std::string>();
   }
-  ProbeResult result =
-      Verdict(Outcome::kTransient, code.empty() ? "rate_limit_exceeded" : Lower(code),
-              code == "RATE_LIMIT_EXCEEDED"
-                  ? "Trello's limit on member requests was reached; probing again later."
-                  : "Trello's rate limit was reached; probing again later.");
-  if (auto header = switchboard::ParseRetryAfterSeconds(response.Header("retry-after"))) {
-    result.retry_after_seconds = header;
-  } else {
-    result.retry_after_seconds =
-        code == "RATE_LIMIT_EXCEEDED" ? kMembersWindowSeconds : kShortWindowSeconds;
-  }
-  return result;
+  const double window = code == "RATE_LIMIT_EXCEEDED" ? kMembersWindowSeconds : kShortWindowSeconds;
+  return Transient(code.empty() ? "rate_limit_exceeded" : Lower(code),
+                   code == "RATE_LIMIT_EXCEEDED"
+                       ? "Trello's limit on member requests was reached; probing again later."
+                       : "Trello's rate limit was reached; probing again later.",
+                   switchboard::RetryAfter(response).value_or(window));
 }
 
 }  // namespace
@@ -115,22 +98,20 @@ ProbeResult ClassifyRateLimit(const HttpResponse& response) {
 ProbeResult ClassifyMemberResponse(const HttpResponse& response) {
   const int status = response.status;
   if (status >= 200 && status < 300) {
-    return Verdict(Outcome::kValid, "ok", "The API key and token can read the member.");
+    return switchboard::Valid("The API key and token can read the member.");
   }
   if (status == 401) return ClassifyUnauthorized(response);
   if (status == 404) {
-    return Verdict(Outcome::kInvalidCredentials, "not_found",
+    return Invalid("not_found",
                    "No Trello API at this base URL: check it.", "base_url");
   }
   if (status == 429) return ClassifyRateLimit(response);
   const std::string code = "HTTP " + std::to_string(status);
   if (status >= 500) {
-    ProbeResult result = Verdict(Outcome::kTransient, "server_error",
-                                 "Trello had a server error (" + code + ").");
-    result.retry_after_seconds = switchboard::ParseRetryAfterSeconds(response.Header("retry-after"));
-    return result;
+    return Transient("server_error", "Trello had a server error (" + code + ").",
+                     switchboard::RetryAfter(response));
   }
-  return Verdict(Outcome::kTransient, "unexpected_status",
+  return Transient("unexpected_status",
                  "Unexpected answer from Trello: " + code + ".");
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <switchboard/http_util.hpp>
+#include <switchboard/json_util.hpp>
 #include <switchboard/provider.hpp>
 
 #include "classify.hpp"
@@ -26,8 +27,7 @@ using switchboard::ProbeStep;
 constexpr const char* kStepTokenInfo = "token_info";
 
 std::string BaseUrl(const Json& config) {
-  std::string base = config.value("base_url", "");
-  return base.empty() ? kDefaultBaseUrl : base;
+  return switchboard::StringFieldOr(config, "base_url", kDefaultBaseUrl);
 }
 
 // Key and token travel as query parameters: the form every Trello client uses and the

@@ -4,16 +4,18 @@
 #include <cctype>
 #include <string>
 
+#include <switchboard/http_util.hpp>
+#include <switchboard/json_util.hpp>
+#include <switchboard/text_util.hpp>
+
 namespace trello {
 namespace {
 
 using switchboard::FieldError;
 using switchboard::Json;
-
-std::string StringField(const Json& config, const char* name) {
-  if (!config.is_object() || !config.contains(name) || !config[name].is_string()) return "";
-  return config[name].get<std::string>();
-}
+using switchboard::Lower;
+using switchboard::StartsWith;
+using switchboard::StringField;
 
 bool LooksLikeKey(const std::string& text) {
   return text.size() == 32 && std::all_of(text.begin(), text.end(), [](unsigned char c) {
@@ -22,34 +24,10 @@ bool LooksLikeKey(const std::string& text) {
 }
 
 bool LooksLikeToken(const std::string& text) {
-  if (text.rfind("ATTA", 0) == 0) return true;
+  if (StartsWith(text, "ATTA")) return true;
   return text.size() >= 64 && std::all_of(text.begin(), text.end(), [](unsigned char c) {
            return std::isalnum(c) != 0;
          });
-}
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-// The host part of an absolute URL: no scheme, user info, port or path.
-std::string HostOf(const std::string& url) {
-  auto start = url.find("://");
-  if (start == std::string::npos) return "";
-  std::string authority = url.substr(start + 3, url.find_first_of("/?#", start + 3) - start - 3);
-  if (auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
-  if (!authority.empty() && authority.front() == '[') {
-    return Lower(authority.substr(0, authority.find(']') + 1));
-  }
-  return Lower(authority.substr(0, authority.find(':')));
-}
-
-// localhost, [::1] or an IPv4 literal in 127.0.0.0/8.
-bool IsLoopback(const std::string& host) {
-  if (host == "localhost" || host == "[::1]") return true;
-  return host.rfind("127.", 0) == 0 &&
-         host.find_first_not_of("0123456789.") == std::string::npos;
 }
 
 }  // namespace
@@ -67,7 +45,8 @@ std::vector<FieldError> ValidateConfig(const Json& config) {
                       "link next to your API key."});
   }
   const std::string base_url = StringField(config, "base_url");
-  if (Lower(base_url).rfind("http://", 0) == 0 && !IsLoopback(HostOf(base_url))) {
+  const bool loopback = switchboard::IsLoopbackHost(switchboard::SplitUrl(base_url).host);
+  if (StartsWith(Lower(base_url), "http://") && !loopback) {
     errors.push_back({"base_url", "insecure_url",
                       "Use https: the key and token would cross the network in clear text."});
   }

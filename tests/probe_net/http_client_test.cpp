@@ -67,6 +67,27 @@ TEST_CASE("a GET returns status, lower-cased headers, body, and sends the query 
   }
 }
 
+// What docs/plugin-guide.md ("The exchange as your plugin sees it") promises plugins.
+TEST_CASE("the host sends its own User-Agent unless the plugin sets one; repeated headers are joined") {
+  LocalServer server;
+  server.routes().Get("/ua", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Repeat", "a");
+    res.set_header("X-Repeat", "b");
+    res.set_header("X-Empty", "");
+    res.set_content(req.get_header_value("User-Agent"), "text/plain");
+  });
+  server.Start();
+
+  auto plain = ResponseOf(FetchNow(AllowLoopback(), Get(server.Url("/ua"))));
+  CHECK(plain.body == "switchboard");
+  CHECK(plain.Header("x-repeat") == "a, b");
+  CHECK(plain.Header("x-absent").empty());
+
+  HttpRequest named = Get(server.Url("/ua"));
+  named.headers["user-agent"] = "hello-plugin/1.0";
+  CHECK(ResponseOf(FetchNow(AllowLoopback(), named)).body == "hello-plugin/1.0");
+}
+
 TEST_CASE("a POST sends its body and content type; error statuses are responses, not errors") {
   LocalServer server;
   server.routes().Post("/token", [](const httplib::Request& req, httplib::Response& res) {

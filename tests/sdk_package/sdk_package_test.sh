@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proves the SDK works outside this source tree, as a third party would use it:
-#   1. install the built project into a fresh temporary prefix;
+#   1. install the built project into a fresh temporary prefix: every SDK header compiles
+#      on its own against it, and the field meta-schema is there;
 #   2. configure examples/hello_provider against that prefix only, and build it;
 #   3. check that hello.so exports sb_provider_entry and nothing else;
 #   4. run the example's own unit test (FakeHost);
@@ -52,12 +53,33 @@ expect_line() {  # expect_line REGEX WHAT: some line of $out matches REGEX
 
 step "install $build_dir into $prefix"
 run 0 cmake --install "$build_dir" --prefix "$prefix"
-for file in include/switchboard/provider.hpp include/switchboard/testing.hpp \
+headers=(provider_abi.h provider.hpp probe.hpp probe_result.hpp http_util.hpp json_util.hpp
+  text_util.hpp oauth_util.hpp oauth2_probe.hpp testing.hpp)
+for header in "${headers[@]}"; do
+  [[ -e "$prefix/include/switchboard/$header" ]] || fail "the install has no include/switchboard/$header"
+done
+for file in share/switchboard/provider-field-schema.json \
     lib/cmake/SwitchboardSDK/SwitchboardSDKConfig.cmake \
     lib/cmake/SwitchboardSDK/SwitchboardSDKConfigVersion.cmake \
     lib/cmake/SwitchboardSDK/SwitchboardProvider.cmake bin/switchboard; do
   [[ -e "$prefix/$file" ]] || fail "the install has no $file"
 done
+
+step "each installed header compiles on its own, and the README and the guide list it"
+cxx="${CXX:-c++}"
+for header in "$prefix"/include/switchboard/*; do
+  name="$(basename "$header")"
+  printf '#include <switchboard/%s>\n' "$name" |
+    run 0 "$cxx" -std=c++17 -Wall -Wextra -Werror -fsyntax-only -I"$prefix/include" -x c++ -
+  grep -qF "\`include/switchboard/$name\`" "$source_dir/sdk/README.md" ||
+    fail "sdk/README.md's header table does not list $name"
+  grep -qF "\`switchboard/$name\`" "$source_dir/docs/plugin-guide.md" ||
+    fail "docs/plugin-guide.md's header table does not list $name"
+  grep -qF "/include/switchboard/$name" "$source_dir/docs/plugin-guide.md" ||
+    fail "docs/plugin-guide.md's install listing does not show $name"
+done
+grep -q 'SwitchboardSDK_FIELD_SCHEMA' "$prefix/lib/cmake/SwitchboardSDK/SwitchboardSDKConfig.cmake" ||
+  fail "the CMake package does not name the installed meta-schema"
 
 step "configure examples/hello_provider against $prefix only"
 generator=()

@@ -1,5 +1,6 @@
 // Small helpers that most providers' probes need: URL and form encoding, joining a base
-// URL with a path, and reading Retry-After. Header-only, no dependencies.
+// URL with a path, where a URL points, and reading Retry-After. Header-only, no
+// dependencies.
 #ifndef SWITCHBOARD_HTTP_UTIL_HPP
 #define SWITCHBOARD_HTTP_UTIL_HPP
 
@@ -10,6 +11,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "switchboard/text_util.hpp"
 
 namespace switchboard {
 
@@ -47,6 +50,48 @@ inline std::string JoinUrl(std::string base, std::string_view path) {
   while (!base.empty() && base.back() == '/') base.pop_back();
   while (!path.empty() && path.front() == '/') path.remove_prefix(1);
   return base + "/" + std::string(path);
+}
+
+// The scheme ("https") and host ("login.example.com") of an absolute URL; empty
+// strings when it is not one.
+struct UrlParts {
+  std::string scheme;
+  std::string host;
+};
+
+inline UrlParts SplitUrl(const std::string& url) {
+  UrlParts parts;
+  auto colon = url.find("://");
+  if (colon == std::string::npos) return parts;
+  parts.scheme = url.substr(0, colon);
+  std::string rest = url.substr(colon + 3);
+  auto end = rest.find_first_of("/?#");
+  std::string authority = rest.substr(0, end);
+  if (auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    parts.host = authority.substr(0, close == std::string::npos ? close : close + 1);
+  } else {
+    parts.host = authority.substr(0, authority.find(':'));
+  }
+  return parts;
+}
+
+// localhost, [::1], or an IPv4 literal in 127.0.0.0/8 (not a name that starts with "127.",
+// which any DNS zone can have). Case does not matter.
+inline bool IsLoopbackHost(const std::string& host) {
+  const std::string name = Lower(host);
+  if (name == "localhost" || name == "[::1]") return true;
+  return StartsWith(name, "127.") && name.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+// Secrets travel to this URL, so it must be https; plain http is allowed only to this
+// machine, where test servers and local proxies run.
+inline bool IsSafeEndpoint(const std::string& url) {
+  UrlParts parts = SplitUrl(url);
+  if (parts.host.empty()) return false;
+  if (parts.scheme == "https") return true;
+  return parts.scheme == "http" && IsLoopbackHost(parts.host);
 }
 
 // Seconds from a Retry-After value given as delta-seconds (fractions allowed). An HTTP

@@ -1,6 +1,8 @@
-// Helpers for OAuth2 refresh-token probes: reading JSON error bodies, checking where a
-// URL points, and keeping secrets out of text shown to people. Header-only; used by the
-// Google Calendar and Outlook plugins, available to any provider.
+// Helpers for OAuth2 refresh-token probes: keeping secrets out of text shown to people. Header-only; used by the Google Calendar and
+// Outlook plugins (with <switchboard/oauth2_probe.hpp>), available to any provider.
+// ParseObject, StringField (json_util.hpp), StartsWith, EndsWith (text_util.hpp),
+// SplitUrl, IsLoopbackHost, IsSafeEndpoint (http_util.hpp), Verdict and RetryAfter
+// (probe_result.hpp) are also reachable as oauth:: names.
 #ifndef SWITCHBOARD_OAUTH_UTIL_HPP
 #define SWITCHBOARD_OAUTH_UTIL_HPP
 
@@ -10,81 +12,38 @@
 #include <vector>
 
 #include <switchboard/http_util.hpp>
+#include <switchboard/json_util.hpp>
 #include <switchboard/probe.hpp>
+#include <switchboard/probe_result.hpp>
 #include <switchboard/provider.hpp>
+#include <switchboard/text_util.hpp>
 
 namespace switchboard::oauth {
 
 using switchboard::Json;
-
-// The body as a JSON object, or an empty object when it is not one (HTML error pages,
-// empty bodies).
-inline Json ParseObject(const std::string& body) {
-  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  return parsed.is_object() ? parsed : Json::object();
-}
-
-// `object[key]` when it is a string, "" otherwise.
-inline std::string StringField(const Json& object, const char* key) {
-  if (!object.is_object()) return "";
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-inline bool StartsWith(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
-inline bool EndsWith(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// The scheme ("https") and host ("login.example.com") of an absolute URL; empty
-// strings when it is not one.
-struct UrlParts {
-  std::string scheme;
-  std::string host;
-};
-
-inline UrlParts SplitUrl(const std::string& url) {
-  UrlParts parts;
-  auto colon = url.find("://");
-  if (colon == std::string::npos) return parts;
-  parts.scheme = url.substr(0, colon);
-  std::string rest = url.substr(colon + 3);
-  auto end = rest.find_first_of("/?#");
-  std::string authority = rest.substr(0, end);
-  if (auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
-  if (!authority.empty() && authority.front() == '[') {
-    auto close = authority.find(']');
-    parts.host = authority.substr(0, close == std::string::npos ? close : close + 1);
-  } else {
-    parts.host = authority.substr(0, authority.find(':'));
-  }
-  return parts;
-}
-
-inline bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "[::1]" || StartsWith(host, "127.");
-}
-
-// Secrets travel to this URL, so it must be https; plain http is allowed only to this
-// machine, where test servers and local proxies run.
-inline bool IsSafeEndpoint(const std::string& url) {
-  UrlParts parts = SplitUrl(url);
-  if (parts.host.empty()) return false;
-  if (parts.scheme == "https") return true;
-  return parts.scheme == "http" && IsLoopbackHost(parts.host);
-}
+// Kept here too for plugins written against the first SDK (they were oauth:: helpers).
+using switchboard::EndsWith;
+using switchboard::IsLoopbackHost;
+using switchboard::IsSafeEndpoint;
+using switchboard::ParseObject;
+using switchboard::RetryAfter;
+using switchboard::SplitUrl;
+using switchboard::StartsWith;
+using switchboard::StringField;
+using switchboard::UrlParts;
+using switchboard::Verdict;
 
 // `text` with every occurrence of each non-empty secret replaced, so that a provider
 // that echoes a credential back cannot leak it into a message or a log line.
+// The search goes on after each marker, so a secret that occurs in "[redacted]" itself
+// ("dact") cannot be found in it again.
 inline std::string Scrub(std::string text, const std::vector<std::string>& secrets) {
+  static const std::string kMarker = "[redacted]";
   for (const auto& secret : secrets) {
     if (secret.size() < 4) continue;  // too short to be a credential; would mangle text
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-      text.replace(at, secret.size(), "[redacted]");
+    for (auto at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + kMarker.size())) {
+      text.replace(at, secret.size(), kMarker);
     }
   }
   return text;
@@ -101,20 +60,6 @@ inline std::string Excerpt(const std::string& text, size_t limit = 200) {
     line = line.substr(0, cut) + "...";
   }
   return line;
-}
-
-inline switchboard::ProbeResult Verdict(switchboard::Outcome outcome, std::string reason,
-                                        std::string message, std::string field = "") {
-  switchboard::ProbeResult result;
-  result.outcome = outcome;
-  result.reason = std::move(reason);
-  result.message = std::move(message);
-  result.field = std::move(field);
-  return result;
-}
-
-inline std::optional<double> RetryAfter(const switchboard::HttpResponse& response) {
-  return switchboard::ParseRetryAfterSeconds(response.Header("retry-after"));
 }
 
 }  // namespace switchboard::oauth

@@ -66,12 +66,17 @@ class FakeHost {
 
   // Drives a probe to its end, answering each request with `respond`. Throws if the
   // plugin returns an error or asks for more than `max_steps` requests.
+  //
+  // A response may hold any bytes, as a real server's may: like the host, FakeHost hands
+  // the plugin a status, headers and body in which every byte that is not part of valid
+  // UTF-8 has become U+FFFD (a Latin-1 "caf\xe9" arrives as "caf\uFFFD").
   ProbeRun Probe(const Json& config, const Responder& respond, int max_steps = 8) {
     ProbeRun run;
     Json state = nullptr;
     Json response = nullptr;
     for (int step = 0; step <= max_steps; ++step) {
-      std::string input = Json{{"config", config}, {"state", state}, {"response", response}}.dump();
+      std::string input = Json{{"config", config}, {"state", state}, {"response", response}}.dump(
+          -1, ' ', false, Json::error_handler_t::replace);
       ProbeStep next = ProbeStep::FromJson(
           Call(provider_->probe_step(provider_->instance, input.data(), input.size(), &buffer_)));
       if (next.finished()) {

@@ -15,19 +15,9 @@ FakeHost::Responder Answer(HttpResponse token, HttpResponse api) {
   };
 }
 
-// No credential may reach a message, a reason or a log line, whatever Google answered.
-void CheckNoSecrets(const FakeHost::ProbeRun& run, const FakeHost& host) {
-  for (const std::string& secret : {kGoogleClientSecret, kGoogleRefreshToken, kGoogleAccessToken,
-                                    kGoogleRotatedToken}) {
-    CHECK(run.result.message.find(secret) == std::string::npos);
-    CHECK(run.result.reason.find(secret) == std::string::npos);
-    for (const auto& line : host.log_lines) CHECK(line.find(secret) == std::string::npos);
-  }
-}
-
 TEST_CASE("google_calendar probe refreshes, then lists one calendar") {
   GooglePlugin plugin;
-  auto run = plugin.host.Probe(GoogleConfig(), Answer(TokenOk(), JsonResponse(200, kCalendarListOk)));
+  auto run = plugin.host.Probe(GoogleConfig(), Answer(GoogleTokenOk(), JsonResponse(200, kCalendarListOk)));
 
   REQUIRE(run.requests.size() == 2);
   const HttpRequest& token = run.requests[0];
@@ -53,7 +43,7 @@ TEST_CASE("google_calendar probe refreshes, then lists one calendar") {
   CHECK(run.result.expires_at.empty());
   CHECK_FALSE(run.result.retry_after_seconds.has_value());
   CHECK_FALSE(plugin.host.log_lines.empty());
-  CheckNoSecrets(run, plugin.host);
+  CheckNoSecrets(run, plugin.host, kGoogleSecrets);
 }
 
 TEST_CASE("google_calendar probe uses the configured endpoints and scopes") {
@@ -63,7 +53,7 @@ TEST_CASE("google_calendar probe uses the configured endpoints and scopes") {
   config["api_base"] = "http://127.0.0.1:9/calendar/v3/";
   config["scopes"] = Json::array({"openid", "https://www.googleapis.com/auth/calendar"});
   auto run = plugin.host.Probe(
-      config, Answer(TokenOk("openid https://www.googleapis.com/auth/calendar"),
+      config, Answer(GoogleTokenOk("openid https://www.googleapis.com/auth/calendar"),
                      JsonResponse(200, kCalendarListOk)));
   REQUIRE(run.requests.size() == 2);
   CHECK(run.requests[0].url == "http://127.0.0.1:9/oauth/token");
@@ -77,22 +67,22 @@ TEST_CASE("google_calendar probe returns a rotated refresh token for storage") {
   GooglePlugin plugin;
   SECTION("a new token is handed back") {
     auto run = plugin.host.Probe(GoogleConfig(),
-                                 Answer(TokenOk(kCalendarReadonly, kGoogleRotatedToken),
+                                 Answer(GoogleTokenOk(kCalendarReadonly, kGoogleRotatedToken),
                                         JsonResponse(200, kCalendarListOk)));
     CHECK(run.result.outcome == Outcome::kValid);
     CHECK(run.result.config_update == Json{{"refresh_token", kGoogleRotatedToken}});
-    CheckNoSecrets(run, plugin.host);
+    CheckNoSecrets(run, plugin.host, kGoogleSecrets);
   }
   SECTION("the same token echoed back is no update") {
     auto run = plugin.host.Probe(GoogleConfig(),
-                                 Answer(TokenOk(kCalendarReadonly, kGoogleRefreshToken),
+                                 Answer(GoogleTokenOk(kCalendarReadonly, kGoogleRefreshToken),
                                         JsonResponse(200, kCalendarListOk)));
     CHECK(run.result.outcome == Outcome::kValid);
     CHECK(run.result.config_update.empty());
   }
   SECTION("a new token is kept even when the API call then fails") {
     auto run = plugin.host.Probe(GoogleConfig(),
-                                 Answer(TokenOk(kCalendarReadonly, kGoogleRotatedToken),
+                                 Answer(GoogleTokenOk(kCalendarReadonly, kGoogleRotatedToken),
                                         JsonResponse(403, kInsufficientScope403)));
     CHECK(run.result.outcome == Outcome::kMissingPermission);
     CHECK(run.result.config_update == Json{{"refresh_token", kGoogleRotatedToken}});
@@ -142,7 +132,7 @@ TEST_CASE("google_calendar probe classifies token endpoint refusals") {
     CHECK(run.result.field == c.field);
     CHECK_FALSE(run.result.message.empty());
     CHECK(run.result.config_update.empty());
-    CheckNoSecrets(run, plugin.host);
+    CheckNoSecrets(run, plugin.host, kGoogleSecrets);
   }
 }
 
@@ -173,7 +163,7 @@ TEST_CASE("google_calendar probe passes Retry-After of a throttled token endpoin
 TEST_CASE("google_calendar probe spots missing Calendar scopes in the token response") {
   GooglePlugin plugin;
   auto run = plugin.host.Probe(
-      GoogleConfig(), Answer(TokenOk("https://www.googleapis.com/auth/calendar.events"),
+      GoogleConfig(), Answer(GoogleTokenOk("https://www.googleapis.com/auth/calendar.events"),
                              JsonResponse(200, kCalendarListOk)));
   CHECK(run.requests.size() == 1);
   CHECK(run.result.outcome == Outcome::kMissingPermission);
@@ -184,17 +174,17 @@ TEST_CASE("google_calendar probe spots missing Calendar scopes in the token resp
 TEST_CASE("google_calendar probe classifies Calendar API answers") {
   GooglePlugin plugin;
   SECTION("403 insufficient scopes is missing permission") {
-    auto run = plugin.host.Probe(GoogleConfig(), Answer(TokenOk(), JsonResponse(403, kInsufficientScope403)));
+    auto run = plugin.host.Probe(GoogleConfig(), Answer(GoogleTokenOk(), JsonResponse(403, kInsufficientScope403)));
     CHECK(run.requests.size() == 2);
     CHECK(run.result.outcome == Outcome::kMissingPermission);
     CHECK(run.result.reason == "insufficientPermissions");
     CHECK(run.result.field == "scopes");
-    CheckNoSecrets(run, plugin.host);
+    CheckNoSecrets(run, plugin.host, kGoogleSecrets);
   }
   SECTION("429 with Retry-After is transient with the hint") {
     auto run = plugin.host.Probe(
         GoogleConfig(),
-        Answer(TokenOk(), JsonResponse(429, UsageLimitBody(429, "rateLimitExceeded", "Rate Limit Exceeded"),
+        Answer(GoogleTokenOk(), JsonResponse(429, UsageLimitBody(429, "rateLimitExceeded", "Rate Limit Exceeded"),
                                        {{"retry-after", "30"}})));
     CHECK(run.result.outcome == Outcome::kTransient);
     CHECK(run.result.reason == "rateLimitExceeded");
@@ -204,7 +194,7 @@ TEST_CASE("google_calendar probe classifies Calendar API answers") {
   SECTION("403 user rate limit is transient") {
     auto run = plugin.host.Probe(
         GoogleConfig(),
-        Answer(TokenOk(), JsonResponse(403, UsageLimitBody(403, "userRateLimitExceeded",
+        Answer(GoogleTokenOk(), JsonResponse(403, UsageLimitBody(403, "userRateLimitExceeded",
                                                            "User Rate Limit Exceeded"))));
     CHECK(run.result.outcome == Outcome::kTransient);
     CHECK(run.result.reason == "userRateLimitExceeded");
@@ -212,7 +202,7 @@ TEST_CASE("google_calendar probe classifies Calendar API answers") {
   }
   SECTION("403 daily limit is transient for hours") {
     auto run = plugin.host.Probe(
-        GoogleConfig(), Answer(TokenOk(), JsonResponse(403, UsageLimitBody(403, "dailyLimitExceeded",
+        GoogleConfig(), Answer(GoogleTokenOk(), JsonResponse(403, UsageLimitBody(403, "dailyLimitExceeded",
                                                                            "Calendar usage limits exceeded."))));
     CHECK(run.result.outcome == Outcome::kTransient);
     CHECK(run.result.reason == "dailyLimitExceeded");
@@ -220,7 +210,7 @@ TEST_CASE("google_calendar probe classifies Calendar API answers") {
     CHECK(*run.result.retry_after_seconds >= 3600);
   }
   SECTION("503 backend error is transient") {
-    auto run = plugin.host.Probe(GoogleConfig(), Answer(TokenOk(), JsonResponse(503, kBackendError503)));
+    auto run = plugin.host.Probe(GoogleConfig(), Answer(GoogleTokenOk(), JsonResponse(503, kBackendError503)));
     CHECK(run.result.outcome == Outcome::kTransient);
     CHECK(run.result.reason == "backendError");
   }
@@ -229,22 +219,22 @@ TEST_CASE("google_calendar probe classifies Calendar API answers") {
 TEST_CASE("google_calendar probe retries a 401 once with a fresh token") {
   GooglePlugin plugin;
   SECTION("a second 401 means the credentials are dead") {
-    auto run = plugin.host.Probe(GoogleConfig(), Answer(TokenOk(), JsonResponse(401, kAuthError401)));
+    auto run = plugin.host.Probe(GoogleConfig(), Answer(GoogleTokenOk(), JsonResponse(401, kAuthError401)));
     REQUIRE(run.requests.size() == 4);
     CHECK(run.requests[2].method == "POST");
     CHECK(run.requests[3].method == "GET");
     CHECK(run.result.outcome == Outcome::kInvalidCredentials);
     CHECK(run.result.reason == "authError");
     CHECK(run.result.field == "refresh_token");
-    CheckNoSecrets(run, plugin.host);
+    CheckNoSecrets(run, plugin.host, kGoogleSecrets);
   }
   SECTION("a fresh token that works means valid, refreshing with the rotated token") {
     int calls = 0;
     auto run = plugin.host.Probe(GoogleConfig(), [&](const HttpRequest& request) {
       ++calls;
-      if (calls == 1) return TokenOk(kCalendarReadonly, kGoogleRotatedToken);
+      if (calls == 1) return GoogleTokenOk(kCalendarReadonly, kGoogleRotatedToken);
       if (calls == 2) return JsonResponse(401, kAuthError401);
-      if (calls == 3) return TokenOk();
+      if (calls == 3) return GoogleTokenOk();
       return JsonResponse(200, kCalendarListOk);
     });
     REQUIRE(run.requests.size() == 4);
@@ -263,7 +253,7 @@ TEST_CASE("google_calendar probe scrubs credentials a provider echoes back") {
   auto run = plugin.host.Probe(GoogleConfig(), Answer(JsonResponse(401, echo), JsonResponse(200, kCalendarListOk)));
   CHECK(run.result.outcome == Outcome::kInvalidCredentials);
   CHECK(run.result.message.find("Unauthorized") != std::string::npos);
-  CheckNoSecrets(run, plugin.host);
+  CheckNoSecrets(run, plugin.host, kGoogleSecrets);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <switchboard/provider.hpp>
 #include <switchboard/testing.hpp>
 
+#include "../plugin_test_support.hpp"
 #include "support/plugin_library.hpp"
 
 namespace switchboard::testing {
@@ -21,6 +22,9 @@ inline const std::string kGoogleRefreshToken =
 inline const std::string kGoogleAccessToken = "ya29.a0AfB_byCtestAccessTokenValue0123456789";
 inline const std::string kGoogleRotatedToken = "1//0gRotatedRefreshToken-ZyXwVuTsRqPoNmLkJiH";
 inline const std::string kCalendarReadonly = "https://www.googleapis.com/auth/calendar.readonly";
+// Every credential of the samples: none may reach a verdict or a log line.
+inline const std::vector<std::string> kGoogleSecrets = {kGoogleClientSecret, kGoogleRefreshToken,
+                                                         kGoogleAccessToken, kGoogleRotatedToken};
 
 inline std::string GooglePluginPath() {
   return std::string(SWITCHBOARD_PLUGIN_DIR) + "/google_calendar.so";
@@ -46,12 +50,7 @@ struct GooglePlugin {
   FakeHost host{library.entry()};
 };
 
-inline HttpResponse JsonResponse(int status, const std::string& body, Headers extra = {}) {
-  extra["content-type"] = "application/json; charset=utf-8";
-  return HttpResponse{status, extra, body};
-}
-
-inline HttpResponse TokenOk(const std::string& scope = kCalendarReadonly,
+inline HttpResponse GoogleTokenOk(const std::string& scope = kCalendarReadonly,
                             const std::string& refresh_token = "") {
   Json body = {{"access_token", kGoogleAccessToken},
                {"expires_in", 3599},
@@ -93,34 +92,5 @@ inline std::string UsageLimitBody(int code, const std::string& reason, const std
 inline const std::string kBackendError503 = R"({"error": {"code": 503, "message": "The service is currently unavailable.",
   "errors": [{"message": "The service is currently unavailable.", "domain": "global", "reason": "backendError"}],
   "status": "UNAVAILABLE"}})";
-
-// An application/x-www-form-urlencoded body as name -> value.
-inline std::map<std::string, std::string> FormDecode(const std::string& body) {
-  auto decode = [](const std::string& text) {
-    std::string out;
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '%' && i + 2 < text.size()) {
-        out.push_back(static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16)));
-        i += 2;
-      } else {
-        out.push_back(text[i] == '+' ? ' ' : text[i]);
-      }
-    }
-    return out;
-  };
-  std::map<std::string, std::string> fields;
-  size_t start = 0;
-  while (start <= body.size()) {
-    size_t end = body.find('&', start);
-    if (end == std::string::npos) end = body.size();
-    std::string pair = body.substr(start, end - start);
-    size_t eq = pair.find('=');
-    if (!pair.empty()) {
-      fields[decode(pair.substr(0, eq))] = eq == std::string::npos ? "" : decode(pair.substr(eq + 1));
-    }
-    start = end + 1;
-  }
-  return fields;
-}
 
 }  // namespace switchboard::testing

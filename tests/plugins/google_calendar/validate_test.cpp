@@ -73,6 +73,18 @@ TEST_CASE("google_calendar refuses endpoints without TLS except on this machine"
   CHECK(Codes(errors, "api_base") == std::set<std::string>{"insecure_url"});
 }
 
+// A name can start with "127." and resolve anywhere (127.0.0.1.nip.io is a public DNS
+// zone's); only a loopback address literal is this machine.
+TEST_CASE("google_calendar refuses plain http to a name that merely starts with 127.") {
+  GooglePlugin plugin;
+  Json config = GoogleConfig();
+  config["token_uri"] = "http://127.0.0.1.nip.io/token";
+  config["api_base"] = "http://127.attacker.example/calendar/v3";
+  auto errors = plugin.host.Validate(config);
+  CHECK(Codes(errors, "token_uri") == std::set<std::string>{"insecure_url"});
+  CHECK(Codes(errors, "api_base") == std::set<std::string>{"insecure_url"});
+}
+
 TEST_CASE("google_calendar reports every problem at once") {
   GooglePlugin plugin;
   Json config = {{"client_id", kGoogleClientId},

@@ -20,51 +20,6 @@ HttpResponse Answer(int status, std::string body, Headers headers = {}) {
   return HttpResponse{status, std::move(headers), std::move(body)};
 }
 
-std::string ErrorBody(const std::string& message, const Json& type, const Json& code) {
-  return Json{{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}}
-      .dump();
-}
-
-const std::string kModels =
-    R"({"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1721172741,"owned_by":"system"}]})";
-const std::string kInvalidKey = ErrorBody(
-    "Incorrect API key provided: sk-proj-****ABCD. You can find your API key at "
-    "https://platform.openai.com/account/api-keys.",
-    "invalid_request_error", "invalid_api_key");
-const std::string kMismatchedOrganization =
-    ErrorBody("OpenAI-Organization header should match organization for API key",
-              "invalid_request_error", "mismatched_organization");
-const std::string kNoOrganization = ErrorBody(
-    "You must be a member of an organization to use the API. Please contact us through our "
-    "help center at help.openai.com.",
-    "invalid_request_error", "no_organization");
-// The type and code of this 403 are not confirmed; OpenAI sends the sentence.
-const std::string kMissingScopes = ErrorBody(
-    "You have insufficient permissions for this operation. Missing scopes: api.model.read. "
-    "Check that you have the correct role in your organization (Reader, Writer, Owner) and "
-    "project (Member, Owner), and if you're using a restricted API key, that it has the "
-    "necessary scopes.",
-    nullptr, nullptr);
-const std::string kRegion = ErrorBody("Country, region, or territory not supported",
-                                      "request_forbidden", "unsupported_country_region_territory");
-const std::string kRateLimited = ErrorBody(
-    "Rate limit reached for gpt-4o-mini in organization org-XXXXXXXXXXXXXXXXXXXXXXXX on "
-    "requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s. Visit "
-    "https://platform.openai.com/account/rate-limits to learn more.",
-    "requests", "rate_limit_exceeded");
-const std::string kQuota = ErrorBody(
-    "You exceeded your current quota, please check your plan and billing details. For more "
-    "information on this error, read the docs: "
-    "https://platform.openai.com/docs/guides/error-codes/api-errors.",
-    "insufficient_quota", "insufficient_quota");
-const std::string kSpendLimit = ErrorBody("Organization spend limit exceeded.",
-                                          "insufficient_quota", "organization_spend_limit_exceeded");
-const std::string kServerError = ErrorBody(
-    "The server had an error while processing your request. Sorry about that!", "server_error",
-    nullptr);
-const std::string kOverloaded = ErrorBody("The engine is currently overloaded, please try again later",
-                                          "service_unavailable_error", "server_is_overloaded");
-
 struct Case {
   const char* name;
   HttpResponse response;

@@ -16,16 +16,6 @@ FakeHost::Responder Answer(HttpResponse token, HttpResponse graph) {
   };
 }
 
-// No credential may reach a message, a reason or a log line, whatever Microsoft answered.
-void CheckNoSecrets(const FakeHost::ProbeRun& run, const FakeHost& host) {
-  for (const std::string& secret :
-       {kMsClientSecret, kMsRefreshToken, kMsAccessToken, kMsRotatedToken}) {
-    CHECK(run.result.message.find(secret) == std::string::npos);
-    CHECK(run.result.reason.find(secret) == std::string::npos);
-    for (const auto& line : host.log_lines) CHECK(line.find(secret) == std::string::npos);
-  }
-}
-
 // Seconds from now until an RFC 3339 UTC time "YYYY-MM-DDTHH:MM:SSZ".
 double SecondsUntil(const std::string& rfc3339) {
   std::tm utc{};
@@ -36,7 +26,7 @@ double SecondsUntil(const std::string& rfc3339) {
 
 TEST_CASE("outlook probe refreshes, then reads the user from Graph") {
   OutlookPlugin plugin;
-  auto run = plugin.host.Probe(OutlookConfig(), Answer(TokenOk(), JsonResponse(200, kMeOk)));
+  auto run = plugin.host.Probe(OutlookConfig(), Answer(MsTokenOk(), JsonResponse(200, kMeOk)));
 
   REQUIRE(run.requests.size() == 2);
   const HttpRequest& token = run.requests[0];
@@ -61,20 +51,20 @@ TEST_CASE("outlook probe refreshes, then reads the user from Graph") {
   CHECK(run.result.outcome == Outcome::kValid);
   CHECK(run.result.reason == "ok");
   CHECK_FALSE(plugin.host.log_lines.empty());
-  CheckNoSecrets(run, plugin.host);
+  CheckNoSecrets(run, plugin.host, kMsSecrets);
 }
 
 TEST_CASE("outlook probe stores the rotated refresh token and its 90-day limit") {
   OutlookPlugin plugin;
   SECTION("a new token comes back with its expiry") {
-    auto run = plugin.host.Probe(OutlookConfig(), Answer(TokenOk(), JsonResponse(200, kMeOk)));
+    auto run = plugin.host.Probe(OutlookConfig(), Answer(MsTokenOk(), JsonResponse(200, kMeOk)));
     CHECK(run.result.config_update == Json{{"refresh_token", kMsRotatedToken}});
     REQUIRE_FALSE(run.result.expires_at.empty());
     const double ninety_days = 90.0 * 24 * 3600;
     CHECK(SecondsUntil(run.result.expires_at) == Approx(ninety_days).margin(120));
   }
   SECTION("no new token, no update and no expiry") {
-    auto run = plugin.host.Probe(OutlookConfig(), Answer(TokenOk(""), JsonResponse(200, kMeOk)));
+    auto run = plugin.host.Probe(OutlookConfig(), Answer(MsTokenOk(""), JsonResponse(200, kMeOk)));
     CHECK(run.result.outcome == Outcome::kValid);
     CHECK(run.result.config_update.empty());
     CHECK(run.result.expires_at.empty());
@@ -82,7 +72,7 @@ TEST_CASE("outlook probe stores the rotated refresh token and its 90-day limit")
   SECTION("the new token is kept even when Graph then refuses") {
     auto run = plugin.host.Probe(
         OutlookConfig(),
-        Answer(TokenOk(), JsonResponse(403, GraphError("Authorization_RequestDenied",
+        Answer(MsTokenOk(), JsonResponse(403, GraphError("Authorization_RequestDenied",
                                                        "Insufficient privileges to complete the operation."))));
     CHECK(run.result.outcome == Outcome::kMissingPermission);
     CHECK(run.result.config_update == Json{{"refresh_token", kMsRotatedToken}});
@@ -95,7 +85,7 @@ TEST_CASE("outlook probe of a public client sends no secret") {
   Json config = OutlookConfig();
   config.erase("client_secret");
   config["tenant"] = "consumers";
-  auto run = plugin.host.Probe(config, Answer(TokenOk(), JsonResponse(200, kMeOk)));
+  auto run = plugin.host.Probe(config, Answer(MsTokenOk(), JsonResponse(200, kMeOk)));
   REQUIRE(run.requests.size() == 2);
   CHECK(run.requests[0].url == "https://login.microsoftonline.com/consumers/oauth2/v2.0/token");
   CHECK(FormDecode(run.requests[0].body).count("client_secret") == 0);
@@ -107,7 +97,7 @@ TEST_CASE("outlook probe uses the configured hosts") {
   Json config = OutlookConfig();
   config["authority_host"] = "http://127.0.0.1:9/";
   config["graph_base"] = "http://127.0.0.1:9/graph/v1.0";
-  auto run = plugin.host.Probe(config, Answer(TokenOk(), JsonResponse(200, kMeOk)));
+  auto run = plugin.host.Probe(config, Answer(MsTokenOk(), JsonResponse(200, kMeOk)));
   REQUIRE(run.requests.size() == 2);
   CHECK(run.requests[0].url == "http://127.0.0.1:9/" + kTenantId + "/oauth2/v2.0/token");
   CHECK(run.requests[1].url == "http://127.0.0.1:9/graph/v1.0/me?$select=id,userPrincipalName");
@@ -183,7 +173,7 @@ TEST_CASE("outlook probe classifies token endpoint refusals") {
     CHECK(run.result.message.find("Trace ID") == std::string::npos);
     CHECK(run.result.config_update.empty());
     CHECK(run.result.expires_at.empty());
-    CheckNoSecrets(run, plugin.host);
+    CheckNoSecrets(run, plugin.host, kMsSecrets);
   }
 }
 
@@ -202,7 +192,7 @@ TEST_CASE("outlook probe passes Retry-After of a throttled token endpoint") {
 TEST_CASE("outlook probe spots a token without mail or calendar permission") {
   OutlookPlugin plugin;
   auto run = plugin.host.Probe(OutlookConfig(),
-                               Answer(TokenOk(kMsRotatedToken, "User.Read profile openid email"),
+                               Answer(MsTokenOk(kMsRotatedToken, "User.Read profile openid email"),
                                       JsonResponse(200, kMeOk)));
   CHECK(run.requests.size() == 1);
   CHECK(run.result.outcome == Outcome::kMissingPermission);
@@ -215,7 +205,7 @@ TEST_CASE("outlook probe accepts URL-form scopes in the token response") {
   OutlookPlugin plugin;
   auto run = plugin.host.Probe(
       OutlookConfig(),
-      Answer(TokenOk(kMsRotatedToken,
+      Answer(MsTokenOk(kMsRotatedToken,
                      "https://graph.microsoft.com/User.Read https://graph.microsoft.com/Mail.Read"),
              JsonResponse(200, kMeOk)));
   CHECK(run.result.outcome == Outcome::kValid);
@@ -225,17 +215,17 @@ TEST_CASE("outlook probe classifies Graph answers") {
   OutlookPlugin plugin;
   SECTION("403 ErrorAccessDenied is missing permission") {
     auto run = plugin.host.Probe(
-        OutlookConfig(), Answer(TokenOk(), JsonResponse(403, GraphError("ErrorAccessDenied",
+        OutlookConfig(), Answer(MsTokenOk(), JsonResponse(403, GraphError("ErrorAccessDenied",
                                                                         "Access is denied. Check credentials and try again."))));
     CHECK(run.result.outcome == Outcome::kMissingPermission);
     CHECK(run.result.reason == "ErrorAccessDenied");
     CHECK(run.result.field == "scopes");
-    CheckNoSecrets(run, plugin.host);
+    CheckNoSecrets(run, plugin.host, kMsSecrets);
   }
   SECTION("429 with Retry-After is transient with the hint") {
     auto run = plugin.host.Probe(
         OutlookConfig(),
-        Answer(TokenOk(), JsonResponse(429, GraphError("TooManyRequests", "Too many requests from Identifier:87d349ed under category:throttle."),
+        Answer(MsTokenOk(), JsonResponse(429, GraphError("TooManyRequests", "Too many requests from Identifier:87d349ed under category:throttle."),
                                        {{"retry-after", "7"}})));
     CHECK(run.result.outcome == Outcome::kTransient);
     CHECK(run.result.reason == "TooManyRequests");
@@ -244,11 +234,11 @@ TEST_CASE("outlook probe classifies Graph answers") {
   }
   SECTION("503 and 504 are transient") {
     auto run = plugin.host.Probe(
-        OutlookConfig(), Answer(TokenOk(), JsonResponse(503, GraphError("serviceNotAvailable", "Service unavailable"))));
+        OutlookConfig(), Answer(MsTokenOk(), JsonResponse(503, GraphError("serviceNotAvailable", "Service unavailable"))));
     CHECK(run.result.outcome == Outcome::kTransient);
     CHECK(run.result.reason == "serviceNotAvailable");
     auto gateway = plugin.host.Probe(
-        OutlookConfig(), Answer(TokenOk(), JsonResponse(504, GraphError("UnknownError", ""))));
+        OutlookConfig(), Answer(MsTokenOk(), JsonResponse(504, GraphError("UnknownError", ""))));
     CHECK(gateway.result.outcome == Outcome::kTransient);
     CHECK(gateway.result.reason == "UnknownError");
   }
@@ -260,23 +250,23 @@ TEST_CASE("outlook probe retries a Graph 401 once with a fresh token") {
       401, GraphError("InvalidAuthenticationToken", "Access token has expired or is not yet valid."),
       {{"www-authenticate", "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\""}});
   SECTION("a second 401 means invalid credentials") {
-    auto run = plugin.host.Probe(OutlookConfig(), Answer(TokenOk(), expired));
+    auto run = plugin.host.Probe(OutlookConfig(), Answer(MsTokenOk(), expired));
     REQUIRE(run.requests.size() == 4);
     CHECK(run.requests[2].method == "POST");
     CHECK(FormDecode(run.requests[2].body).at("refresh_token") == kMsRotatedToken);
     CHECK(run.result.outcome == Outcome::kInvalidCredentials);
     CHECK(run.result.reason == "InvalidAuthenticationToken");
     CHECK(run.result.field == "refresh_token");
-    CheckNoSecrets(run, plugin.host);
+    CheckNoSecrets(run, plugin.host, kMsSecrets);
   }
   SECTION("a fresh token that works means valid, and the newest refresh token is stored") {
     const std::string second_rotation = kMsRotatedToken + "-second";
     int calls = 0;
     auto run = plugin.host.Probe(OutlookConfig(), [&](const HttpRequest&) {
       ++calls;
-      if (calls == 1) return TokenOk();
+      if (calls == 1) return MsTokenOk();
       if (calls == 2) return expired;
-      if (calls == 3) return TokenOk(second_rotation);
+      if (calls == 3) return MsTokenOk(second_rotation);
       return JsonResponse(200, kMeOk);
     });
     REQUIRE(run.requests.size() == 4);
@@ -296,7 +286,7 @@ TEST_CASE("outlook probe scrubs credentials a provider echoes back") {
              JsonResponse(200, kMeOk)));
   CHECK(run.result.outcome == Outcome::kInvalidCredentials);
   CHECK(run.result.message.find("AADSTS7000215") != std::string::npos);
-  CheckNoSecrets(run, plugin.host);
+  CheckNoSecrets(run, plugin.host, kMsSecrets);
 }
 
 }  // namespace

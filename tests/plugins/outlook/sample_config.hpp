@@ -9,6 +9,7 @@
 #include <switchboard/provider.hpp>
 #include <switchboard/testing.hpp>
 
+#include "../plugin_test_support.hpp"
 #include "support/plugin_library.hpp"
 
 namespace switchboard::testing {
@@ -22,6 +23,9 @@ inline const std::string kMsAccessToken = "eyJ0eXAiOiJKV1QiLCJub25jZSI6ImFjY2Vzc
 inline const std::string kMsRotatedToken =
     "1.AXkAv4j5cvGGr0GRqy180BHbR3beMWemFK5Jl7xuumkUOR55AAA.AgABAwEAAAApTwJmzXqdR4BN2miheQMYRotatedZZ9";
 inline const std::string kDefaultScopeText = "offline_access User.Read Calendars.Read Mail.Read";
+// Every credential of the samples: none may reach a verdict or a log line.
+inline const std::vector<std::string> kMsSecrets = {kMsClientSecret, kMsRefreshToken, kMsAccessToken,
+                                                     kMsRotatedToken};
 
 inline std::string OutlookPluginPath() {
   return std::string(SWITCHBOARD_PLUGIN_DIR) + "/outlook.so";
@@ -48,13 +52,8 @@ struct OutlookPlugin {
   FakeHost host{library.entry()};
 };
 
-inline HttpResponse JsonResponse(int status, const std::string& body, Headers extra = {}) {
-  extra["content-type"] = "application/json; charset=utf-8";
-  return HttpResponse{status, extra, body};
-}
-
 // Microsoft always sends a new refresh token when offline_access was granted.
-inline HttpResponse TokenOk(const std::string& refresh_token = kMsRotatedToken,
+inline HttpResponse MsTokenOk(const std::string& refresh_token = kMsRotatedToken,
                             const std::string& scope = "User.Read Calendars.Read Mail.Read") {
   Json body = {{"token_type", "Bearer"}, {"scope", scope},           {"expires_in", 3599},
                {"ext_expires_in", 3599}, {"access_token", kMsAccessToken}};
@@ -90,35 +89,6 @@ inline std::string GraphError(const std::string& code, const std::string& messag
                   {"request-id", "b04ace1e-13a0-4940-b489-f86dcca10985"},
                   {"client-request-id", "b04ace1e-13a0-4940-b489-f86dcca10985"}}}}}}
       .dump();
-}
-
-// An application/x-www-form-urlencoded body as name -> value.
-inline std::map<std::string, std::string> FormDecode(const std::string& body) {
-  auto decode = [](const std::string& text) {
-    std::string out;
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '%' && i + 2 < text.size()) {
-        out.push_back(static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16)));
-        i += 2;
-      } else {
-        out.push_back(text[i] == '+' ? ' ' : text[i]);
-      }
-    }
-    return out;
-  };
-  std::map<std::string, std::string> fields;
-  size_t start = 0;
-  while (start <= body.size()) {
-    size_t end = body.find('&', start);
-    if (end == std::string::npos) end = body.size();
-    std::string pair = body.substr(start, end - start);
-    size_t eq = pair.find('=');
-    if (!pair.empty()) {
-      fields[decode(pair.substr(0, eq))] = eq == std::string::npos ? "" : decode(pair.substr(eq + 1));
-    }
-    start = end + 1;
-  }
-  return fields;
 }
 
 }  // namespace switchboard::testing

@@ -16,13 +16,6 @@ namespace {
 
 using Catch::Matchers::Contains;
 
-const std::string kMember = R"({"id":"5abbe4b7ddc1b351ef961414","username":"bobloblaw"})";
-
-HttpResponse Text(int status, std::string body, Headers headers = {}) {
-  headers.emplace("content-type", "text/plain; charset=utf-8");
-  return HttpResponse{status, std::move(headers), std::move(body)};
-}
-
 HttpResponse JsonAnswer(int status, std::string body, Headers headers = {}) {
   headers.emplace("content-type", "application/json; charset=utf-8");
   return HttpResponse{status, std::move(headers), std::move(body)};

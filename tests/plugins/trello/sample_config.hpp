@@ -6,6 +6,8 @@
 
 #include <switchboard/provider.hpp>
 
+#include "../plugin_test_support.hpp"
+
 namespace switchboard::testing {
 
 inline const std::string kTrelloKey = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
@@ -24,6 +26,15 @@ inline Json FullTrelloConfig() {
   Json config = TrelloConfig();
   config["base_url"] = "https://api.trello.com/1";
   return config;
+}
+
+// GET /members/me as Trello answers it.
+inline const std::string kMember = R"({"id":"5abbe4b7ddc1b351ef961414","username":"bobloblaw"})";
+
+// Trello's 401s are plain text.
+inline HttpResponse Text(int status, std::string body, Headers headers = {}) {
+  headers.emplace("content-type", "text/plain; charset=utf-8");
+  return HttpResponse{status, std::move(headers), std::move(body)};
 }
 
 }  // namespace switchboard::testing

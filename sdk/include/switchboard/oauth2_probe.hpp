@@ -1,0 +1,247 @@
+// The OAuth 2.0 refresh-token probe, as one machine a provider fills in:
+//
+//   1. POST the refresh-token grant to the token endpoint   -> an access token, maybe a
+//                                                              new (rotated) refresh token
+//      a token response that lists no scope the connection needs ends the probe as
+//      missing_permission, before any API call
+//   2. GET one cheap API call with the access token          -> the verdict
+//   (a 401 at step 2 runs steps 1 and 2 once more with a fresh token: a token can be
+//    revoked between issue and use, and one retry tells that apart from dead credentials)
+//
+// A provider derives from OAuth2Probe, supplies what differs (the two requests, which
+// granted scope suffices, how its error answers read) and calls Step() from
+// Provider::Probe with an instance built from the connection's config:
+//
+//   class MyProbe final : public switchboard::oauth::OAuth2Probe { ... };
+//   ProbeStep Probe(const ProbeInput& input) const override {
+//     return MyProbe(Config::From(input.config)).Step(input);
+//   }
+//
+// What the machine does for every provider:
+//   - the access token and a rotated refresh token travel between steps in `state`
+//     ({"stage", "attempt", "access_token", "refresh_token", "refresh_expires_at"}),
+//     never in a verdict's message;
+//   - a rotated refresh token is handed back in every verdict's config_update after it,
+//     whatever the outcome, since the provider has already replaced the old one; with
+//     RotatedTokenLifetime() set, expires_at says when that token lapses unused;
+//   - a refresh token the provider echoes back unchanged is no rotation;
+//   - every secret it has seen (the config's, the access token, a rotated token) is
+//     scrubbed from the verdict's message and reason (Scrub in oauth_util.hpp).
+//
+// Header-only; depends on nlohmann/json.
+#ifndef SWITCHBOARD_OAUTH2_PROBE_HPP
+#define SWITCHBOARD_OAUTH2_PROBE_HPP
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <switchboard/http_util.hpp>
+#include <switchboard/oauth_util.hpp>
+#include <switchboard/probe.hpp>
+#include <switchboard/probe_result.hpp>
+
+namespace switchboard::oauth {
+
+// Scopes as the `scope` parameter of RFC 6749 writes them: separated by one space.
+inline std::string JoinScopes(const std::vector<std::string>& scopes) {
+  std::string joined;
+  for (const auto& scope : scopes) joined += (joined.empty() ? "" : " ") + scope;
+  return joined;
+}
+
+// The scopes of a `scope` parameter; runs of spaces give no empty scope.
+inline std::vector<std::string> SplitScopes(const std::string& text) {
+  std::vector<std::string> scopes;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) scopes.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return scopes;
+}
+
+// A token-endpoint request: POST `url` with `form` as application/x-www-form-urlencoded
+// (fields in the order given), asking for JSON.
+inline HttpRequest TokenRequestTo(std::string url,
+                                  const std::vector<std::pair<std::string, std::string>>& form) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = std::move(url);
+  request.headers["content-type"] = "application/x-www-form-urlencoded";
+  request.headers["accept"] = "application/json";
+  request.body = FormEncode(form);
+  return request;
+}
+
+// An API call: GET `url` with the access token as a bearer token, asking for JSON.
+inline HttpRequest BearerGet(std::string url, const std::string& access_token) {
+  HttpRequest request;
+  request.method = "GET";
+  request.url = std::move(url);
+  request.headers["authorization"] = "Bearer " + access_token;
+  request.headers["accept"] = "application/json";
+  return request;
+}
+
+class OAuth2Probe {
+ public:
+  virtual ~OAuth2Probe() = default;
+
+  // One step of the probe; as reentrant as the object (build one per call). Throws
+  // std::invalid_argument on a state this machine never produced.
+  ProbeStep Step(const ProbeInput& input) const {
+    if (input.response == nullptr) return SendToken(State{});
+    State state = State::From(input.state);
+    std::vector<std::string> secrets = Secrets();
+    secrets.push_back(state.access_token);
+    secrets.push_back(state.refresh_token);
+    if (state.stage == "token") return AfterToken(std::move(state), *input.response, std::move(secrets));
+    return AfterApi(std::move(state), *input.response, secrets);
+  }
+
+ protected:
+  // The refresh token the connection stores.
+  virtual std::string ConfiguredRefreshToken() const = 0;
+  // The config's secrets (client secret, refresh token): scrubbed from every verdict.
+  virtual std::vector<std::string> Secrets() const = 0;
+  // The refresh-token grant for `refresh_token` (the stored one, or the rotated one on
+  // the retry after a 401). Usually TokenRequestTo(url, {{"grant_type", "refresh_token"}, ...}).
+  virtual HttpRequest TokenRequest(const std::string& refresh_token) const = 0;
+  // The API call that proves the access token works. Usually BearerGet(url, access_token).
+  virtual HttpRequest ApiRequest(const std::string& access_token) const = 0;
+  // "Google", "Microsoft": who answered, in the verdict on a 200 without an access token.
+  virtual std::string TokenIssuer() const = 0;
+  // Whether one granted scope (of the token response's `scope`) is enough for the
+  // connection. A response without `scope` is not checked. Default: any scope is.
+  virtual bool ScopeSuffices(const std::string& scope) const {
+    (void)scope;
+    return true;
+  }
+  // The verdict when the token response lists scopes and none suffices.
+  virtual ProbeResult InsufficientScope() const {
+    return MissingPermission("insufficient_scope",
+                             "The refresh token works but carries no scope this connection needs.");
+  }
+  // The verdict on a 200 from the API call.
+  virtual ProbeResult ApiAccepted(const HttpResponse& response) const = 0;
+  // The verdict on a non-200 from the token endpoint. Quote provider text through
+  // Scrub(Excerpt(text), secrets).
+  virtual ProbeResult ClassifyTokenError(const HttpResponse& response,
+                                         const std::vector<std::string>& secrets) const = 0;
+  // The verdict on a non-200 from the API call, other than the first 401.
+  virtual ProbeResult ClassifyApiError(const HttpResponse& response,
+                                       const std::vector<std::string>& secrets) const = 0;
+  // How long a rotated refresh token lives unused, when the provider documents it
+  // (Microsoft: 90 days); it becomes the verdict's expires_at. Default: not said.
+  virtual std::optional<std::chrono::seconds> RotatedTokenLifetime() const { return std::nullopt; }
+
+ private:
+  // Where a probe stands between two steps.
+  struct State {
+    std::string stage;               // "token" or "api": which request was just sent
+    int attempt = 1;                 // 2 after a 401 sent us back for a fresh token
+    std::string access_token;        // set in stage "api"
+    std::string refresh_token;       // a rotated refresh token, once the provider sent one
+    std::string refresh_expires_at;  // when that one lapses unused, when known
+
+    Json ToJson() const {
+      Json json = {{"stage", stage}, {"attempt", attempt}};
+      if (!access_token.empty()) json["access_token"] = access_token;
+      if (!refresh_token.empty()) json["refresh_token"] = refresh_token;
+      if (!refresh_expires_at.empty()) json["refresh_expires_at"] = refresh_expires_at;
+      return json;
+    }
+    static State From(const Json& json) {
+      State state;
+      state.stage = StringField(json, "stage");
+      if (state.stage != "token" && state.stage != "api") {
+        throw std::invalid_argument("probe state has no known stage");
+      }
+      auto attempt = json.find("attempt");
+      if (attempt != json.end() && attempt->is_number_integer()) state.attempt = *attempt;
+      state.access_token = StringField(json, "access_token");
+      state.refresh_token = StringField(json, "refresh_token");
+      state.refresh_expires_at = StringField(json, "refresh_expires_at");
+      return state;
+    }
+  };
+
+  std::string CurrentRefreshToken(const State& state) const {
+    return state.refresh_token.empty() ? ConfiguredRefreshToken() : state.refresh_token;
+  }
+
+  ProbeStep SendToken(State state) const {
+    HttpRequest request = TokenRequest(CurrentRefreshToken(state));
+    state.stage = "token";
+    state.access_token.clear();
+    return ProbeStep::Send(std::move(request), state.ToJson());
+  }
+
+  ProbeStep SendApi(State state) const {
+    HttpRequest request = ApiRequest(state.access_token);
+    state.stage = "api";
+    return ProbeStep::Send(std::move(request), state.ToJson());
+  }
+
+  // Ends the probe. A rotated refresh token goes back for storage whatever the verdict.
+  static ProbeStep Finish(ProbeResult result, const State& state,
+                          const std::vector<std::string>& secrets) {
+    if (!state.refresh_token.empty()) {
+      result.config_update["refresh_token"] = state.refresh_token;
+      if (!state.refresh_expires_at.empty()) result.expires_at = state.refresh_expires_at;
+    }
+    result.message = Scrub(result.message, secrets);
+    result.reason = Scrub(result.reason, secrets);
+    return ProbeStep::Finish(std::move(result));
+  }
+
+  ProbeStep AfterToken(State state, const HttpResponse& response,
+                       std::vector<std::string> secrets) const {
+    if (response.status != 200) {
+      return Finish(ClassifyTokenError(response, secrets), state, secrets);
+    }
+    const Json body = ParseObject(response.body);
+    state.access_token = StringField(body, "access_token");
+    secrets.push_back(state.access_token);
+    const std::string issued = StringField(body, "refresh_token");
+    if (!issued.empty() && issued != CurrentRefreshToken(state)) {
+      state.refresh_token = issued;
+      if (auto lifetime = RotatedTokenLifetime()) {
+        state.refresh_expires_at = Rfc3339Utc(std::chrono::system_clock::now() + *lifetime);
+      }
+      secrets.push_back(issued);
+    }
+    if (state.access_token.empty()) {
+      return Finish(Transient("malformed_token_response",
+                              TokenIssuer() + "'s token endpoint answered 200 without an access token."),
+                    state, secrets);
+    }
+    const std::string granted = StringField(body, "scope");
+    if (!granted.empty()) {
+      bool suffices = false;
+      for (const auto& scope : SplitScopes(granted)) suffices = suffices || ScopeSuffices(scope);
+      if (!suffices) return Finish(InsufficientScope(), state, secrets);
+    }
+    return SendApi(std::move(state));
+  }
+
+  ProbeStep AfterApi(State state, const HttpResponse& response,
+                     const std::vector<std::string>& secrets) const {
+    if (response.status == 200) return Finish(ApiAccepted(response), state, secrets);
+    if (response.status == 401 && state.attempt == 1) {
+      state.attempt = 2;
+      return SendToken(std::move(state));
+    }
+    return Finish(ClassifyApiError(response, secrets), state, secrets);
+  }
+};
+
+}  // namespace switchboard::oauth
+
+#endif  // SWITCHBOARD_OAUTH2_PROBE_HPP
