@@ -30,8 +30,10 @@ json DetailView(const LoadedProvider& p) {
 
 // A provider's view never changes once it is loaded: serializing it once at start-up
 // takes building, copying and dumping its schema off every GET /v1/providers/{id}.
+// It names its provider weakly: a reload that replaces the provider must be able to end
+// the old version's runner.
 struct CachedView {
-  std::shared_ptr<const LoadedProvider> provider;
+  std::weak_ptr<const LoadedProvider> provider;
   std::string body;
 };
 
@@ -53,7 +55,7 @@ void RegisterProviderRoutes(Router& router, App& app) {
     auto provider = app.providers.Find(call.param(0));
     if (!provider) return call.Fail(404, "not_found", "no provider '" + call.param(0) + "'");
     auto cached = cache->find(provider->id());
-    if (cached == cache->end() || cached->second.provider != provider) return call.Reply(200, DetailView(*provider));
+    if (cached == cache->end() || cached->second.provider.lock() != provider) return call.Reply(200, DetailView(*provider));
     call.res.status = 200;
     call.res.set_content(cached->second.body, "application/json");
   });

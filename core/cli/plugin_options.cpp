@@ -13,13 +13,14 @@ const char* const kPluginOptionsHelp =
     "  --plugin-isolation M   process (default: each plugin in a sandboxed runner process)\n"
     "                         or in-process (in this process: for debugging a plugin)\n"
     "  --plugin-memory-limit MIB  a plugin runner's address space (default 256)\n"
+    "  --plugin-max-threads N a plugin runner's threads, its own included (default 128)\n"
     "  --plugin-timeout-validate MS  deadline of a describe or validate call (default 2000)\n"
     "  --plugin-timeout-probe MS     deadline of a probe step (default 5000)\n"
     "  --plugin-runner PATH   the runner executable (default: switchboard-plugin-runner\n"
     "                         beside this one; $SWITCHBOARD_PLUGIN_RUNNER)\n";
 
 void AddPluginOptions(ArgumentSpec& spec) {
-  spec.options.insert({"plugins", "plugin-isolation", "plugin-memory-limit", "plugin-timeout-validate",
+  spec.options.insert({"plugins", "plugin-isolation", "plugin-memory-limit", "plugin-max-threads", "plugin-timeout-validate",
                        "plugin-timeout-probe", "plugin-runner"});
   spec.flags.insert("no-default-plugins");
 }
@@ -42,8 +43,11 @@ Result<PluginHostOptions> PluginHostOptionsFrom(const Arguments& args) {
     out = value;
     return Status::Ok();
   };
-  uint64_t memory_mib = 0, validate_ms = 0, probe_ms = 0;
+  uint64_t memory_mib = 0, max_threads = 0, validate_ms = 0, probe_ms = 0;
   if (Status s = number("plugin-memory-limit", "SWITCHBOARD_PLUGIN_MEMORY_LIMIT", 256, 1 << 20, memory_mib); !s.ok()) {
+    return s;
+  }
+  if (Status s = number("plugin-max-threads", "SWITCHBOARD_PLUGIN_MAX_THREADS", 128, 4096, max_threads); !s.ok()) {
     return s;
   }
   if (Status s = number("plugin-timeout-validate", "SWITCHBOARD_PLUGIN_TIMEOUT_VALIDATE", 2000, 600000, validate_ms);
@@ -54,6 +58,7 @@ Result<PluginHostOptions> PluginHostOptionsFrom(const Arguments& args) {
     return s;
   }
   options.memory_limit_bytes = memory_mib << 20;
+  options.max_threads = static_cast<int>(max_threads);
   options.validate_timeout = std::chrono::milliseconds(validate_ms);
   options.probe_timeout = std::chrono::milliseconds(probe_ms);
   options.runner = args.Last("plugin-runner");

@@ -193,6 +193,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto plugin_options = PluginHostOptionsFrom(args);
   PluginReloader reloader(PluginDirectories(args), plugin_options.ok() ? *plugin_options : PluginHostOptions{}, registry);
   reloader.Remember(report);
+  // From here the registry alone holds the providers, so a reload that replaces one ends
+  // its start-up runner once its last call is done.
+  report.loaded.clear();
   api::App app{**store, registry, connections, metrics, (*probes)->service(), (*probes)->jobs(), &reloader};
   Store& store_ref = **store;
   http::WorkerPool workers("request handler", threads);

@@ -3,6 +3,7 @@
 #include "common/bounded_json.hpp"
 #include "common/utf8.hpp"
 #include "plugins/plugin_limits.hpp"
+#include "secrets/secret_redactor.hpp"
 
 namespace switchboard {
 namespace {
@@ -93,10 +94,18 @@ Result<json> LoadedProvider::Parse(PluginMethod method, Result<PluginOutput> out
 }
 
 Result<std::vector<FieldError>> LoadedProvider::ValidateWithPlugin(const nlohmann::json& config) const {
+  // What the plugin logs or answers about this config never carries its secrets, even
+  // when the plugin quotes them: the log is the operator's, the answer goes to a client.
+  auto redactor = std::make_shared<SecretRedactor>();
+  redactor->AddFields(config, secret_fields_);
   CallOptions options;
   options.deadline = std::chrono::steady_clock::now() + validate_timeout_;
+  options.redact_log = [redactor](std::string_view line) { return redactor->Redact(line); };
   auto result = Parse(PluginMethod::kValidate, channel_->Call(PluginMethod::kValidate, DumpJson(config), options),
                       kValidateOutputLimits);
+  if (!result.ok() && result.status().Is(Code::kPluginError)) {
+    return Status::Error(Code::kPluginError, redactor->Redact(result.status().message()));
+  }
   if (!result.ok()) {
     // However the plugin failed to answer, the request can be retried later.
     const Code code = result.status().code();
@@ -115,7 +124,9 @@ Result<std::vector<FieldError>> LoadedProvider::ValidateWithPlugin(const nlohman
     if (!IsStringOrAbsent(item, "field") || !IsStringOrAbsent(item, "code") || !IsStringOrAbsent(item, "message")) {
       return invalid("returned an error whose field, code or message is not a string");
     }
-    errors.push_back(item.get<FieldError>());
+    FieldError error = item.get<FieldError>();
+    error.message = redactor->Redact(error.message);
+    errors.push_back(std::move(error));
   }
   return errors;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
@@ -41,6 +42,27 @@ std::vector<char*> Pointers(std::vector<std::string>& strings) {
 }
 
 }  // namespace
+
+int ThreadCountOf(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  char text[1024];
+  const ssize_t n = ::read(fd, text, sizeof text - 1);
+  ::close(fd);
+  if (n <= 0) return -1;
+  text[n] = '\0';
+  // The command name (field 2) may hold spaces and parentheses: count from its end.
+  const char* field = std::strrchr(text, ')');
+  if (field == nullptr) return -1;
+  // num_threads is field 20; after ") " comes field 3.
+  for (int index = 3; index <= 20; ++index) {
+    field = std::strchr(field + 1, ' ');
+    if (field == nullptr) return -1;
+  }
+  return std::atoi(field + 1);
+}
 
 std::filesystem::path DefaultRunnerPath() {
   if (const char* configured = std::getenv("SWITCHBOARD_PLUGIN_RUNNER"); configured != nullptr && *configured) {

@@ -26,6 +26,9 @@ Result<SpawnedRunner> SpawnRunner(const std::filesystem::path& plugin, const Plu
 // How a waitpid status reads: "exited with status 0", "killed by signal 11 (SIGSEGV)".
 std::string DescribeExit(int wait_status);
 
+// How many threads the process has now (from /proc), or -1 when it cannot be read.
+int ThreadCountOf(pid_t pid);
+
 // Waits up to `grace` for `pid` to end, then kills it (SIGKILL) and reaps it. Returns
 // its wait status.
 int ReapRunner(pid_t pid, std::chrono::milliseconds grace);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <deque>
 #include <future>
 #include <map>
 #include <thread>
@@ -41,12 +42,19 @@ constexpr size_t kMaxReplyPayload = (1u << 20) + 4096;
 // How late a deadline may be noticed: a call is sent without waking the runner's thread,
 // which polls at least this often.
 constexpr auto kDeadlineCheck = std::chrono::milliseconds(50);
+// How often the loop counts a runner's threads (a read of /proc/<pid>/stat).
+constexpr auto kThreadCheck = std::chrono::milliseconds(50);
 // A line of the runner's stdout/stderr, or one it logs, longer than this is cut.
 constexpr size_t kMaxOutputLine = 4096;
 // Lines a runner may put in the host log per second (its output, its log calls, its
 // sandbox's denials); past that they are counted, not written, so a plugin stuck calling a
 // denied system call or printing in a loop cannot fill the disk.
 constexpr int kMaxLogLinesPerSecond = 100;
+// How long, and for how many calls, an ended call's secrets are still looked for in the
+// runner's output: enough for the stderr pipe to drain, bounded so a busy plugin that
+// prints costs a bounded redaction per line.
+constexpr auto kEndedCallRedaction = std::chrono::seconds(5);
+constexpr size_t kMaxEndedCallRedactors = 1024;
 
 FrameType FrameFor(PluginMethod method) {
   switch (method) {
@@ -71,9 +79,9 @@ log::Level LevelOf(char byte) {
 class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
  public:
   Runner(SpawnedRunner spawned, std::string label, std::weak_ptr<SubprocessChannel> owner,
-         std::shared_ptr<std::atomic<uint64_t>> denials)
+         std::shared_ptr<std::atomic<uint64_t>> denials, int max_threads)
       : spawned_(spawned), label_(std::move(label)), owner_(std::move(owner)), denials_(std::move(denials)),
-        reader_(kMaxReplyPayload) {
+        max_threads_(max_threads), reader_(kMaxReplyPayload) {
     wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   }
 
@@ -129,11 +137,42 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
   void set_sandbox(std::string report) { sandbox_ = std::move(report); }
 
  private:
+  using Redact = std::function<std::string(std::string_view)>;
   struct Pending {
     Done done;
     Clock::time_point deadline;
-    std::function<std::string(std::string_view)> redact_log;
+    Redact redact_log;
   };
+  struct EndedCall {
+    Clock::time_point ended;
+    Redact redact_log;
+  };
+
+  // Keeps an ended call's redactor for a while. Call mutex_ held.
+  void RememberRedactor(Redact redact) {
+    if (!redact) return;
+    ended_calls_.push_back({Clock::now(), std::move(redact)});
+    if (ended_calls_.size() > kMaxEndedCallRedactors) ended_calls_.pop_front();
+  }
+
+  // Output that names no call (the runner's stderr, a log frame from a thread of the
+  // plugin's own) may carry the secrets of any call: it loses those of every call in
+  // flight and of every call that ended in the last kEndedCallRedaction, because stderr
+  // is another pipe and its bytes can arrive after the call's answer.
+  std::string RedactUnattributed(std::string text) {
+    std::vector<Redact> redactors;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const auto oldest = Clock::now() - kEndedCallRedaction;
+      while (!ended_calls_.empty() && ended_calls_.front().ended < oldest) ended_calls_.pop_front();
+      for (const auto& [id, call] : pending_) {
+        if (call.redact_log) redactors.push_back(call.redact_log);
+      }
+      for (const auto& call : ended_calls_) redactors.push_back(call.redact_log);
+    }
+    for (const auto& redact : redactors) text = redact(text);
+    return text;
+  }
 
   void Write(const std::string& frame) {
     std::lock_guard<std::mutex> lock(write_mutex_);
@@ -163,6 +202,17 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     return static_cast<int>(std::clamp<long long>(ms, 0, kDeadlineCheck.count()));
   }
 
+  // Whether the runner keeps within its thread limit; looked at every kThreadCheck.
+  Status CheckThreads() {
+    const auto now = Clock::now();
+    if (now < next_thread_check_) return Status::Ok();
+    next_thread_check_ = now + kThreadCheck;
+    const int threads = ThreadCountOf(spawned_.pid);
+    if (threads <= max_threads_) return Status::Ok();
+    return Status::Error(Code::kPluginCrashed, "it started " + std::to_string(threads) + " threads, more than the " +
+                                                   std::to_string(max_threads_) + " a runner may have");
+  }
+
   // Calls whose deadline passed, taken out of pending_.
   std::vector<Pending> TakeExpired() {
     std::vector<Pending> expired;
@@ -170,6 +220,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     const auto now = Clock::now();
     for (auto it = pending_.begin(); it != pending_.end();) {
       if (it->second.deadline <= now) {
+        RememberRedactor(it->second.redact_log);
         expired.push_back(std::move(it->second));
         it = pending_.erase(it);
       } else {
@@ -183,7 +234,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     if (line.size() > kMaxOutputLine) line = line.substr(0, kMaxOutputLine) + "...";
     if (line.rfind("sandbox: denied", 0) == 0) denials_->fetch_add(1);
     if (!MayLogLine()) return;
-    log::Warn("plugin " + label_ + ": " + PluginLogLine(ToValidUtf8(line)));
+    log::Warn("plugin " + label_ + ": " + PluginLogLine(RedactUnattributed(ToValidUtf8(line))));
   }
 
   // The loop's own rate limit on the lines this runner puts in the host log.
@@ -245,13 +296,13 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     if (frame.type == FrameType::kLog) {
       if (frame.payload.empty() || !MayLogLine()) return;
       std::string text = ToValidUtf8(std::string_view(frame.payload).substr(1, kMaxOutputLine));
-      std::function<std::string(std::string_view)> redact;
+      Redact redact;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = pending_.find(frame.id);
         if (it != pending_.end()) redact = it->second.redact_log;
       }
-      if (redact) text = redact(text);
+      text = redact ? redact(text) : RedactUnattributed(std::move(text));
       log::Write(LevelOf(frame.payload[0]), "plugin " + label_ + ": " + PluginLogLine(text));
       return;
     }
@@ -261,6 +312,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
       auto it = pending_.find(frame.id);
       if (it == pending_.end()) return;  // already timed out
       done = std::move(it->second.done);
+      RememberRedactor(std::move(it->second.redact_log));
       pending_.erase(it);
     }
     switch (frame.type) {
@@ -315,6 +367,10 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
         Kill("a call overran its deadline");
         break;
       }
+      if (Status threads = CheckThreads(); !threads.ok()) {
+        Kill(threads.message());
+        break;
+      }
       if (stopping_) break;
     }
     Finish(std::move(expired), output_open);
@@ -360,6 +416,8 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
   std::string label_;
   std::weak_ptr<SubprocessChannel> owner_;
   std::shared_ptr<std::atomic<uint64_t>> denials_;
+  const int max_threads_;
+  Clock::time_point next_thread_check_{};  // the loop's own
   runner::FrameReader reader_;
   int wake_fd_ = -1;
   std::atomic<bool> stopping_{false};
@@ -368,6 +426,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
   std::mutex write_mutex_;
   std::mutex mutex_;  // guards what follows
   std::map<uint32_t, Pending> pending_;
+  std::deque<EndedCall> ended_calls_;  // oldest first
   uint32_t next_id_ = 1;
   bool lost_ = false;
   std::string lost_reason_;
@@ -401,7 +460,8 @@ SubprocessChannel::~SubprocessChannel() {
 Result<std::shared_ptr<SubprocessChannel::Runner>> SubprocessChannel::Launch() {
   auto spawned = SpawnRunner(plugin_, options_);
   if (!spawned.ok()) return spawned.status();
-  auto runner = std::make_shared<Runner>(*spawned, plugin_.filename().string(), weak_from_this(), sandbox_denials_);
+  auto runner = std::make_shared<Runner>(*spawned, plugin_.filename().string(), weak_from_this(), sandbox_denials_,
+                                         options_.max_threads);
   runner->StartThread();
   auto hello = runner->AwaitHello(kLoadTimeout);
   if (!hello.ok()) {
@@ -465,8 +525,13 @@ Result<std::shared_ptr<SubprocessChannel::Runner>> SubprocessChannel::CurrentRun
   auto runner = Launch();
   std::lock_guard<std::mutex> lock(mutex_);
   if (!runner.ok()) {
-    RecordFailure(runner.status().message());
-    return Status::Error(Code::kPluginUnavailable, "the plugin could not be restarted: " + runner.status().message());
+    // Why names the host's own files (the runner, the library): the operator's log gets
+    // it; the answer and the provider's availability, which clients see, get its code.
+    log::Error("plugin " + plugin_.filename().string() + ": its runner could not be started again: " +
+               runner.status().ToString());
+    RecordFailure("its runner could not be started again [" + runner.status().code_name() + "]");
+    return Status::Error(Code::kPluginUnavailable, "the plugin could not be restarted [" + runner.status().code_name() +
+                                                       "]; the host's log says why");
   }
   ++restarts_;
   current_ = *runner;

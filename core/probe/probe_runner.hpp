@@ -28,7 +28,7 @@
 #include "plugins/loaded_provider.hpp"
 #include "probe/concurrency_limiter.hpp"
 #include "probe/http_client.hpp"
-#include "probe/secret_redactor.hpp"
+#include "secrets/secret_redactor.hpp"
 
 namespace switchboard::probe {
 

@@ -7,12 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "probe/secret_redactor.hpp"
+#include "secrets/secret_redactor.hpp"
 #include "secrets/encoding.hpp"
 
 using switchboard::HttpRequest;
 using switchboard::HttpResponse;
-using switchboard::probe::SecretRedactor;
+using switchboard::SecretRedactor;
 
 namespace {
 

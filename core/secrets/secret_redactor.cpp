@@ -1,4 +1,4 @@
-#include "probe/secret_redactor.hpp"
+#include "secrets/secret_redactor.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +8,7 @@
 
 #include "secrets/encoding.hpp"
 
-namespace switchboard::probe {
+namespace switchboard {
 namespace {
 
 using nlohmann::json;
@@ -331,4 +331,4 @@ void SecretRedactor::Redact(ProbeResult& result) const {
   result.field = Redact(result.field);
 }
 
-}  // namespace switchboard::probe
+}  // namespace switchboard

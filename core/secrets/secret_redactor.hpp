@@ -1,4 +1,5 @@
-// Removes a connection's secrets from everything a probe derives from a provider's reply.
+// Removes a connection's secrets from everything a probe derives from a provider's reply,
+// and from whatever a plugin logs while it works on that connection's config.
 //
 // Plugins copy provider text into a verdict's reason and message; a provider that quotes
 // the request (an echoed key, a form body, a URL) would put a credential there, and from
@@ -22,7 +23,8 @@
 // kAnywhereBytes is redacted only as a whole token (not inside a longer run of letters
 // and digits), so a 5-letter secret does not turn every word containing it into
 // "[redacted]"; longer ones are redacted wherever they occur.
-// THREADS: not synchronized; one redactor belongs to one probe.
+// THREADS: adding is not synchronized (one redactor belongs to one probe or one call);
+// Redact is const and may run on any thread once nothing is added any more.
 #pragma once
 
 #include <string>
@@ -32,7 +34,7 @@
 #include <nlohmann/json.hpp>
 #include <switchboard/probe.hpp>
 
-namespace switchboard::probe {
+namespace switchboard {
 
 class SecretRedactor {
  public:
@@ -72,4 +74,4 @@ class SecretRedactor {
 // Whether a parameter, header or JSON member of this name carries a credential.
 bool IsCredentialName(std::string_view name);
 
-}  // namespace switchboard::probe
+}  // namespace switchboard
