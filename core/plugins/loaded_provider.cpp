@@ -2,6 +2,7 @@
 
 #include "common/bounded_json.hpp"
 #include "common/utf8.hpp"
+#include "plugins/plugin_error_text.hpp"
 #include "plugins/plugin_limits.hpp"
 #include "secrets/secret_redactor.hpp"
 
@@ -9,12 +10,6 @@ namespace switchboard {
 namespace {
 
 using nlohmann::json;
-
-// A plugin's own words, fit for a log line and a problem detail: short and valid UTF-8.
-std::string Excerpt(std::string_view text) {
-  constexpr size_t kMax = 300;
-  return ToValidUtf8(text.substr(0, kMax)) + (text.size() > kMax ? "..." : "");
-}
 
 bool IsStringOrAbsent(const json& object, const char* key) {
   return !object.contains(key) || object[key].is_string();
@@ -79,11 +74,7 @@ Result<json> LoadedProvider::Parse(PluginMethod method, Result<PluginOutput> out
   const std::string& text = output->text;
   auto parsed = ParseBoundedJson(text, limits);
   if (output->plugin_error) {
-    std::string message = Excerpt(text);
-    if (parsed.ok() && parsed->is_object() && parsed->contains("message") && (*parsed)["message"].is_string()) {
-      message = Excerpt((*parsed)["message"].get<std::string>());
-    }
-    return Status::Error(Code::kPluginError, "provider '" + id_ + "' failed: " + message);
+    return Status::Error(Code::kPluginError, "provider '" + id_ + "' failed: " + PluginErrorMessage(text, parsed));
   }
   if (!parsed.ok()) {
     return Status::Error(Code::kPluginOutputInvalid, "provider '" + id_ + "' " + function +
@@ -144,7 +135,7 @@ Result<ProbeStep> LoadedProvider::ToProbeStep(Result<PluginOutput> output) const
     return step;
   } catch (const std::exception& e) {
     return Status::Error(Code::kPluginOutputInvalid,
-                         "provider '" + id_ + "' returned a malformed probe step: " + Excerpt(e.what()));
+                         "provider '" + id_ + "' returned a malformed probe step: " + PluginExcerpt(e.what()));
   }
 }
 

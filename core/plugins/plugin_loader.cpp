@@ -12,6 +12,7 @@
 #include "common/log.hpp"
 #include "common/utf8.hpp"
 #include "plugins/in_process_channel.hpp"
+#include "plugins/plugin_error_text.hpp"
 #include "plugins/plugin_limits.hpp"
 #include "plugins/subprocess_channel.hpp"
 #include "schema/compiled_field_schema.hpp"
@@ -87,11 +88,7 @@ Result<std::shared_ptr<const LoadedProvider>> LoadPlugin(const fs::path& file, c
   const std::string& text = described->text;
   auto parsed = ParseBoundedJson(text, kManifestLimits);
   if (described->plugin_error) {
-    std::string message = ToValidUtf8(text.substr(0, 300));
-    if (parsed.ok() && parsed->is_object() && parsed->contains("message") && (*parsed)["message"].is_string()) {
-      message = ToValidUtf8((*parsed)["message"].get<std::string>().substr(0, 300));
-    }
-    return Refuse(file, Code::kInvalidManifest, "describe failed: " + message);
+    return Refuse(file, Code::kInvalidManifest, "describe failed: " + PluginErrorMessage(text, parsed));
   }
   if (!parsed.ok() && parsed.status().Is(Code::kTooLarge)) {
     return Refuse(file, Code::kInvalidManifest,
