@@ -84,14 +84,13 @@ void RegisterProbeRoutes(Router& router, App& app) {
     size_t limit = 50;
     std::string after;
     if (!ParseLimit(call, limit) || !ParseCursor(call, after)) return;
-    if (auto row = app.store.GetConnection(call.param(0), call.param(1)); !row.ok()) return call.Fail(row.status());
-    ReplyEvents(call, app.store.ListHistory(call.param(0), call.param(1), limit, after));
+    ReplyEvents(call, app.connections.History(call.param(0), call.param(1), limit, after));
   });
   router.Handle("GET", "/v1/projects/{p}/events", Access::kProjectRead, [&app](Call& call) {
     size_t limit = 50;
     std::string after;
     if (!ParseLimit(call, limit) || !ParseCursor(call, after)) return;
-    ReplyEvents(call, app.store.ListEvents(call.param(0), limit, after));
+    ReplyEvents(call, app.connections.Events(call.param(0), limit, after));
   });
   router.Handle("POST", "/v1/projects/{p}/probe-jobs", Access::kProjectWrite, [&app](Call& call) { StartJob(app, call); });
   router.Handle("GET", "/v1/projects/{p}/probe-jobs", Access::kProjectRead, [&app](Call& call) {

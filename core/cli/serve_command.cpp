@@ -183,7 +183,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
             " refused");
 
   api::Metrics metrics;
-  api::Authenticator auth(**store, admin->hash);
+  ProjectService projects(**store);
+  api::Authenticator auth(projects, admin->hash);
   ConnectionService connections(**store, registry, *sealer);
   auto probes = ProbeEngine::Create(args, **store, connections,
                                     [&metrics](const std::string& provider, const ProbeResult& result) {
@@ -193,11 +194,17 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto plugin_options = PluginHostOptionsFrom(args);
   PluginReloader reloader(PluginDirectories(args), plugin_options.ok() ? *plugin_options : PluginHostOptions{}, registry);
   reloader.Remember(report);
-  api::App app{**store, registry, connections, metrics, (*probes)->service(), (*probes)->jobs(), &reloader};
-  Store& store_ref = **store;
+  ComponentService components(**store, connections);
+  probe::ProbeService& probe_service = (*probes)->service();
+  // A connection a component's integration created is probed at once, in the background.
+  components.set_on_connection_created([&probe_service](const ConnectionRecord& created) {
+    probe_service.ProbeStored(created.project, created.id, [](Result<probe::ProbeReport>) {}, created.provider);
+  });
+  HostService host_service(**store, connections);
+  api::App app{registry, projects, connections, components, host_service, metrics, probe_service, (*probes)->jobs(), &reloader};
   http::WorkerPool workers("request handler", threads);
   http::WorkerPool plugin_workers("plugin call", plugin_threads);
-  api::Router router(metrics, auth, [&store_ref](const std::string& p) { return store_ref.GetProject(p).ok(); },
+  api::Router router(metrics, auth, [&projects](const std::string& p) { return projects.Exists(p); },
                      workers, plugin_workers);
   api::RegisterHealthRoutes(router, app);
   api::RegisterProjectRoutes(router, app);
@@ -227,7 +234,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   std::mutex stop_mutex;
   std::condition_variable stop_changed;
   bool served = false;
-  std::thread signal_thread([&server, &reloader, &registry, &store_ref, &connections, &stop_mutex, &stop_changed,
+  std::thread signal_thread([&server, &reloader, &registry, &host_service, &stop_mutex, &stop_changed,
                              &served, stop_signals] {
     int received = 0;
     for (;;) {
@@ -240,7 +247,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
       log::Info("plugins reloaded: " + std::to_string(changed) + " change(s)");
       // Logs the connections the new schemas refuse. This thread takes SIGTERM too: a stop
       // that arrives meanwhile ends the check, so the host still stops in its grace period.
-      CheckReloadedProviders(report, store_ref, connections, [] {
+      host_service.CheckReloaded(report, [] {
         sigset_t pending;
         sigpending(&pending);
         return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1;

@@ -38,7 +38,7 @@ TEST_CASE("a new schema's refusals of stored connections are counted, named and 
     REQUIRE((*store)->CreateProject({"p", "P", "2026-01-01T00:00:00Z"}).ok());
 
     auto create = [&](const std::string& name, const nlohmann::json& config) {
-      auto row = connections.Create("p", {name, "fixture_ok", config}, nullptr);
+      auto row = connections.Create("p", {name, "fixture_ok", config});
       INFO(row.status().ToString());
       REQUIRE(row.ok());
       return row->record.id;
