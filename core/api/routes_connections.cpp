@@ -10,7 +10,6 @@
 //   DELETE /v1/projects/{p}/connections/{id}          409 + references when in use
 #include "api/app.hpp"
 #include "api/cursor.hpp"
-#include "api/probe_json.hpp"
 #include "api/request_parts.hpp"
 #include "api/response_cache.hpp"
 #include "api/views.hpp"

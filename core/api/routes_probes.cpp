@@ -8,8 +8,8 @@
 // Reconnect (POST .../reconnect) is in routes_connections.cpp; it probes through here.
 #include "api/app.hpp"
 #include "api/cursor.hpp"
-#include "api/probe_json.hpp"
 #include "api/request_parts.hpp"
+#include "api/views.hpp"
 #include "probe/webhook.hpp"
 
 namespace switchboard::api {
@@ -67,15 +67,6 @@ void StartJob(App& app, Call& call) {
 }
 
 }  // namespace
-
-json ProbeJson(const ProbeResult& result, const std::string& checked_at) {
-  return {{"outcome", OutcomeName(result.outcome)},
-          {"reason", result.reason},
-          {"message", result.message},
-          {"field", result.field.empty() ? json(nullptr) : json(result.field)},
-          {"retry_after_seconds", result.retry_after_seconds ? json(*result.retry_after_seconds) : json(nullptr)},
-          {"checked_at", checked_at}};
-}
 
 void RegisterProbeRoutes(Router& router, App& app) {
   const std::string connection = "/v1/projects/{p}/connections/{id}";

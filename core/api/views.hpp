@@ -6,10 +6,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/records.hpp"
+#include <switchboard/probe.hpp>
+
+#include "store/store.hpp"
 
 namespace switchboard::api {
 
+// A connection with its flow count: secrets shown only as {"set": true}.
+nlohmann::json ConnectionView(const ConnectionRow& row);
+// A probe verdict: {outcome, reason, message, field, retry_after_seconds, checked_at}
+nlohmann::json ProbeJson(const ProbeResult& result, const std::string& checked_at);
 // {id, name, created_at}
 nlohmann::json ProjectView(const Project& project);
 // {id, project, role, name, created_at}: never the token or its hash.

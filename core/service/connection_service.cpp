@@ -470,25 +470,8 @@ bool LapsesWithin(const std::string& rfc3339, int days) {
 
 }  // namespace
 
-json ConnectionView(const ConnectionRow& row) {
-  const ConnectionRecord& c = row.record;
-  json config = c.config;
-  for (auto it = c.secrets.begin(); it != c.secrets.end(); ++it) config[it.key()] = {{"set", true}};
-  return {{"id", c.id},
-          {"project", c.project},
-          {"name", c.name},
-          {"provider", c.provider},
-          {"config", config},
-          {"status", c.status},
-          {"status_reason", NullIfEmpty(c.status_reason)},
-          {"flows", row.flows},
-          {"connected_at", NullIfEmpty(c.connected_at)},
-          {"checked_at", NullIfEmpty(c.checked_at)},
-          {"created_at", c.created_at},
-          {"updated_at", c.updated_at},
-          {"expires_at", NullIfEmpty(c.expires_at)},
-          {"expiry_warning", !c.expires_at.empty() && LapsesWithin(c.expires_at, kExpiryWarningDays)},
-          {"last_probe", c.last_probe.is_object() ? c.last_probe : json(nullptr)}};
+bool ExpiryWarning(const ConnectionRecord& record) {
+  return !record.expires_at.empty() && LapsesWithin(record.expires_at, kExpiryWarningDays);
 }
 
 }  // namespace switchboard

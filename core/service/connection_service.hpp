@@ -174,9 +174,6 @@ class ConnectionService {
   probe::EgressPolicy egress_;
 };
 
-// The client's view of a connection: secrets shown only as {"set": true}.
-nlohmann::json ConnectionView(const ConnectionRow& row);
-
 // The status a probe outcome leaves a connection in; nullopt for "unchanged".
 // missing_permission counts as inactive: the connection cannot do what it is for.
 std::optional<std::string> StatusAfter(Outcome outcome);
@@ -186,5 +183,7 @@ nlohmann::json ProbeRecordJson(const ProbeResult& result, const std::string& at)
 
 // Credentials whose lapse is this close get a warning on the connection.
 constexpr int kExpiryWarningDays = 7;
+// Whether `record`'s credentials lapse within kExpiryWarningDays (or already have).
+bool ExpiryWarning(const ConnectionRecord& record);
 
 }  // namespace switchboard

@@ -2,6 +2,7 @@
 // errors (finding 9), through the probe service over the real OpenAI plugin.
 #include <thread>
 
+#include "api/views.hpp"
 #include "probe/destination.hpp"
 #include "probe/probe_scheduler.hpp"
 #include "probe_host_fixture.hpp"
@@ -93,7 +94,7 @@ TEST_CASE("a create without a probe is unverified until a probe judges it") {
   CHECK(stored.status == "unverified");
   CHECK(stored.checked_at.empty());
   CHECK_FALSE(stored.status_reason.empty());
-  CHECK(ConnectionView(*report->row)["last_probe"].is_null());
+  CHECK(switchboard::api::ConnectionView(*report->row)["last_probe"].is_null());
   auto counts = host.store->CountConnectionsByStatus();
   REQUIRE(counts.ok());
   CHECK(counts->at("unverified") == 1);
