@@ -7,15 +7,20 @@
 #include "plugins/provider_registry.hpp"
 #include "probe/probe_jobs.hpp"
 #include "probe/probe_service.hpp"
+#include "service/component_service.hpp"
 #include "service/connection_service.hpp"
-#include "store/store.hpp"
+#include "service/host_service.hpp"
+#include "service/project_service.hpp"
 
 namespace switchboard::api {
 
+// Routes reach stored data only through the services: never the store itself.
 struct App {
-  Store& store;
   const ProviderRegistry& providers;
+  ProjectService& projects;
   ConnectionService& connections;
+  ComponentService& components;
+  HostService& host;
   Metrics& metrics;
   probe::ProbeService& probes;
   probe::ProbeJobs& jobs;

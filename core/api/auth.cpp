@@ -23,7 +23,7 @@ Result<Principal> Authenticator::Authenticate(const http::HttpRequest& req) cons
   }
   auto id = TokenIdOf(token);
   if (!id) return Status::Error(Code::kUnauthorized, "the token is not valid");
-  auto record = store_.GetToken(*id);
+  auto record = projects_.FindToken(*id);
   if (!record.ok() || !TokenMatches(token, record->hash)) {
     return Status::Error(Code::kUnauthorized, "the token is not valid");
   }

@@ -10,8 +10,7 @@
 
 #include "common/status.hpp"
 #include "http/http_message.hpp"
-#include "store/records.hpp"
-#include "store/store.hpp"
+#include "service/project_service.hpp"
 
 namespace switchboard::api {
 
@@ -27,14 +26,14 @@ struct Principal {
 
 class Authenticator {
  public:
-  Authenticator(Store& store, std::string admin_token_hash)
-      : store_(store), admin_token_hash_(std::move(admin_token_hash)) {}
+  Authenticator(ProjectService& projects, std::string admin_token_hash)
+      : projects_(projects), admin_token_hash_(std::move(admin_token_hash)) {}
 
   // unauthorized when the header is missing, malformed, or names no valid token.
   Result<Principal> Authenticate(const http::HttpRequest& req) const;
 
  private:
-  Store& store_;
+  ProjectService& projects_;
   std::string admin_token_hash_;
 };
 

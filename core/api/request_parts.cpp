@@ -32,13 +32,4 @@ bool ParseCursor(Call& call, std::string& after) {
   return true;
 }
 
-void CheckKnownMembers(const nlohmann::json& body, std::initializer_list<const char*> allowed,
-                       std::vector<FieldError>& errors) {
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    bool known = false;
-    for (const char* name : allowed) known |= it.key() == name;
-    if (!known) errors.push_back({it.key(), "unknown_field", "'" + it.key() + "' is not accepted here."});
-  }
-}
-
 }  // namespace switchboard::api

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/router.hpp"
+#include "common/json_members.hpp"
 
 namespace switchboard::api {
 
@@ -18,9 +19,7 @@ bool ParseLimit(Call& call, size_t& limit);
 // ?cursor= decoded into the position after which the page starts; "" when absent.
 bool ParseCursor(Call& call, std::string& after);
 
-// Appends an unknown_field error for every member of `body` not in `allowed`, so a typo
-// is never silently ignored.
-void CheckKnownMembers(const nlohmann::json& body, std::initializer_list<const char*> allowed,
-                       std::vector<FieldError>& errors);
+// Every member of a body not in an allowed list is an unknown_field error.
+using switchboard::CheckKnownMembers;
 
 }  // namespace switchboard::api

@@ -49,7 +49,7 @@ void RegisterAdminRoutes(Router& router, App& app) {
   router.Handle("POST", "/v1/admin/plugins/reload", Access::kServerAdmin, Lane::kPlugin, [&app](Call& call) {
     if (app.reloader == nullptr) return call.Fail(503, "reload_unavailable", "this host does not reload plugins");
     const ReloadReport report = app.reloader->Reload();
-    call.Reply(200, ReloadReportView(report, CheckReloadedProviders(report, app.store, app.connections)));
+    call.Reply(200, ReloadReportView(report, app.host.CheckReloaded(report)));
   });
 }
 

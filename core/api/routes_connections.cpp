@@ -10,20 +10,14 @@
 //   DELETE /v1/projects/{p}/connections/{id}          409 + references when in use
 #include "api/app.hpp"
 #include "api/cursor.hpp"
-#include "api/probe_json.hpp"
 #include "api/request_parts.hpp"
 #include "api/response_cache.hpp"
+#include "api/views.hpp"
 
 namespace switchboard::api {
 namespace {
 
 using nlohmann::json;
-
-json ReferencesJson(const std::vector<Reference>& refs) {
-  json items = json::array();
-  for (const auto& r : refs) items.push_back({{"kind", r.kind}, {"id", r.id}, {"name", r.name}});
-  return items;
-}
 
 // Fails on a body member not in `allowed`, so a typo is never silently ignored.
 bool OnlyKnownMembers(Call& call, const json& body, std::initializer_list<const char*> allowed) {
@@ -32,12 +26,6 @@ bool OnlyKnownMembers(Call& call, const json& body, std::initializer_list<const 
   if (errors.empty()) return true;
   call.Fail(422, "invalid_body", "the request has unknown members", errors);
   return false;
-}
-
-void FailWithErrors(Call& call, const Status& status, std::vector<FieldError> errors) {
-  Problem p = ProblemFrom(status);
-  p.errors = std::move(errors);
-  call.Fail(p);
 }
 
 void List(App& app, ResponseCache& cache, Call& call) {
@@ -53,7 +41,7 @@ void List(App& app, ResponseCache& cache, Call& call) {
   // Lists are read far more often than connections change: reuse the serialized page.
   const std::string key = call.param(0) + '\0' + query.status + '\0' + query.provider + '\0' + query.q + '\0' +
                           std::to_string(query.limit) + '\0' + query.after;
-  const uint64_t generation = app.store.Generation();
+  const uint64_t generation = app.connections.ChangeToken();
   // "Cache-Control: no-cache" asks for a page read from the store (RFC 9111 5.2.1.4).
   const bool revalidate = call.req.get_header_value("Cache-Control").find("no-cache") != std::string::npos;
   if (auto body = revalidate ? std::nullopt : cache.Find(key, generation)) {
@@ -61,7 +49,7 @@ void List(App& app, ResponseCache& cache, Call& call) {
     call.res.set_content(*body, "application/json");
     return;
   }
-  auto page = app.store.ListConnections(call.param(0), query);
+  auto page = app.connections.List(call.param(0), query);
   if (!page.ok()) return call.Fail(page.status());
   json items = json::array();
   for (const auto& row : page->items) items.push_back(ConnectionView(row));
@@ -125,9 +113,9 @@ void Create(App& app, Call& call) {
   // Answered when the probe's verdict arrives; no thread waits for it meanwhile.
   Deferred later = call.Defer();
   app.probes.Create(call.param(0), input, *probe,
-                    [later](Result<probe::CreateReport> created, std::vector<FieldError> errors) {
+                    [later](Result<probe::CreateReport> created) {
                       Call& call = *later;
-                      if (!created.ok()) return FailWithErrors(call, created.status(), std::move(errors));
+                      if (!created.ok()) return call.Fail(created.status());
                       if (!created->row) {
                         return FailWithVerdict(call, *created->result, created->checked_at, "credentials");
                       }
@@ -151,8 +139,8 @@ void Test(App& app, Call& call) {
   if (!shape.empty()) return call.Fail(422, "invalid_config", "the config is not valid", shape);
   Deferred later = call.Defer();
   app.probes.Test((*body)["provider"].get<std::string>(), (*body)["config"],
-                  [later](Result<ProbeResult> result, std::vector<FieldError> errors) {
-                    if (!result.ok()) return FailWithErrors(*later, result.status(), std::move(errors));
+                  [later](Result<ProbeResult> result) {
+                    if (!result.ok()) return later->Fail(result.status());
                     later->Reply(200, {{"probe", ProbeJson(*result, NowRfc3339())}});
                   });
 }
@@ -166,9 +154,8 @@ void Patch(App& app, Call& call) {
     change.name = (*body)["name"].get<std::string>();
   }
   if (body->contains("config")) change.config = (*body)["config"];
-  std::vector<FieldError> errors;
-  auto updated = app.connections.Update(call.param(0), call.param(1), change, &errors);
-  if (!updated.ok()) return FailWithErrors(call, updated.status(), errors);
+  auto updated = app.connections.Update(call.param(0), call.param(1), change);
+  if (!updated.ok()) return call.Fail(updated.status());
   // A changed config is unverified: probe it now, in the background (docs/probes.md).
   if (change.config && updated->record.status == kStatusUnverified) {
     app.probes.ProbeStored(call.param(0), call.param(1), [](Result<probe::ProbeReport>) {}, updated->record.provider);
@@ -176,7 +163,7 @@ void Patch(App& app, Call& call) {
   call.Reply(200, ConnectionView(*updated));
 }
 
-void ReplyToReconnect(Call& call, const Result<probe::ReconnectReport>& report, std::vector<FieldError> errors);
+void ReplyToReconnect(Call& call, const Result<probe::ReconnectReport>& report);
 
 // New credentials are probed before they are stored: only valid ones replace the old.
 void Reconnect(App& app, Call& call) {
@@ -189,32 +176,24 @@ void Reconnect(App& app, Call& call) {
   // Answered when the probe's verdict arrives; no thread waits for it meanwhile.
   Deferred later = call.Defer();
   app.probes.Reconnect(call.param(0), call.param(1), (*body)["config"],
-                       [later](Result<probe::ReconnectReport> report, std::vector<FieldError> errors) {
-                         ReplyToReconnect(*later, report, std::move(errors));
-                       });
+                       [later](Result<probe::ReconnectReport> report) { ReplyToReconnect(*later, report); });
 }
 
-void ReplyToReconnect(Call& call, const Result<probe::ReconnectReport>& report, std::vector<FieldError> errors) {
-  if (!report.ok()) return FailWithErrors(call, report.status(), std::move(errors));
+void ReplyToReconnect(Call& call, const Result<probe::ReconnectReport>& report) {
+  if (!report.ok()) return call.Fail(report.status());
   const json probe = ProbeJson(report->result, report->checked_at);
   if (report->row) return call.Reply(200, {{"connection", ConnectionView(*report->row)}, {"probe", probe}});
   FailWithVerdict(call, report->result, report->checked_at, "new credentials");
 }
 
 void Delete(App& app, Call& call) {
-  std::vector<Reference> refs;
-  Status s = app.store.DeleteConnection(call.param(0), call.param(1), &refs);
-  if (s.ok()) {
+  ConnectionDeletion deletion = app.connections.Delete(call.param(0), call.param(1));
+  if (deletion.status.ok()) {
     call.res.status = 204;
     return;
   }
-  Problem p = ProblemFrom(s);
-  if (s.Is(Code::kInUse)) {
-    std::string names;
-    for (const auto& r : refs) names += (names.empty() ? "" : ", ") + r.kind + " '" + (r.name.empty() ? r.id : r.name) + "'";
-    p.detail = "This connection is used by " + names + ". Remove it from them before deleting it.";
-    p.extensions["references"] = ReferencesJson(refs);
-  }
+  Problem p = ProblemFrom(deletion.status);
+  if (deletion.status.Is(Code::kInUse)) p.extensions["references"] = ReferencesView(deletion.in_use_by);
   call.Fail(p);
 }
 
@@ -227,7 +206,7 @@ void RegisterConnectionRoutes(Router& router, App& app) {
   router.Handle("POST", base, Access::kProjectWrite, Lane::kPlugin, [&app](Call& call) { Create(app, call); });
   router.Handle("POST", base + "/test", Access::kProjectWrite, Lane::kPlugin, [&app](Call& call) { Test(app, call); });
   router.Handle("GET", base + "/{id}", Access::kProjectRead, [&app](Call& call) {
-    auto row = app.store.GetConnection(call.param(0), call.param(1));
+    auto row = app.connections.Get(call.param(0), call.param(1));
     if (!row.ok()) return call.Fail(row.status());
     call.Reply(200, ConnectionView(*row));
   });
@@ -235,10 +214,9 @@ void RegisterConnectionRoutes(Router& router, App& app) {
   router.Handle("POST", base + "/{id}/reconnect", Access::kProjectWrite, Lane::kPlugin,
                 [&app](Call& call) { Reconnect(app, call); });
   router.Handle("GET", base + "/{id}/references", Access::kProjectRead, [&app](Call& call) {
-    if (auto row = app.store.GetConnection(call.param(0), call.param(1)); !row.ok()) return call.Fail(row.status());
-    auto refs = app.store.ListReferences(call.param(0), call.param(1));
+    auto refs = app.connections.References(call.param(0), call.param(1));
     if (!refs.ok()) return call.Fail(refs.status());
-    call.Reply(200, {{"items", ReferencesJson(*refs)}, {"next_cursor", nullptr}});
+    call.Reply(200, {{"items", ReferencesView(*refs)}, {"next_cursor", nullptr}});
   });
   router.Handle("DELETE", base + "/{id}", Access::kProjectWrite, [&app](Call& call) { Delete(app, call); });
 }

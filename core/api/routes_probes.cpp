@@ -8,8 +8,8 @@
 // Reconnect (POST .../reconnect) is in routes_connections.cpp; it probes through here.
 #include "api/app.hpp"
 #include "api/cursor.hpp"
-#include "api/probe_json.hpp"
 #include "api/request_parts.hpp"
+#include "api/views.hpp"
 #include "probe/webhook.hpp"
 
 namespace switchboard::api {
@@ -68,15 +68,6 @@ void StartJob(App& app, Call& call) {
 
 }  // namespace
 
-json ProbeJson(const ProbeResult& result, const std::string& checked_at) {
-  return {{"outcome", OutcomeName(result.outcome)},
-          {"reason", result.reason},
-          {"message", result.message},
-          {"field", result.field.empty() ? json(nullptr) : json(result.field)},
-          {"retry_after_seconds", result.retry_after_seconds ? json(*result.retry_after_seconds) : json(nullptr)},
-          {"checked_at", checked_at}};
-}
-
 void RegisterProbeRoutes(Router& router, App& app) {
   const std::string connection = "/v1/projects/{p}/connections/{id}";
   router.Handle("POST", connection + "/probe", Access::kProjectWrite, [&app](Call& call) { Probe(app, call); });
@@ -84,14 +75,13 @@ void RegisterProbeRoutes(Router& router, App& app) {
     size_t limit = 50;
     std::string after;
     if (!ParseLimit(call, limit) || !ParseCursor(call, after)) return;
-    if (auto row = app.store.GetConnection(call.param(0), call.param(1)); !row.ok()) return call.Fail(row.status());
-    ReplyEvents(call, app.store.ListHistory(call.param(0), call.param(1), limit, after));
+    ReplyEvents(call, app.connections.History(call.param(0), call.param(1), limit, after));
   });
   router.Handle("GET", "/v1/projects/{p}/events", Access::kProjectRead, [&app](Call& call) {
     size_t limit = 50;
     std::string after;
     if (!ParseLimit(call, limit) || !ParseCursor(call, after)) return;
-    ReplyEvents(call, app.store.ListEvents(call.param(0), limit, after));
+    ReplyEvents(call, app.connections.Events(call.param(0), limit, after));
   });
   router.Handle("POST", "/v1/projects/{p}/probe-jobs", Access::kProjectWrite, [&app](Call& call) { StartJob(app, call); });
   router.Handle("GET", "/v1/projects/{p}/probe-jobs", Access::kProjectRead, [&app](Call& call) {

@@ -183,7 +183,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
             " refused");
 
   api::Metrics metrics;
-  api::Authenticator auth(**store, admin->hash);
+  ProjectService projects(**store);
+  api::Authenticator auth(projects, admin->hash);
   ConnectionService connections(**store, registry, *sealer);
   auto probes = ProbeEngine::Create(args, **store, connections,
                                     [&metrics](const std::string& provider, const ProbeResult& result) {
@@ -196,11 +197,17 @@ int ServeCommand(const std::vector<std::string>& argv) {
   // From here the registry alone holds the providers, so a reload that replaces one ends
   // its start-up runner once its last call is done.
   report.loaded.clear();
-  api::App app{**store, registry, connections, metrics, (*probes)->service(), (*probes)->jobs(), &reloader};
-  Store& store_ref = **store;
+  ComponentService components(**store, connections);
+  probe::ProbeService& probe_service = (*probes)->service();
+  // A connection a component's integration created is probed at once, in the background.
+  components.set_on_connection_created([&probe_service](const ConnectionRecord& created) {
+    probe_service.ProbeStored(created.project, created.id, [](Result<probe::ProbeReport>) {}, created.provider);
+  });
+  HostService host_service(**store, connections);
+  api::App app{registry, projects, connections, components, host_service, metrics, probe_service, (*probes)->jobs(), &reloader};
   http::WorkerPool workers("request handler", threads);
   http::WorkerPool plugin_workers("plugin call", plugin_threads);
-  api::Router router(metrics, auth, [&store_ref](const std::string& p) { return store_ref.GetProject(p).ok(); },
+  api::Router router(metrics, auth, [&projects](const std::string& p) { return projects.Exists(p); },
                      workers, plugin_workers);
   api::RegisterHealthRoutes(router, app);
   api::RegisterProjectRoutes(router, app);
@@ -230,7 +237,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   std::mutex stop_mutex;
   std::condition_variable stop_changed;
   bool served = false;
-  std::thread signal_thread([&server, &reloader, &registry, &store_ref, &connections, &stop_mutex, &stop_changed,
+  std::thread signal_thread([&server, &reloader, &registry, &host_service, &stop_mutex, &stop_changed,
                              &served, stop_signals] {
     int received = 0;
     for (;;) {
@@ -243,7 +250,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
       log::Info("plugins reloaded: " + std::to_string(changed) + " change(s)");
       // Logs the connections the new schemas refuse. This thread takes SIGTERM too: a stop
       // that arrives meanwhile ends the check, so the host still stops in its grace period.
-      CheckReloadedProviders(report, store_ref, connections, [] {
+      host_service.CheckReloaded(report, [] {
         sigset_t pending;
         sigpending(&pending);
         return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1;

@@ -33,6 +33,7 @@ namespace switchboard {
   X(kStaleProbe, "stale_probe") \
   /* Configs and schemas */ \
   X(kInvalidConfig, "invalid_config") \
+  X(kInvalidBody, "invalid_body") \
   X(kMissingRequired, "missing_required") \
   X(kSecretsRequired, "secrets_required") \
   X(kSchemaInvalid, "schema_invalid") \

@@ -114,13 +114,12 @@ Result<ProbeReport> ProbeService::ProbeStoredAndWait(const std::string& project,
 void ProbeService::Reconnect(const std::string& project, const std::string& id, const json& config,
                              ReconnectDone done) {
   auto row = store_.GetConnection(project, id);
-  if (!row.ok()) return done(row.status(), {});
-  std::vector<FieldError> errors;
-  auto candidate = connections_.ReconnectCandidate(project, id, config, &errors);
-  if (!candidate.ok()) return done(candidate.status(), std::move(errors));
+  if (!row.ok()) return done(row.status());
+  auto candidate = connections_.ReconnectCandidate(project, id, config);
+  if (!candidate.ok()) return done(candidate.status());
   auto provider = connections_.providers().Find(row->record.provider);
   if (!provider) {
-    return done(Status::Error(Code::kUnknownProvider, "provider '" + row->record.provider + "' is not loaded"), {});
+    return done(Status::Error(Code::kUnknownProvider, "provider '" + row->record.provider + "' is not loaded"));
   }
 
   const std::string key = SlotKey(project, id);
@@ -132,18 +131,17 @@ void ProbeService::Reconnect(const std::string& project, const std::string& id, 
                   subject->config = json();  // drop the secrets as soon as they are not needed
                   ReconnectReport report{std::move(result), NowRfc3339(), std::nullopt};
                   if (report.result.outcome != Outcome::kValid) {
-                    (*finished)(report, {});
+                    (*finished)(report);
                     return Release(key);
                   }
                   std::optional<StatusEvent> event;
-                  std::vector<FieldError> stored_errors;
-                  auto stored = connections_.Reconnect(project, id, config, &report.result, &stored_errors, &event);
+                  auto stored = connections_.Reconnect(project, id, config, &report.result, &event);
                   if (stored.ok()) {
                     report.row = *stored;
                     Emit(event);
-                    (*finished)(report, {});
+                    (*finished)(report);
                   } else {
-                    (*finished)(stored.status(), std::move(stored_errors));
+                    (*finished)(stored.status());
                   }
                   Release(key);
                 });
@@ -151,28 +149,23 @@ void ProbeService::Reconnect(const std::string& project, const std::string& id, 
 }
 
 Result<ReconnectReport> ProbeService::ReconnectAndWait(const std::string& project, const std::string& id,
-                                                       const json& config, std::vector<FieldError>* errors) {
-  auto promise = std::make_shared<std::promise<std::pair<Result<ReconnectReport>, std::vector<FieldError>>>>();
+                                                       const json& config) {
+  auto promise = std::make_shared<std::promise<Result<ReconnectReport>>>();
   auto future = promise->get_future();
-  Reconnect(project, id, config, [promise](Result<ReconnectReport> report, std::vector<FieldError> found) {
-    promise->set_value({std::move(report), std::move(found)});
-  });
-  auto [outcome, found] = future.get();
-  if (!outcome.ok() && errors != nullptr) *errors = std::move(found);
-  return outcome;
+  Reconnect(project, id, config, [promise](Result<ReconnectReport> report) { promise->set_value(std::move(report)); });
+  return future.get();
 }
 
 void ProbeService::Create(const std::string& project, const ConnectionInput& input, bool probe, CreateDone done) {
-  std::vector<FieldError> errors;
-  auto prepared = connections_.PrepareNew(project, input, &errors);
-  if (!prepared.ok()) return done(prepared.status(), std::move(errors));
+  auto prepared = connections_.PrepareNew(project, input);
+  if (!prepared.ok()) return done(prepared.status());
   if (!probe) {
-    auto stored = connections_.StoreNew(std::move(prepared).value(), nullptr, &errors);
-    if (!stored.ok()) return done(stored.status(), std::move(errors));
-    return done(CreateReport{std::nullopt, "", *stored}, {});
+    auto stored = connections_.StoreNew(std::move(prepared).value(), nullptr);
+    if (!stored.ok()) return done(stored.status());
+    return done(CreateReport{std::nullopt, "", *stored});
   }
   auto provider = connections_.providers().Find(input.provider);
-  if (!provider) return done(Status::Error(Code::kUnknownProvider, "provider '" + input.provider + "' is not loaded"), {});
+  if (!provider) return done(Status::Error(Code::kUnknownProvider, "provider '" + input.provider + "' is not loaded"));
   // No single-flight slot: nobody else can probe a connection that is not stored yet.
   auto candidate = std::make_shared<NewConnection>(std::move(prepared).value());
   auto subject = std::make_shared<ProbeRunner::Subject>(ProbeRunner::Subject{provider, candidate->config});
@@ -181,53 +174,38 @@ void ProbeService::Create(const std::string& project, const ConnectionInput& inp
                 CreateReport report{std::move(result), NowRfc3339(), std::nullopt};
                 const auto status = StatusAfter(report.result->outcome);
                 if (status && *status == kStatusInactive) {
-                  return done(report, {});  // refused: nothing is stored
+                  return done(report);  // refused: nothing is stored
                 }
-                std::vector<FieldError> errors;
-                auto stored = connections_.StoreNew(std::move(*candidate), &*report.result, &errors);
-                if (!stored.ok()) return done(stored.status(), std::move(errors));
+                auto stored = connections_.StoreNew(std::move(*candidate), &*report.result);
+                if (!stored.ok()) return done(stored.status());
                 report.row = *stored;
-                done(report, {});
+                done(report);
               });
 }
 
 Result<CreateReport> ProbeService::CreateAndWait(const std::string& project, const ConnectionInput& input,
-                                                 bool probe, std::vector<FieldError>* errors) {
+                                                 bool probe) {
   auto promise = std::make_shared<std::promise<Result<CreateReport>>>();
   auto future = promise->get_future();
-  auto failed = std::make_shared<std::vector<FieldError>>();
-  Create(project, input, probe, [promise, failed](Result<CreateReport> report, std::vector<FieldError> problems) {
-    *failed = std::move(problems);
-    promise->set_value(std::move(report));
-  });
-  auto outcome = future.get();
-  if (errors != nullptr) *errors = *failed;
-  return outcome;
+  Create(project, input, probe, [promise](Result<CreateReport> report) { promise->set_value(std::move(report)); });
+  return future.get();
 }
 
 void ProbeService::Test(const std::string& provider_id, const json& config, TestDone done) {
-  std::vector<FieldError> errors;
-  auto checked = connections_.PrepareConfig(provider_id, config, &errors);
-  if (!checked.ok()) return done(checked.status(), std::move(errors));
+  auto checked = connections_.PrepareConfig(provider_id, config);
+  if (!checked.ok()) return done(checked.status());
   auto provider = connections_.providers().Find(provider_id);
-  if (!provider) return done(Status::Error(Code::kUnknownProvider, "provider '" + provider_id + "' is not loaded"), {});
+  if (!provider) return done(Status::Error(Code::kUnknownProvider, "provider '" + provider_id + "' is not loaded"));
   auto subject = std::make_shared<ProbeRunner::Subject>(ProbeRunner::Subject{provider, std::move(checked).value()});
   runner_.Run(provider->id(), [subject]() -> Result<ProbeRunner::Subject> { return std::move(*subject); },
-              [done = std::move(done)](ProbeResult result) { done(std::move(result), {}); });
+              [done = std::move(done)](ProbeResult result) { done(std::move(result)); });
 }
 
-Result<ProbeResult> ProbeService::TestAndWait(const std::string& provider_id, const json& config,
-                                              std::vector<FieldError>* errors) {
+Result<ProbeResult> ProbeService::TestAndWait(const std::string& provider_id, const json& config) {
   auto promise = std::make_shared<std::promise<Result<ProbeResult>>>();
   auto future = promise->get_future();
-  auto failed = std::make_shared<std::vector<FieldError>>();
-  Test(provider_id, config, [promise, failed](Result<ProbeResult> result, std::vector<FieldError> problems) {
-    *failed = std::move(problems);
-    promise->set_value(std::move(result));
-  });
-  auto outcome = future.get();
-  if (errors != nullptr) *errors = *failed;
-  return outcome;
+  Test(provider_id, config, [promise](Result<ProbeResult> result) { promise->set_value(std::move(result)); });
+  return future.get();
 }
 
 void ProbeService::WhenIdle(const std::string& key, std::function<void()> work) {

@@ -60,31 +60,29 @@ class ProbeService {
 
   // Probes `config` as a reconnect of the connection; stores it (Active) only when valid.
   // Fails like ConnectionService::Update when the config is not valid (with the field
-  // errors). `done` runs on the calling thread when the config is refused before any
+  // errors inside the Status). `done` runs on the calling thread when the config is refused before any
   // probe, otherwise on an io_context thread; the caller's thread is never parked.
-  using ReconnectDone = std::function<void(Result<ReconnectReport>, std::vector<FieldError> errors)>;
+  using ReconnectDone = std::function<void(Result<ReconnectReport>)>;
   void Reconnect(const std::string& project, const std::string& id, const nlohmann::json& config,
                  ReconnectDone done);
   Result<ReconnectReport> ReconnectAndWait(const std::string& project, const std::string& id,
-                                           const nlohmann::json& config, std::vector<FieldError>* errors);
+                                           const nlohmann::json& config);
 
   // Creates a connection, probing it first unless `probe` is false: a refusing verdict
   // (invalid_credentials, missing_permission) stores nothing and `done` gets the report
   // without a row; valid stores it active; transient, or no probe, stores it unverified.
   // Validation failures, name_taken and plugin failures come as a failed Result with the
-  // field errors. `done` runs once, on the caller's thread when nothing was probed and
+  // field errors inside the Status. `done` runs once, on the caller's thread when nothing was probed and
   // on an io_context thread otherwise.
-  using CreateDone = std::function<void(Result<CreateReport>, std::vector<FieldError>)>;
+  using CreateDone = std::function<void(Result<CreateReport>)>;
   void Create(const std::string& project, const ConnectionInput& input, bool probe, CreateDone done);
-  Result<CreateReport> CreateAndWait(const std::string& project, const ConnectionInput& input, bool probe,
-                                     std::vector<FieldError>* errors);
+  Result<CreateReport> CreateAndWait(const std::string& project, const ConnectionInput& input, bool probe);
 
   // Probes `config` for `provider_id` without storing anything ("Test" in the Add form).
-  // Fails like a create's validation (errors filled).
-  using TestDone = std::function<void(Result<ProbeResult>, std::vector<FieldError>)>;
+  // Fails like a create's validation (field errors inside the Status).
+  using TestDone = std::function<void(Result<ProbeResult>)>;
   void Test(const std::string& provider_id, const nlohmann::json& config, TestDone done);
-  Result<ProbeResult> TestAndWait(const std::string& provider_id, const nlohmann::json& config,
-                                  std::vector<FieldError>* errors);
+  Result<ProbeResult> TestAndWait(const std::string& provider_id, const nlohmann::json& config);
 
   // Probes queued or running.
   size_t in_flight() const;

@@ -75,6 +75,16 @@ std::vector<FieldError> SecretsToReenter(const LoadedProvider& provider, const j
   return errors;
 }
 
+// name_taken naming the "name" field, as every connection body calls it.
+Status NameTaken(const std::string& message) {
+  return Status::Invalid(Code::kNameTaken, message, {{"name", "name_taken", message}});
+}
+
+Status NotAnObject() {
+  return Status::Invalid(Code::kInvalidConfig, "the config is not valid",
+                         {{"config", "not_an_object", "The config must be a JSON object of fields."}});
+}
+
 void Prefix(std::vector<FieldError>& errors, const std::string& prefix) {
   for (auto& e : errors) e.field = e.field.empty() ? prefix.substr(0, prefix.size() ? prefix.size() - 1 : 0) : prefix + e.field;
 }
@@ -140,17 +150,13 @@ Result<json> ConnectionService::CheckConfig(const std::string& provider_id, cons
 }
 
 Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, const ConnectionInput& input,
-                                                    const std::string& field_prefix,
-                                                    std::vector<FieldError>* errors, json* clear_config) const {
+                                                    const std::string& field_prefix, json* clear_config) const {
   std::vector<FieldError> problems;
   std::string name = input.name;
   if (auto bad = CheckName(name, "name")) problems.push_back(*bad);
   auto config = CheckConfig(input.provider, input.config, field_prefix, problems);
   if (!config.ok()) return config.status();
-  if (!problems.empty()) {
-    if (errors) *errors = problems;
-    return Status::Error(Code::kInvalidConfig, "the connection is not valid");
-  }
+  if (!problems.empty()) return Status::Invalid(Code::kInvalidConfig, "the connection is not valid", std::move(problems));
   auto provider = providers_.Find(input.provider);
   ConnectionRecord record;
   record.id = RandomId("con_");
@@ -173,36 +179,29 @@ Result<ConnectionRecord> ConnectionService::Prepare(const std::string& project, 
   return record;
 }
 
-Result<json> ConnectionService::PrepareConfig(const std::string& provider_id, const json& config,
-                                              std::vector<FieldError>* errors) const {
+Result<json> ConnectionService::PrepareConfig(const std::string& provider_id, const json& config) const {
   std::vector<FieldError> problems;
   auto checked = CheckConfig(provider_id, config, "config.", problems);
   if (!checked.ok()) return checked.status();
-  if (!problems.empty()) {
-    if (errors) *errors = problems;
-    return Status::Error(Code::kInvalidConfig, "the config is not valid");
-  }
+  if (!problems.empty()) return Status::Invalid(Code::kInvalidConfig, "the config is not valid", std::move(problems));
   return checked;
 }
 
-Result<NewConnection> ConnectionService::PrepareNew(const std::string& project, const ConnectionInput& input,
-                                                    std::vector<FieldError>* errors) const {
+Result<NewConnection> ConnectionService::PrepareNew(const std::string& project, const ConnectionInput& input) const {
   NewConnection candidate;
-  auto record = Prepare(project, input, "config.", errors, &candidate.config);
+  auto record = Prepare(project, input, "config.", &candidate.config);
   if (!record.ok()) return record.status();
   auto existing = store_.FindConnectionByName(project, record->name);
   if (!existing.ok()) return existing.status();
   if (*existing) {
     const std::string message = "a connection named '" + (*existing)->name + "' already exists";
-    if (errors) *errors = {{"name", "name_taken", message}};
-    return Status::Error(Code::kNameTaken, message);
+    return NameTaken(message);
   }
   candidate.record = std::move(record).value();
   return candidate;
 }
 
-Result<ConnectionRow> ConnectionService::StoreNew(NewConnection candidate, const ProbeResult* proof,
-                                                  std::vector<FieldError>* errors) {
+Result<ConnectionRow> ConnectionService::StoreNew(NewConnection candidate, const ProbeResult* proof) {
   ConnectionRecord& record = candidate.record;
   if (proof) {
     const std::string now = NowRfc3339();
@@ -224,18 +223,59 @@ Result<ConnectionRow> ConnectionService::StoreNew(NewConnection candidate, const
     }
   }
   candidate.config = json();  // the secrets in clear are not needed any more
-  if (Status s = store_.CreateConnection(record); !s.ok()) {
-    if (s.Is(Code::kNameTaken) && errors) *errors = {{"name", "name_taken", s.message()}};
-    return s;
-  }
+  if (Status s = store_.CreateConnection(record); !s.ok()) return s.Is(Code::kNameTaken) ? NameTaken(s.message()) : s;
   return ConnectionRow{record, 0};
 }
 
-Result<ConnectionRow> ConnectionService::Create(const std::string& project, const ConnectionInput& input,
-                                                std::vector<FieldError>* errors) {
-  auto candidate = PrepareNew(project, input, errors);
+Result<ConnectionRow> ConnectionService::Create(const std::string& project, const ConnectionInput& input) {
+  auto candidate = PrepareNew(project, input);
   if (!candidate.ok()) return candidate.status();
-  return StoreNew(std::move(candidate).value(), nullptr, errors);
+  return StoreNew(std::move(candidate).value(), nullptr);
+}
+
+Result<ConnectionRow> ConnectionService::Get(const std::string& project, const std::string& id) const {
+  return store_.GetConnection(project, id);
+}
+
+Result<ConnectionPage> ConnectionService::List(const std::string& project, const ConnectionQuery& query) const {
+  return store_.ListConnections(project, query);
+}
+
+uint64_t ConnectionService::ChangeToken() const { return store_.Generation(); }
+
+Result<std::vector<Reference>> ConnectionService::References(const std::string& project, const std::string& id) const {
+  if (auto row = store_.GetConnection(project, id); !row.ok()) return row.status();
+  return store_.ListReferences(project, id);
+}
+
+Result<EventPage> ConnectionService::History(const std::string& project, const std::string& id, size_t limit,
+                                             const std::string& after) const {
+  if (auto row = store_.GetConnection(project, id); !row.ok()) return row.status();
+  return store_.ListHistory(project, id, limit, after);
+}
+
+Result<EventPage> ConnectionService::Events(const std::string& project, size_t limit, const std::string& after) const {
+  return store_.ListEvents(project, limit, after);
+}
+
+Result<std::map<std::string, int64_t>> ConnectionService::CountByStatus() const {
+  return store_.CountConnectionsByStatus();
+}
+
+ConnectionDeletion ConnectionService::Delete(const std::string& project, const std::string& id) {
+  ConnectionDeletion deletion;
+  deletion.status = store_.DeleteConnection(project, id, &deletion.in_use_by);
+  if (deletion.status.Is(Code::kInUse)) {
+    std::string names;
+    for (const auto& r : deletion.in_use_by) {
+      names += (names.empty() ? "" : ", ") + r.kind + " '" + (r.name.empty() ? r.id : r.name) + "'";
+    }
+    deletion.status = Status::Error(Code::kInUse, "This connection is used by " + names +
+                                                      ". Remove it from them before deleting it.");
+  } else {
+    deletion.in_use_by.clear();
+  }
+  return deletion;
 }
 
 Result<json> ConnectionService::UnsealedConfig(const ConnectionRecord& record) const {
@@ -249,7 +289,7 @@ Result<json> ConnectionService::UnsealedConfig(const ConnectionRecord& record) c
 }
 
 Result<json> ConnectionService::Merge(const ConnectionRecord& record, const json& change,
-                                      std::set<std::string>* replaced, std::vector<FieldError>* errors) const {
+                                      std::set<std::string>* replaced) const {
   auto provider = providers_.Find(record.provider);
   if (!provider) return Status::Error(Code::kUnknownProvider, "provider '" + record.provider + "' is not loaded");
   auto current = UnsealedConfig(record);
@@ -267,16 +307,14 @@ Result<json> ConnectionService::Merge(const ConnectionRecord& record, const json
   auto validated = Validate(*provider, merged);
   if (!validated.ok()) return validated.status();
   if (!validated->empty()) {
-    if (errors) {
-      *errors = *validated;
-      Prefix(*errors, "config.");
-    }
-    return Status::Error(Code::kInvalidConfig, "the changed config is not valid");
+    std::vector<FieldError> problems = *validated;
+    Prefix(problems, "config.");
+    return Status::Invalid(Code::kInvalidConfig, "the changed config is not valid", std::move(problems));
   }
   if (auto missing = SecretsToReenter(*provider, *current, merged, change); !missing.empty()) {
-    if (errors) *errors = std::move(missing);
-    return Status::Error(Code::kSecretsRequired,
-                         "a field that decides where the secrets are sent changed: enter the secrets again");
+    return Status::Invalid(Code::kSecretsRequired,
+                           "a field that decides where the secrets are sent changed: enter the secrets again",
+                           std::move(missing));
   }
   return merged;
 }
@@ -302,26 +340,21 @@ void ConnectionService::StoreConfig(ConnectionRecord& record, const json& config
 
 Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project, const std::string& id,
                                                      const ConnectionChange& change, const ProbeResult* reconnect_proof,
-                                                     std::vector<FieldError>* errors,
                                                      std::optional<StatusEvent>* event) {
   std::optional<std::string> new_name = change.name;
   if (new_name) {
     if (auto bad = CheckName(*new_name, "name")) {
-      if (errors) *errors = {*bad};
-      return Status::Error(Code::kInvalidConfig, "the new name is not valid");
+      return Status::Invalid(Code::kInvalidConfig, "the new name is not valid", {*bad});
     }
   }
-  if (change.config && !change.config->is_object()) {
-    if (errors) *errors = {{"config", "not_an_object", "The config must be a JSON object of fields."}};
-    return Status::Error(Code::kInvalidConfig, "the config is not valid");
-  }
+  if (change.config && !change.config->is_object()) return NotAnObject();
   UpdateOptions options;
   options.event = event;
   auto result = store_.UpdateConnection(project, id, [&](ConnectionRecord& record) -> Status {
     if (new_name) record.name = *new_name;
     if (change.config) {
       std::set<std::string> replaced;
-      auto merged = Merge(record, *change.config, &replaced, errors);
+      auto merged = Merge(record, *change.config, &replaced);
       if (!merged.ok()) return merged.status();
       json config = *merged;
       // The proof may carry a rotated refresh token: it supersedes the one just sent.
@@ -344,36 +377,30 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
     }
     return Status::Ok();
   }, options);
-  if (!result.ok() && result.status().Is(Code::kNameTaken) && errors) {
-    *errors = {{"name", "name_taken", result.status().message()}};
-  }
+  if (!result.ok() && result.status().Is(Code::kNameTaken)) return NameTaken(result.status().message());
   return result;
 }
 
 Result<ConnectionRow> ConnectionService::Update(const std::string& project, const std::string& id,
-                                                const ConnectionChange& change, std::vector<FieldError>* errors) {
-  return ApplyChange(project, id, change, nullptr, errors, nullptr);
+                                                const ConnectionChange& change) {
+  return ApplyChange(project, id, change, nullptr, nullptr);
 }
 
 Result<json> ConnectionService::ReconnectCandidate(const std::string& project, const std::string& id,
-                                                   const json& config, std::vector<FieldError>* errors) const {
-  if (!config.is_object()) {
-    if (errors) *errors = {{"config", "not_an_object", "The config must be a JSON object of fields."}};
-    return Status::Error(Code::kInvalidConfig, "the config is not valid");
-  }
+                                                   const json& config) const {
+  if (!config.is_object()) return NotAnObject();
   auto row = store_.GetConnection(project, id);
   if (!row.ok()) return row.status();
-  return Merge(row->record, config, nullptr, errors);
+  return Merge(row->record, config, nullptr);
 }
 
 Result<ConnectionRow> ConnectionService::Reconnect(const std::string& project, const std::string& id,
                                                    const json& config, const ProbeResult* proof,
-                                                   std::vector<FieldError>* errors,
                                                    std::optional<StatusEvent>* event) {
   static const ProbeResult kUnprobed{Outcome::kValid, "", "", "", std::nullopt, json::object(), ""};
   ConnectionChange change;
   change.config = config;
-  return ApplyChange(project, id, change, proof ? proof : &kUnprobed, errors, event);
+  return ApplyChange(project, id, change, proof ? proof : &kUnprobed, event);
 }
 
 Result<ConnectionRow> ConnectionService::RecordProbe(const ConnectionRecord& probed, const ProbeResult& result,
@@ -443,25 +470,8 @@ bool LapsesWithin(const std::string& rfc3339, int days) {
 
 }  // namespace
 
-json ConnectionView(const ConnectionRow& row) {
-  const ConnectionRecord& c = row.record;
-  json config = c.config;
-  for (auto it = c.secrets.begin(); it != c.secrets.end(); ++it) config[it.key()] = {{"set", true}};
-  return {{"id", c.id},
-          {"project", c.project},
-          {"name", c.name},
-          {"provider", c.provider},
-          {"config", config},
-          {"status", c.status},
-          {"status_reason", NullIfEmpty(c.status_reason)},
-          {"flows", row.flows},
-          {"connected_at", NullIfEmpty(c.connected_at)},
-          {"checked_at", NullIfEmpty(c.checked_at)},
-          {"created_at", c.created_at},
-          {"updated_at", c.updated_at},
-          {"expires_at", NullIfEmpty(c.expires_at)},
-          {"expiry_warning", !c.expires_at.empty() && LapsesWithin(c.expires_at, kExpiryWarningDays)},
-          {"last_probe", c.last_probe.is_object() ? c.last_probe : json(nullptr)}};
+bool ExpiryWarning(const ConnectionRecord& record) {
+  return !record.expires_at.empty() && LapsesWithin(record.expires_at, kExpiryWarningDays);
 }
 
 }  // namespace switchboard

@@ -7,11 +7,13 @@
 // one "secret_required" error per secret field not entered again in the same request.
 //
 // Validation failures return code "invalid_config" (422) with the per-field problems in
-// `errors`; a field is named "<prefix><field>", the prefix chosen by the caller so the
-// names match the request body ("config." for a connection body).
+// the Status (field_errors()); a field is named "<prefix><field>", the prefix chosen by
+// the caller so the names match the request body ("config." for a connection body).
+// name_taken carries a "name" field error.
 // THREADS: safe for concurrent use.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -55,6 +57,12 @@ struct ConnectionChange {
                                          // a secret left out or given as {"set": true} is kept
 };
 
+// What deleting a connection did: ok, or why not; `in_use_by` filled for in_use.
+struct ConnectionDeletion {
+  Status status;
+  std::vector<Reference> in_use_by;
+};
+
 class ConnectionService {
  public:
   ConnectionService(Store& store, const ProviderRegistry& providers, const Sealer& sealer)
@@ -65,48 +73,44 @@ class ConnectionService {
   void set_egress_policy(probe::EgressPolicy policy) { egress_ = std::move(policy); }
 
   // A validated, sealed record ready to store (not stored), status unverified. Fails with
-  // invalid_config (errors filled, named with `field_prefix`) or unknown_provider.
+  // invalid_config (field errors named with `field_prefix`) or unknown_provider.
   // `clear_config`, when given, gets the config with secrets in clear.
   Result<ConnectionRecord> Prepare(const std::string& project, const ConnectionInput& input,
-                                   const std::string& field_prefix, std::vector<FieldError>* errors,
+                                   const std::string& field_prefix,
                                    nlohmann::json* clear_config = nullptr) const;
 
   // `config` for `provider_id` validated as a create would (placeholders refused, nulls
   // dropped, destinations checked), secrets in clear: what a test probe runs against.
-  Result<nlohmann::json> PrepareConfig(const std::string& provider_id, const nlohmann::json& config,
-                                       std::vector<FieldError>* errors) const;
+  Result<nlohmann::json> PrepareConfig(const std::string& provider_id, const nlohmann::json& config) const;
 
-  // What a create would store, before its probe. Also fails with name_taken (errors
-  // filled) when the name is in use, so no probe is spent on a create bound to fail.
-  Result<NewConnection> PrepareNew(const std::string& project, const ConnectionInput& input,
-                                   std::vector<FieldError>* errors) const;
+  // What a create would store, before its probe. Also fails with name_taken when the
+  // name is in use, so no probe is spent on a create bound to fail.
+  Result<NewConnection> PrepareNew(const std::string& project, const ConnectionInput& input) const;
 
   // Stores a prepared connection with what its probe found: valid -> active (with the
   // probe's config update, expiry and checked time); transient -> unverified with the
   // probe's message; null `proof` (not probed) -> unverified. Never call it with a
-  // refusing verdict. Fails with name_taken (errors filled).
-  Result<ConnectionRow> StoreNew(NewConnection candidate, const ProbeResult* proof, std::vector<FieldError>* errors);
+  // refusing verdict. Fails with name_taken.
+  Result<ConnectionRow> StoreNew(NewConnection candidate, const ProbeResult* proof);
 
   // Stores a new connection without a probe: unverified.
-  Result<ConnectionRow> Create(const std::string& project, const ConnectionInput& input,
-                               std::vector<FieldError>* errors);
+  Result<ConnectionRow> Create(const std::string& project, const ConnectionInput& input);
 
   // Rename and/or edit fields. The result is validated as a whole before it is stored.
   // A config that changed makes the connection unverified until a probe judges it.
   Result<ConnectionRow> Update(const std::string& project, const std::string& id,
-                               const ConnectionChange& change, std::vector<FieldError>* errors);
+                               const ConnectionChange& change);
 
   // The config a reconnect with `config` would store, validated, secrets in clear: what
   // the reconnect probe runs against. Fails like Update.
   Result<nlohmann::json> ReconnectCandidate(const std::string& project, const std::string& id,
-                                            const nlohmann::json& config,
-                                            std::vector<FieldError>* errors) const;
+                                            const nlohmann::json& config) const;
 
   // Stores replacement credentials (and what the probe that proved them returned, such as a
   // rotated refresh token) and marks the connection active again.
   Result<ConnectionRow> Reconnect(const std::string& project, const std::string& id,
                                   const nlohmann::json& config, const ProbeResult* proof,
-                                  std::vector<FieldError>* errors, std::optional<StatusEvent>* event = nullptr);
+                                  std::optional<StatusEvent>* event = nullptr);
 
   // Applies a probe's verdict: status (transient leaves it), reason, checked time, expiry,
   // and any config update (sealed). `probed` is the record the probe ran against; when its
@@ -118,6 +122,26 @@ class ConnectionService {
   // The full config with secrets unsealed, for probes. Never send it to a client.
   Result<nlohmann::json> UnsealedConfig(const ConnectionRecord& record) const;
 
+  Result<ConnectionRow> Get(const std::string& project, const std::string& id) const;
+  // One page of a project's connections, ordered by name.
+  Result<ConnectionPage> List(const std::string& project, const ConnectionQuery& query) const;
+  // A token that changes whenever anything stored changes: what List returned may be
+  // reused while it is unchanged.
+  uint64_t ChangeToken() const;
+  // The components referencing connection `id` (not_found when it does not exist).
+  Result<std::vector<Reference>> References(const std::string& project, const std::string& id) const;
+  // Status changes of connection `id` (not_found when it does not exist) / of the whole
+  // project, newest first; `after` is a previous page's next_after.
+  Result<EventPage> History(const std::string& project, const std::string& id, size_t limit,
+                            const std::string& after) const;
+  Result<EventPage> Events(const std::string& project, size_t limit, const std::string& after) const;
+  // Connections by status across all projects, e.g. {"active": 10, "inactive": 2}.
+  Result<std::map<std::string, int64_t>> CountByStatus() const;
+
+  // Deletes connection `id`. Refused with in_use while components reference it: the
+  // status's message names them and `in_use_by` lists them.
+  ConnectionDeletion Delete(const std::string& project, const std::string& id);
+
   // Normalizes `name` (NFC) in place, or says why it is not a name (common/names.hpp:
   // missing_required, name_invalid, name_too_long). Every kind of name goes through it.
   static std::optional<FieldError> CheckName(std::string& name, const std::string& field);
@@ -127,7 +151,7 @@ class ConnectionService {
  private:
   Result<ConnectionRow> ApplyChange(const std::string& project, const std::string& id,
                                     const ConnectionChange& change, const ProbeResult* reconnect_proof,
-                                    std::vector<FieldError>* errors, std::optional<StatusEvent>* event);
+                                    std::optional<StatusEvent>* event);
   // Schema and plugin problems of `config`, then URL fields whose literal address the
   // egress policy refuses (bare field names). Fails only when the plugin fails.
   Result<std::vector<FieldError>> Validate(const LoadedProvider& provider, const nlohmann::json& config) const;
@@ -138,7 +162,7 @@ class ConnectionService {
                                      const std::string& field_prefix, std::vector<FieldError>& problems) const;
   // `record`'s config with `change` applied, validated; `replaced` gets the fields changed.
   Result<nlohmann::json> Merge(const ConnectionRecord& record, const nlohmann::json& change,
-                               std::set<std::string>* replaced, std::vector<FieldError>* errors) const;
+                               std::set<std::string>* replaced) const;
   // Stores `config` (secrets in clear) into `record`, sealing secrets; secrets not in
   // `replaced` keep their sealed bytes.
   void StoreConfig(ConnectionRecord& record, const nlohmann::json& config,
@@ -150,9 +174,6 @@ class ConnectionService {
   probe::EgressPolicy egress_;
 };
 
-// The client's view of a connection: secrets shown only as {"set": true}.
-nlohmann::json ConnectionView(const ConnectionRow& row);
-
 // The status a probe outcome leaves a connection in; nullopt for "unchanged".
 // missing_permission counts as inactive: the connection cannot do what it is for.
 std::optional<std::string> StatusAfter(Outcome outcome);
@@ -162,5 +183,7 @@ nlohmann::json ProbeRecordJson(const ProbeResult& result, const std::string& at)
 
 // Credentials whose lapse is this close get a warning on the connection.
 constexpr int kExpiryWarningDays = 7;
+// Whether `record`'s credentials lapse within kExpiryWarningDays (or already have).
+bool ExpiryWarning(const ConnectionRecord& record);
 
 }  // namespace switchboard

@@ -842,7 +842,9 @@ Result<std::vector<Reference>> Store::ListReferences(const std::string& project,
 }
 
 Result<ComponentRecord> Store::PutComponent(ComponentRecord component,
-                                            const std::vector<ConnectionRecord>& new_connections) {
+                                            const std::vector<ConnectionRecord>& new_connections,
+                                            bool* created) {
+  bool existed = false;
   Status status = impl_->RunTransaction([&](rocksdb::Transaction& txn) {
     const std::string& p = component.project;
     for (const auto& connection : new_connections) impl_->CreateConnectionIn(txn, connection);
@@ -850,6 +852,7 @@ Result<ComponentRecord> Store::PutComponent(ComponentRecord component,
     auto previous = impl_->LockJson(txn, kComponents, keys::Component(p, component.kind, component.id));
     std::vector<std::string> old_ids;
     component.created_at = component.updated_at;
+    existed = previous.has_value();
     if (previous) {
       auto decoded = ComponentFromStored(*previous);
       if (!decoded.ok()) throw Abort{decoded.status()};
@@ -887,6 +890,7 @@ Result<ComponentRecord> Store::PutComponent(ComponentRecord component,
           "component");
   });
   if (!status.ok()) return status;
+  if (created) *created = !existed;
   return component;
 }
 

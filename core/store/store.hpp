@@ -152,9 +152,11 @@ class Store {
   // Creates `new_connections` (made by integrations configured inside the component),
   // then stores `component`, whose connections must all exist in its project
   // (unknown_connection naming the first that does not), replacing the references of
-  // its previous version. Returns the stored component.
+  // its previous version. Returns the stored component; `created`, when given, is set to
+  // whether no component of that id existed (decided inside the same transaction).
   Result<ComponentRecord> PutComponent(ComponentRecord component,
-                                       const std::vector<ConnectionRecord>& new_connections);
+                                       const std::vector<ConnectionRecord>& new_connections,
+                                       bool* created = nullptr);
   Result<ComponentRecord> GetComponent(const std::string& project, const std::string& kind,
                                        const std::string& id);
   Result<std::vector<ComponentRecord>> ListComponents(const std::string& project,

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "api/views.hpp"
 #include "plugins/plugin_loader.hpp"
 #include "secrets/master_key.hpp"
 #include "service/schema_compatibility.hpp"
@@ -38,7 +39,7 @@ TEST_CASE("a new schema's refusals of stored connections are counted, named and 
     REQUIRE((*store)->CreateProject({"p", "P", "2026-01-01T00:00:00Z"}).ok());
 
     auto create = [&](const std::string& name, const nlohmann::json& config) {
-      auto row = connections.Create("p", {name, "fixture_ok", config}, nullptr);
+      auto row = connections.Create("p", {name, "fixture_ok", config});
       INFO(row.status().ToString());
       REQUIRE(row.ok());
       return row->record.id;
@@ -59,7 +60,7 @@ TEST_CASE("a new schema's refusals of stored connections are counted, named and 
       for (const auto& id : {refused, passes, sealed_elsewhere}) {
         auto row = (*store)->GetConnection("p", id);
         REQUIRE(row.ok());
-        rows.push_back({ConnectionView(*row), row->record.secrets});
+        rows.push_back({api::ConnectionView(*row), row->record.secrets});
       }
       return rows;
     };

@@ -2,6 +2,7 @@
 // errors (finding 9), through the probe service over the real OpenAI plugin.
 #include <thread>
 
+#include "api/views.hpp"
 #include "probe/destination.hpp"
 #include "probe/probe_scheduler.hpp"
 #include "probe_host_fixture.hpp"
@@ -35,7 +36,8 @@ size_t CountConnections(ProbeHost& host) {
 TEST_CASE("a create with valid credentials is probed first and stored active, checked") {
   ProbeHost host;
   std::vector<FieldError> errors;
-  auto report = host.service->CreateAndWait("p", host.Input("good", kGoodKey), true, &errors);
+  auto report = host.service->CreateAndWait("p", host.Input("good", kGoodKey), true);
+  errors = report.status().field_errors();
   REQUIRE(report.ok());
   REQUIRE(report->result.has_value());
   CHECK(report->result->outcome == Outcome::kValid);
@@ -51,7 +53,8 @@ TEST_CASE("a create with valid credentials is probed first and stored active, ch
 TEST_CASE("a create whose probe says the key is revoked stores nothing") {
   ProbeHost host;
   std::vector<FieldError> errors;
-  auto report = host.service->CreateAndWait("p", host.Input("revoked", kRevokedKey), true, &errors);
+  auto report = host.service->CreateAndWait("p", host.Input("revoked", kRevokedKey), true);
+  errors = report.status().field_errors();
   REQUIRE(report.ok());
   REQUIRE(report->result.has_value());
   CHECK(report->result->outcome == Outcome::kInvalidCredentials);
@@ -66,7 +69,8 @@ TEST_CASE("a create whose probe says the key is revoked stores nothing") {
 TEST_CASE("a create the provider cannot answer now is stored unverified, never active") {
   ProbeHost host;
   std::vector<FieldError> errors;
-  auto report = host.service->CreateAndWait("p", host.Input("down", kDownKey), true, &errors);
+  auto report = host.service->CreateAndWait("p", host.Input("down", kDownKey), true);
+  errors = report.status().field_errors();
   REQUIRE(report.ok());
   REQUIRE(report->row.has_value());
   CHECK(report->result->outcome == Outcome::kTransient);
@@ -80,7 +84,8 @@ TEST_CASE("a create the provider cannot answer now is stored unverified, never a
 TEST_CASE("a create without a probe is unverified until a probe judges it") {
   ProbeHost host;
   std::vector<FieldError> errors;
-  auto report = host.service->CreateAndWait("p", host.Input("later", kRevokedKey), false, &errors);
+  auto report = host.service->CreateAndWait("p", host.Input("later", kRevokedKey), false);
+  errors = report.status().field_errors();
   REQUIRE(report.ok());
   REQUIRE(report->row.has_value());
   CHECK_FALSE(report->result.has_value());
@@ -89,7 +94,7 @@ TEST_CASE("a create without a probe is unverified until a probe judges it") {
   CHECK(stored.status == "unverified");
   CHECK(stored.checked_at.empty());
   CHECK_FALSE(stored.status_reason.empty());
-  CHECK(ConnectionView(*report->row)["last_probe"].is_null());
+  CHECK(switchboard::api::ConnectionView(*report->row)["last_probe"].is_null());
   auto counts = host.store->CountConnectionsByStatus();
   REQUIRE(counts.ok());
   CHECK(counts->at("unverified") == 1);
@@ -107,7 +112,8 @@ TEST_CASE("a create is refused before any probe when its name is taken") {
   ProbeHost host;
   host.Create("Taken", kGoodKey);
   std::vector<FieldError> errors;
-  auto report = host.service->CreateAndWait("p", host.Input("taken", kGoodKey), true, &errors);
+  auto report = host.service->CreateAndWait("p", host.Input("taken", kGoodKey), true);
+  errors = report.status().field_errors();
   REQUIRE_FALSE(report.ok());
   CHECK(report.status().Is(Code::kNameTaken));
   REQUIRE(errors.size() == 1);
@@ -118,13 +124,16 @@ TEST_CASE("a create is refused before any probe when its name is taken") {
 TEST_CASE("a test probe gives the verdict and stores nothing") {
   ProbeHost host;
   std::vector<FieldError> errors;
-  auto valid = host.service->TestAndWait("openai", host.Input("x", kGoodKey).config, &errors);
+  auto valid = host.service->TestAndWait("openai", host.Input("x", kGoodKey).config);
+  errors = valid.status().field_errors();
   REQUIRE(valid.ok());
   CHECK(valid->outcome == Outcome::kValid);
-  auto revoked = host.service->TestAndWait("openai", host.Input("x", kRevokedKey).config, &errors);
+  auto revoked = host.service->TestAndWait("openai", host.Input("x", kRevokedKey).config);
+  errors = revoked.status().field_errors();
   REQUIRE(revoked.ok());
   CHECK(revoked->outcome == Outcome::kInvalidCredentials);
-  auto invalid = host.service->TestAndWait("openai", {{"api_key", 5}}, &errors);
+  auto invalid = host.service->TestAndWait("openai", {{"api_key", 5}});
+  errors = invalid.status().field_errors();
   REQUIRE_FALSE(invalid.ok());
   CHECK(invalid.status().Is(Code::kInvalidConfig));
   REQUIRE_FALSE(errors.empty());
@@ -136,7 +145,8 @@ TEST_CASE("a test probe gives the verdict and stores nothing") {
 TEST_CASE("the scheduler probes an unverified connection soon, not an interval later") {
   ProbeHost host;
   std::vector<FieldError> errors;
-  auto report = host.service->CreateAndWait("p", host.Input("import", kRevokedKey), false, &errors);
+  auto report = host.service->CreateAndWait("p", host.Input("import", kRevokedKey), false);
+  errors = report.status().field_errors();
   REQUIRE(report.ok());
   const std::string id = report->row->record.id;
   const std::string proven = host.Create("proven", kGoodKey);
@@ -178,7 +188,8 @@ TEST_CASE("a URL field with an internal literal address is refused at create, wi
     INFO(url);
     std::vector<FieldError> errors;
     ConnectionInput input{"inside", "openai", {{"api_key", kGoodKey}, {"base_url", url}}};
-    auto report = host.service->CreateAndWait("p", input, true, &errors);
+    auto report = host.service->CreateAndWait("p", input, true);
+    errors = report.status().field_errors();
     REQUIRE_FALSE(report.ok());
     CHECK(report.status().Is(Code::kInvalidConfig));
     REQUIRE(errors.size() == 1);
@@ -195,13 +206,15 @@ TEST_CASE("an allowed range is accepted, and refused literals are refused at upd
   std::vector<FieldError> errors;
   ConnectionChange change;
   change.config = nlohmann::json{{"base_url", "http://10.0.0.7/v1"}};
-  auto updated = host.connections->Update("p", id, change, &errors);
+  auto updated = host.connections->Update("p", id, change);
+  errors = updated.status().field_errors();
   REQUIRE_FALSE(updated.ok());
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].field == "config.base_url");
   CHECK(errors[0].code == "destination_not_allowed");
   errors.clear();
-  auto reconnect = host.service->ReconnectAndWait("p", id, {{"api_key", kOtherGoodKey}, {"base_url", "http://[::1]/v1"}}, &errors);
+  auto reconnect = host.service->ReconnectAndWait("p", id, {{"api_key", kOtherGoodKey}, {"base_url", "http://[::1]/v1"}});
+  errors = reconnect.status().field_errors();
   REQUIRE_FALSE(reconnect.ok());
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].code == "destination_not_allowed");
@@ -216,7 +229,8 @@ TEST_CASE("a host name that resolves to a refused address makes the connection i
   const std::string port = host.openai.BaseUrl().substr(std::string("http://127.0.0.1:").size());
   ConnectionInput input{"by name", "openai", {{"api_key", kGoodKey}, {"base_url", "http://localhost:" + port}}};
   std::vector<FieldError> errors;
-  auto refused = host.service->CreateAndWait("p", input, true, &errors);
+  auto refused = host.service->CreateAndWait("p", input, true);
+  errors = refused.status().field_errors();
   REQUIRE(refused.ok());
   REQUIRE(refused->result.has_value());
   CHECK(refused->result->outcome == Outcome::kInvalidCredentials);
@@ -224,7 +238,9 @@ TEST_CASE("a host name that resolves to a refused address makes the connection i
   CHECK(refused->result->field == "base_url");
   CHECK_FALSE(refused->row.has_value());
 
-  auto stored = host.service->CreateAndWait("p", input, false, &errors);
+  auto stored = host.service->CreateAndWait("p", input, false);
+
+  errors = stored.status().field_errors();
   REQUIRE(stored.ok());
   auto probed = host.service->ProbeStoredAndWait("p", stored->row->record.id);
   REQUIRE(probed.ok());
@@ -242,12 +258,14 @@ TEST_CASE("a changed config is unverified until a probe judges it; a rename alon
   std::vector<FieldError> errors;
   ConnectionChange rename;
   rename.name = "renamed";
-  auto renamed = host.connections->Update("p", id, rename, &errors);
+  auto renamed = host.connections->Update("p", id, rename);
+  errors = renamed.status().field_errors();
   REQUIRE(renamed.ok());
   CHECK(renamed->record.status == "active");
   ConnectionChange edit;
   edit.config = nlohmann::json{{"api_key", kRevokedKey}};
-  auto edited = host.connections->Update("p", id, edit, &errors);
+  auto edited = host.connections->Update("p", id, edit);
+  errors = edited.status().field_errors();
   REQUIRE(edited.ok());
   CHECK(edited->record.status == "unverified");
   CHECK_FALSE(edited->record.status_reason.empty());

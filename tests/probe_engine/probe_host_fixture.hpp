@@ -145,13 +145,15 @@ struct ProbeHost {
   // answer now: the state these tests start from.
   std::string Create(const std::string& name, const std::string& key) {
     std::vector<FieldError> errors;
-    auto candidate = connections->PrepareNew("p", Input(name, key), &errors);
+    auto candidate = connections->PrepareNew("p", Input(name, key));
+    errors = candidate.status().field_errors();
     INFO((errors.empty() ? candidate.status().ToString() : errors[0].field + ": " + errors[0].message));
     REQUIRE(candidate.ok());
     candidate->record.status = "active";
     candidate->record.status_reason.clear();
     candidate->record.connected_at = candidate->record.created_at;
-    auto row = connections->StoreNew(std::move(candidate).value(), nullptr, &errors);
+    auto row = connections->StoreNew(std::move(candidate).value(), nullptr);
+    errors = row.status().field_errors();
     REQUIRE(row.ok());
     REQUIRE(row->record.status == "active");
     return row->record.id;

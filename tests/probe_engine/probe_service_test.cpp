@@ -86,7 +86,8 @@ TEST_CASE("a reconnect with bad credentials changes nothing") {
   auto before = host.store->GetConnection("p", id);
   REQUIRE(before.ok());
   std::vector<FieldError> errors;
-  auto report = host.service->ReconnectAndWait("p", id, {{"api_key", kRevokedKey}}, &errors);
+  auto report = host.service->ReconnectAndWait("p", id, {{"api_key", kRevokedKey}});
+  errors = report.status().field_errors();
   REQUIRE(report.ok());
   CHECK(report->result.outcome == Outcome::kInvalidCredentials);
   CHECK_FALSE(report->row.has_value());
@@ -102,7 +103,8 @@ TEST_CASE("a reconnect with valid credentials stores them and makes the connecti
   const std::string id = host.Create("back", kRevokedKey);
   REQUIRE(host.service->ProbeStoredAndWait("p", id)->row.record.status == "inactive");
   std::vector<FieldError> errors;
-  auto report = host.service->ReconnectAndWait("p", id, {{"api_key", kOtherGoodKey}}, &errors);
+  auto report = host.service->ReconnectAndWait("p", id, {{"api_key", kOtherGoodKey}});
+  errors = report.status().field_errors();
   REQUIRE(report.ok());
   CHECK(report->result.outcome == Outcome::kValid);
   REQUIRE(report->row.has_value());
@@ -119,7 +121,8 @@ TEST_CASE("a reconnect with a config its provider refuses is rejected before any
   ProbeHost host;
   const std::string id = host.Create("schema", kGoodKey);
   std::vector<FieldError> errors;
-  auto report = host.service->ReconnectAndWait("p", id, {{"api_key", 42}}, &errors);
+  auto report = host.service->ReconnectAndWait("p", id, {{"api_key", 42}});
+  errors = report.status().field_errors();
   REQUIRE_FALSE(report.ok());
   CHECK(report.status().Is(Code::kInvalidConfig));
   REQUIRE_FALSE(errors.empty());

@@ -1,0 +1,63 @@
+#include "api/views.hpp"
+
+#include "common/json_text.hpp"
+#include "service/connection_service.hpp"
+
+namespace switchboard::api {
+
+using nlohmann::json;
+
+json ConnectionView(const ConnectionRow& row) {
+  const ConnectionRecord& c = row.record;
+  json config = c.config;
+  for (auto it = c.secrets.begin(); it != c.secrets.end(); ++it) config[it.key()] = {{"set", true}};
+  return {{"id", c.id},
+          {"project", c.project},
+          {"name", c.name},
+          {"provider", c.provider},
+          {"config", config},
+          {"status", c.status},
+          {"status_reason", NullIfEmpty(c.status_reason)},
+          {"flows", row.flows},
+          {"connected_at", NullIfEmpty(c.connected_at)},
+          {"checked_at", NullIfEmpty(c.checked_at)},
+          {"created_at", c.created_at},
+          {"updated_at", c.updated_at},
+          {"expires_at", NullIfEmpty(c.expires_at)},
+          {"expiry_warning", ExpiryWarning(c)},
+          {"last_probe", c.last_probe.is_object() ? c.last_probe : json(nullptr)}};
+}
+
+json ProbeJson(const ProbeResult& result, const std::string& checked_at) {
+  return {{"outcome", OutcomeName(result.outcome)},
+          {"reason", result.reason},
+          {"message", result.message},
+          {"field", result.field.empty() ? json(nullptr) : json(result.field)},
+          {"retry_after_seconds", result.retry_after_seconds ? json(*result.retry_after_seconds) : json(nullptr)},
+          {"checked_at", checked_at}};
+}
+
+json ProjectView(const Project& p) { return {{"id", p.id}, {"name", p.name}, {"created_at", p.created_at}}; }
+
+json TokenView(const TokenRecord& t) {
+  return {{"id", t.id}, {"project", t.project}, {"role", RoleName(t.role)}, {"name", t.name},
+          {"created_at", t.created_at}};
+}
+
+json ComponentView(const ComponentRecord& c) {
+  return {{"id", c.id},
+          {"kind", c.kind},
+          {"name", c.name},
+          {"connections", c.connections},
+          {"integrations", c.integrations},
+          {"created_at", c.created_at},
+          {"updated_at", c.updated_at}};
+}
+
+json ReferencesView(const std::vector<Reference>& refs) {
+  json items = json::array();
+  for (const auto& r : refs) items.push_back({{"kind", r.kind}, {"id", r.id}, {"name", r.name}});
+  return items;
+}
+
+}  // namespace switchboard::api
