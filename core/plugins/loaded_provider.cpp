@@ -116,6 +116,9 @@ Result<std::vector<FieldError>> LoadedProvider::ValidateWithPlugin(const nlohman
       return invalid("returned an error whose field, code or message is not a string");
     }
     FieldError error = item.get<FieldError>();
+    // Every part of it reaches the client, and a plugin may have built any from the config.
+    error.field = redactor->Redact(error.field);
+    error.code = redactor->Redact(error.code);
     error.message = redactor->Redact(error.message);
     errors.push_back(std::move(error));
   }

@@ -267,7 +267,16 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
       output_line_.clear();
       return false;
     }
-    output_line_.append(chunk, static_cast<size_t>(n));
+    std::string_view bytes(chunk, static_cast<size_t>(n));
+    if (skipping_long_line_) {
+      // The rest of a line already logged cut: a line of its own would show the part of
+      // a secret that the cut kept out of the first.
+      const size_t newline = bytes.find('\n');
+      if (newline == std::string_view::npos) return true;
+      bytes.remove_prefix(newline + 1);
+      skipping_long_line_ = false;
+    }
+    output_line_.append(bytes);
     size_t newline;
     while ((newline = output_line_.find('\n')) != std::string::npos) {
       LogOutputLine(output_line_.substr(0, newline));
@@ -276,6 +285,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     if (output_line_.size() > kMaxOutputLine) {
       LogOutputLine(std::move(output_line_));
       output_line_.clear();
+      skipping_long_line_ = true;
     }
     return true;
   }
@@ -295,7 +305,10 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
     }
     if (frame.type == FrameType::kLog) {
       if (frame.payload.empty() || !MayLogLine()) return;
-      std::string text = ToValidUtf8(std::string_view(frame.payload).substr(1, kMaxOutputLine));
+      // A cut line ends in "...", which tells the redactor to look for a secret's start at
+      // its end.
+      const std::string_view line = std::string_view(frame.payload).substr(1);
+      std::string text = ToValidUtf8(line.substr(0, kMaxOutputLine)) + (line.size() > kMaxOutputLine ? "..." : "");
       Redact redact;
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -437,6 +450,7 @@ class SubprocessChannel::Runner : public std::enable_shared_from_this<Runner> {
   Clock::time_point log_window_start_{};
   int log_lines_in_window_ = 0;
   int log_lines_dropped_ = 0;
+  bool skipping_long_line_ = false;
   bool hello_seen_ = false;
   std::promise<Result<nlohmann::json>> hello_;
   std::promise<void> finished_;

@@ -207,6 +207,19 @@ TEST_CASE("a secret a plugin prints or logs during validate does not reach the h
   CHECK(log.find("call secret=") != std::string::npos);
   CHECK(log.find(secret) == std::string::npos);
   CHECK(log.find("VALIDATE-SECRET") == std::string::npos);
+  // Found by the attack review: a field error's field and code came back verbatim, and a
+  // long stderr line's remainder after the host's cut logged the secret's tail.
+  Reply fields = h.Attack("echo_secret_fields", {{"secret", secret}});
+  INFO(fields.status << " " << fields.text);
+  CHECK(fields.status == 200);
+  CHECK(fields.text.find("VALIDATE-SECRET") == std::string::npos);
+  CHECK(fields.text.find("[redacted]") != std::string::npos);
+  CHECK(h.Attack("long_stderr", {{"secret", secret}}).status == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const std::string later = h.host().Log();
+  CHECK(later.find("AAAAAAAA") != std::string::npos);
+  CHECK(later.find("SECRET-7731") == std::string::npos);
+  CHECK(later.find("7731BBBB") == std::string::npos);
   h.ExpectServing();
 }
 
