@@ -10,7 +10,7 @@
 
 #include "common/status.hpp"
 #include "http/http_message.hpp"
-#include "store/records.hpp"
+#include "model/records.hpp"
 #include "store/store.hpp"
 
 namespace switchboard::api {

@@ -382,7 +382,7 @@ Result<ConnectionRow> ConnectionService::RecordProbe(const ConnectionRecord& pro
   UpdateOptions options;
   options.event = event;
   // Losing a checked time in a crash costs nothing; a status change is always durable.
-  options.durable = !result.config_update.empty();
+  if (result.config_update.empty()) options.durability = Durability::kMayLoseOnCrash;
   bool stale = false;
   auto row = store_.UpdateConnection(probed.project, probed.id, [&](ConnectionRecord& record) -> Status {
     if (record.config != probed.config || record.secrets != probed.secrets) {

@@ -1,4 +1,4 @@
-#include "store/store.hpp"
+#include "store/rocksdb/rocksdb_store.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,19 +11,20 @@
 #include <cstring>
 #include <condition_variable>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 
 #include <rocksdb/db.h>
 #include <rocksdb/listener.h>
-#include <rocksdb/merge_operator.h>
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/utilities/transaction_db.h>
 
 #include "common/log.hpp"
-#include "store/keys.hpp"
-#include "store/store_open.hpp"
-#include "store/wal_scan.hpp"
+#include "store/rocksdb/keys.hpp"
+#include "store/rocksdb/record_codec.hpp"
+#include "store/rocksdb/rocksdb_open.hpp"
+#include "store/rocksdb/wal_scan.hpp"
 
 namespace switchboard {
 namespace {
@@ -31,30 +32,19 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// Counter rows hold an int64. The merge operator stays registered so rows written as
-// merge deltas by earlier versions still read as their sum.
-class Int64AddOperator : public rocksdb::AssociativeMergeOperator {
- public:
-  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
-             std::string* new_value, rocksdb::Logger*) const override {
-    int64_t sum = Decode(value) + (existing ? Decode(*existing) : 0);
-    *new_value = Encode(sum);
-    return true;
-  }
-  const char* Name() const override { return "SwitchboardInt64Add"; }
+// Counter rows hold an int64, little-endian.
+std::string EncodeCounter(int64_t v) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF);
+  return out;
+}
 
-  static std::string Encode(int64_t v) {
-    std::string out(8, '\0');
-    for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF);
-    return out;
-  }
-  static int64_t Decode(const rocksdb::Slice& s) {
-    if (s.size() != 8) return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
-    return static_cast<int64_t>(v);
-  }
-};
+int64_t DecodeCounter(const rocksdb::Slice& s) {
+  if (s.size() != 8) return 0;
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+  return static_cast<int64_t>(v);
+}
 
 enum Family { kDefault, kProjects, kTokens, kConnections, kNames, kStatuses, kComponents, kRefs, kCounters, kHistory, kEvents,
              kNameKeys, kFamilyCount };
@@ -82,6 +72,14 @@ std::string NextEventSequence() {
   char text[17];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(~next));
   return text;
+}
+
+// A random name for one open of the database: the change tokens' origin.
+std::string NewOrigin() {
+  std::random_device random;
+  char text[17];
+  std::snprintf(text, sizeof text, "%08x%08x", random(), random());
+  return std::string("rocksdb-") + text;
 }
 
 bool IsRetryable(const rocksdb::Status& s) { return s.IsBusy() || s.IsTimedOut() || s.IsTryAgain(); }
@@ -178,9 +176,7 @@ rocksdb::Options StoreDbOptions(rocksdb::Env* env) {
 std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(const rocksdb::Options& db_options) {
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (int f = 0; f < kFamilyCount; ++f) {
-    rocksdb::ColumnFamilyOptions family_options(db_options);
-    if (f == kCounters) family_options.merge_operator = std::make_shared<Int64AddOperator>();
-    descriptors.emplace_back(kFamilyNames[f], family_options);
+    descriptors.emplace_back(kFamilyNames[f], rocksdb::ColumnFamilyOptions(db_options));
   }
   return descriptors;
 }
@@ -207,11 +203,14 @@ using store_internal::CheckNotLocked;
 using store_internal::FamilyDescriptors;
 using store_internal::StoreDbOptions;
 
-struct Store::Impl {
+struct RocksDbStore::Impl {
   std::unique_ptr<rocksdb::TransactionDB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> families;
   rocksdb::WriteOptions write_options;
-  std::atomic<uint64_t> generation{0};
+  // The change token: commits of this process (the only one that can hold the
+  // database), under an origin drawn at open so two opens never share a token.
+  std::string origin;
+  std::atomic<uint64_t> commits{0};
   StorageHealth health;
 
   // The resumer: while writes fail, asks RocksDB to resume once a second (after a full
@@ -303,16 +302,16 @@ struct Store::Impl {
 
   // Runs `body` in a transaction and commits it, retrying lock conflicts and timeouts.
   template <typename Body>
-  Status RunTransaction(Body&& body, bool durable = true) {
+  Status RunTransaction(Body&& body, Durability durability = Durability::kOnDisk) {
     rocksdb::WriteOptions options = write_options;
-    if (!durable) options.sync = false;
+    if (durability == Durability::kMayLoseOnCrash) options.sync = false;
     for (int attempt = 0;; ++attempt) {
       std::unique_ptr<rocksdb::Transaction> txn(db->BeginTransaction(options));
       try {
         body(*txn);
         rocksdb::Status committed = txn->Commit();
         if (committed.ok()) {
-          generation.fetch_add(1, std::memory_order_release);  // after the commit: see Generation()
+          commits.fetch_add(1, std::memory_order_release);  // after the commit: see CurrentChangeToken()
           health.WritesRecovered();
           return Status::Ok();
         }
@@ -360,7 +359,7 @@ struct Store::Impl {
     std::string value;
     auto s = db->Get(read, cf(kCounters), key, &value);
     if (!s.ok()) return 0;
-    return Int64AddOperator::Decode(value);
+    return DecodeCounter(value);
   }
 
   // Read-modify-write under the counter row's lock. Not a Merge: a batch holding a Merge
@@ -370,8 +369,8 @@ struct Store::Impl {
     std::string value;
     auto s = txn.GetForUpdate(rocksdb::ReadOptions(), cf(kCounters), key, &value);
     if (!s.IsNotFound()) Check(s, "counter");
-    const int64_t current = s.ok() ? Int64AddOperator::Decode(value) : 0;
-    Check(txn.Put(cf(kCounters), key, Int64AddOperator::Encode(current + delta)), "counter");
+    const int64_t current = s.ok() ? DecodeCounter(value) : 0;
+    Check(txn.Put(cf(kCounters), key, EncodeCounter(current + delta)), "counter");
   }
 
   static json IndexValue(const ConnectionRecord& c) {
@@ -531,10 +530,10 @@ struct Store::Impl {
   }
 };
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Store::~Store() = default;
+RocksDbStore::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RocksDbStore::~Store() = default;
 
-Result<std::unique_ptr<Store>> Store::Open(const fs::path& dir, const StoreOptions& options) {
+Result<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const fs::path& dir, const RocksDbOptions& options) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::Error(Code::kIoError, "cannot create " + dir.string() + ": " + ec.message());
@@ -563,23 +562,26 @@ Result<std::unique_ptr<Store>> Store::Open(const fs::path& dir, const StoreOptio
   }
   impl->db.reset(raw);
   impl->write_options.sync = options.sync_writes;
+  impl->origin = NewOrigin();
   if (Status upgraded = impl->UpgradeNameIndex(); !upgraded.ok()) return upgraded;
   Impl* started = impl.get();
   impl->resumer = std::thread([started] { started->ResumeLoop(); });
   if (options.verify_in_background) impl->verifier = std::thread([started] { started->VerifyChecksums(); });
-  return std::unique_ptr<Store>(new Store(std::move(impl)));
+  return std::unique_ptr<RocksDbStore>(new RocksDbStore(std::move(impl)));
 }
 
-StorageReport Store::Health() const { return impl_->health.Report(); }
+StorageReport RocksDbStore::Health() const { return impl_->health.Report(); }
 
-Status Store::VerifyChecksums() {
+Status RocksDbStore::VerifyChecksums() {
   impl_->VerifyChecksums();
   return impl_->health.Report().corrupt ? Status::Error(Code::kCorruption, kCorruptDetail) : Status::Ok();
 }
 
-uint64_t Store::Generation() const { return impl_->generation.load(std::memory_order_acquire); }
+ChangeToken RocksDbStore::CurrentChangeToken() const {
+  return {impl_->origin, impl_->commits.load(std::memory_order_acquire)};
+}
 
-Result<std::optional<std::string>> Store::GetMeta(const std::string& key) {
+Result<std::optional<std::string>> RocksDbStore::GetMeta(const std::string& key) {
   std::string value;
   auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf(kDefault), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
@@ -587,11 +589,11 @@ Result<std::optional<std::string>> Store::GetMeta(const std::string& key) {
   return std::optional<std::string>(value);
 }
 
-Status Store::PutMeta(const std::string& key, const std::string& value) {
+Status RocksDbStore::PutMeta(const std::string& key, const std::string& value) {
   return impl_->Write(impl_->db->Put(impl_->write_options, impl_->cf(kDefault), key, value));
 }
 
-Status Store::CreateProject(const Project& project) {
+Status RocksDbStore::CreateProject(const Project& project) {
   return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
     if (impl_->LockJson(txn, kProjects, project.id)) {
       throw Abort{Status::Error(Code::kConflict, "project '" + project.id + "' already exists")};
@@ -600,7 +602,7 @@ Status Store::CreateProject(const Project& project) {
   });
 }
 
-Result<Project> Store::GetProject(const std::string& id) {
+Result<Project> RocksDbStore::GetProject(const std::string& id) {
   try {
     auto stored = impl_->GetJson(kProjects, id);
     if (!stored) return Status::Error(Code::kNotFound, "no project '" + id + "'");
@@ -610,7 +612,7 @@ Result<Project> Store::GetProject(const std::string& id) {
   }
 }
 
-Result<std::vector<Project>> Store::ListProjects() {
+Result<std::vector<Project>> RocksDbStore::ListProjects() {
   std::vector<Project> projects;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kProjects)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -622,11 +624,11 @@ Result<std::vector<Project>> Store::ListProjects() {
   return projects;
 }
 
-Status Store::PutToken(const TokenRecord& token) {
+Status RocksDbStore::PutToken(const TokenRecord& token) {
   return impl_->Write(impl_->db->Put(impl_->write_options, impl_->cf(kTokens), token.id, ToStored(token).dump()));
 }
 
-Result<TokenRecord> Store::GetToken(const std::string& id) {
+Result<TokenRecord> RocksDbStore::GetToken(const std::string& id) {
   try {
     auto stored = impl_->GetJson(kTokens, id);
     if (!stored) return Status::Error(Code::kNotFound, "no token '" + id + "'");
@@ -636,7 +638,7 @@ Result<TokenRecord> Store::GetToken(const std::string& id) {
   }
 }
 
-Result<std::vector<TokenRecord>> Store::ListTokens(const std::string& project) {
+Result<std::vector<TokenRecord>> RocksDbStore::ListTokens(const std::string& project) {
   std::vector<TokenRecord> tokens;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kTokens)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -648,7 +650,7 @@ Result<std::vector<TokenRecord>> Store::ListTokens(const std::string& project) {
   return tokens;
 }
 
-Status Store::DeleteToken(const std::string& project, const std::string& id) {
+Status RocksDbStore::DeleteToken(const std::string& project, const std::string& id) {
   return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
     auto stored = impl_->LockJson(txn, kTokens, id);
     if (!stored || stored->value("project", "") != project) {
@@ -658,11 +660,11 @@ Status Store::DeleteToken(const std::string& project, const std::string& id) {
   });
 }
 
-Status Store::CreateConnection(const ConnectionRecord& connection) {
+Status RocksDbStore::CreateConnection(const ConnectionRecord& connection) {
   return impl_->RunTransaction([&](rocksdb::Transaction& txn) { impl_->CreateConnectionIn(txn, connection); });
 }
 
-Result<ConnectionRow> Store::GetConnection(const std::string& project, const std::string& id) {
+Result<ConnectionRow> RocksDbStore::GetConnection(const std::string& project, const std::string& id) {
   try {
     auto stored = impl_->GetJson(kConnections, keys::Connection(project, id));
     if (!stored) return Status::Error(Code::kNotFound, "no connection '" + id + "'");
@@ -673,7 +675,7 @@ Result<ConnectionRow> Store::GetConnection(const std::string& project, const std
   }
 }
 
-Result<std::optional<ConnectionRecord>> Store::FindConnectionByName(const std::string& project,
+Result<std::optional<ConnectionRecord>> RocksDbStore::FindConnectionByName(const std::string& project,
                                                                     const std::string& name) {
   try {
     auto index = impl_->GetJson(kNameKeys, keys::UniqueName(project, name));
@@ -686,7 +688,7 @@ Result<std::optional<ConnectionRecord>> Store::FindConnectionByName(const std::s
   }
 }
 
-Result<ConnectionRow> Store::UpdateConnection(const std::string& project, const std::string& id,
+Result<ConnectionRow> RocksDbStore::UpdateConnection(const std::string& project, const std::string& id,
                                               const std::function<Status(ConnectionRecord&)>& change,
                                               const UpdateOptions& options) {
   ConnectionRecord updated;
@@ -724,13 +726,13 @@ Result<ConnectionRow> Store::UpdateConnection(const std::string& project, const 
       Check(txn.Put(impl_->cf(kHistory), keys::History(project, id, sequence), stored), "history");
       Check(txn.Put(impl_->cf(kEvents), keys::Event(project, sequence), stored), "event");
     }
-  }, options.durable);
+  }, options.durability);
   if (!status.ok()) return status;
   if (options.event != nullptr) *options.event = event;
   return ConnectionRow{updated, impl_->Counter(keys::RefCount(project, id, "flow"))};
 }
 
-Status Store::DeleteConnection(const std::string& project, const std::string& id,
+Status RocksDbStore::DeleteConnection(const std::string& project, const std::string& id,
                                std::vector<Reference>* references) {
   return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
     auto stored = impl_->LockJson(txn, kConnections, keys::Connection(project, id));
@@ -761,16 +763,16 @@ Status Store::DeleteConnection(const std::string& project, const std::string& id
   });
 }
 
-Result<EventPage> Store::ListHistory(const std::string& project, const std::string& connection_id,
+Result<EventPage> RocksDbStore::ListHistory(const std::string& project, const std::string& connection_id,
                                      size_t limit, const std::string& after) {
   return impl_->ScanEvents(kHistory, keys::Prefix({project, connection_id}), limit, after);
 }
 
-Result<EventPage> Store::ListEvents(const std::string& project, size_t limit, const std::string& after) {
+Result<EventPage> RocksDbStore::ListEvents(const std::string& project, size_t limit, const std::string& after) {
   return impl_->ScanEvents(kEvents, keys::Prefix({project}), limit, after);
 }
 
-Result<ConnectionPage> Store::ListConnections(const std::string& project, const ConnectionQuery& query) {
+Result<ConnectionPage> RocksDbStore::ListConnections(const std::string& project, const ConnectionQuery& query) {
   ConnectionPage page;
   const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
   struct Release {
@@ -816,7 +818,7 @@ Result<ConnectionPage> Store::ListConnections(const std::string& project, const 
   return page;
 }
 
-Result<std::vector<ConnectionKey>> Store::ListConnectionKeys(const std::string& project, const std::string& status,
+Result<std::vector<ConnectionKey>> RocksDbStore::ListConnectionKeys(const std::string& project, const std::string& status,
                                                              const std::string& provider) {
   ConnectionQuery query;
   query.status = status;
@@ -830,7 +832,7 @@ Result<std::vector<ConnectionKey>> Store::ListConnectionKeys(const std::string& 
   return found;
 }
 
-Result<std::vector<Reference>> Store::ListReferences(const std::string& project,
+Result<std::vector<Reference>> RocksDbStore::ListReferences(const std::string& project,
                                                      const std::string& connection_id,
                                                      const std::string& kind) {
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kRefs)));
@@ -841,7 +843,7 @@ Result<std::vector<Reference>> Store::ListReferences(const std::string& project,
   }
 }
 
-Result<ComponentRecord> Store::PutComponent(ComponentRecord component,
+Result<ComponentRecord> RocksDbStore::PutComponent(ComponentRecord component,
                                             const std::vector<ConnectionRecord>& new_connections) {
   Status status = impl_->RunTransaction([&](rocksdb::Transaction& txn) {
     const std::string& p = component.project;
@@ -890,7 +892,7 @@ Result<ComponentRecord> Store::PutComponent(ComponentRecord component,
   return component;
 }
 
-Result<ComponentRecord> Store::GetComponent(const std::string& project, const std::string& kind,
+Result<ComponentRecord> RocksDbStore::GetComponent(const std::string& project, const std::string& kind,
                                             const std::string& id) {
   try {
     auto stored = impl_->GetJson(kComponents, keys::Component(project, kind, id));
@@ -901,7 +903,7 @@ Result<ComponentRecord> Store::GetComponent(const std::string& project, const st
   }
 }
 
-Result<std::vector<ComponentRecord>> Store::ListComponents(const std::string& project, const std::string& kind) {
+Result<std::vector<ComponentRecord>> RocksDbStore::ListComponents(const std::string& project, const std::string& kind) {
   std::vector<ComponentRecord> out;
   const std::string prefix = keys::Prefix({project, kind});
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kComponents)));
@@ -914,7 +916,7 @@ Result<std::vector<ComponentRecord>> Store::ListComponents(const std::string& pr
   return out;
 }
 
-Status Store::DeleteComponent(const std::string& project, const std::string& kind, const std::string& id) {
+Status RocksDbStore::DeleteComponent(const std::string& project, const std::string& kind, const std::string& id) {
   return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
     auto stored = impl_->LockJson(txn, kComponents, keys::Component(project, kind, id));
     if (!stored) throw Abort{Status::Error(Code::kNotFound, "no " + kind + " '" + id + "'")};
@@ -928,7 +930,7 @@ Status Store::DeleteComponent(const std::string& project, const std::string& kin
   });
 }
 
-Result<std::map<std::string, int64_t>> Store::CountConnectionsByStatus() {
+Result<std::map<std::string, int64_t>> RocksDbStore::CountConnectionsByStatus() {
   // Counted off the status index (<p> 0 <status> 0 <name>) rather than kept in a counter
   // row every create would have to lock.
   std::map<std::string, int64_t> counts = {{"active", 0}, {"inactive", 0}, {"unverified", 0}};

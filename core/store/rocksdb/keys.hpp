@@ -13,8 +13,7 @@
 // counters       r 0 <p> 0 <connection id> 0 <kind>       int64 (read-modify-write under its lock)
 // history        <p> 0 <connection id> 0 <sequence>       status event (newest first)
 // events         <p> 0 <sequence>                         status event (newest first)
-// default        admin_token_hash, schema_version,        meta
-//                name_index_version
+// default        admin_token_hash, name_index_version     meta
 #pragma once
 
 #include <string>
