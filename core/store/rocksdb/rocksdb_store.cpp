@@ -373,6 +373,15 @@ struct RocksDbStore::Impl {
     Check(txn.Put(cf(kCounters), key, EncodeCounter(current + delta)), "counter");
   }
 
+  // Deletes every row of `family` whose key starts with `prefix`.
+  void DeletePrefix(rocksdb::Transaction& txn, Family family, const std::string& prefix) {
+    std::unique_ptr<rocksdb::Iterator> rows(txn.GetIterator(rocksdb::ReadOptions(), cf(family)));
+    for (rows->Seek(prefix); rows->Valid() && StartsWith(rows->key(), prefix); rows->Next()) {
+      Check(txn.Delete(cf(family), rows->key()), "prefix delete");
+    }
+    Check(rows->status(), "prefix scan");
+  }
+
   static json IndexValue(const ConnectionRecord& c) {
     return {{"id", c.id}, {"provider", c.provider}, {"status", c.status}};
   }
@@ -530,8 +539,8 @@ struct RocksDbStore::Impl {
   }
 };
 
-RocksDbStore::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-RocksDbStore::~Store() = default;
+RocksDbStore::RocksDbStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RocksDbStore::~RocksDbStore() = default;
 
 Result<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const fs::path& dir, const RocksDbOptions& options) {
   std::error_code ec;
@@ -750,16 +759,10 @@ Status RocksDbStore::DeleteConnection(const std::string& project, const std::str
     Check(txn.Delete(impl_->cf(kConnections), keys::Connection(project, id)), "connection");
     impl_->DeleteIndexes(txn, record);
     impl_->ReleaseName(txn, record);
-    for (const char* kind : {"flow", "deployment"}) {
-      Check(txn.Delete(impl_->cf(kCounters), keys::RefCount(project, id, kind)), "counter");
-    }
-    // Its history goes with it; the project's event feed keeps the changes.
-    const std::string history = keys::Prefix({project, id});
-    std::unique_ptr<rocksdb::Iterator> rows(txn.GetIterator(rocksdb::ReadOptions(), impl_->cf(kHistory)));
-    for (rows->Seek(history); rows->Valid() && StartsWith(rows->key(), history); rows->Next()) {
-      Check(txn.Delete(impl_->cf(kHistory), rows->key()), "history");
-    }
-    Check(rows->status(), "history scan");
+    // Its counters (of every kind) and its history go with it; the project's event feed
+    // keeps the changes.
+    impl_->DeletePrefix(txn, kCounters, keys::Prefix({"r", project, id}));
+    impl_->DeletePrefix(txn, kHistory, keys::Prefix({project, id}));
   });
 }
 
