@@ -48,7 +48,6 @@ namespace switchboard {
   X(kStoreCorrupt, "store_corrupt") \
   X(kWalCorrupt, "wal_corrupt") \
   X(kDataDirLocked, "data_dir_locked") \
-  X(kUnknownStoreBackend, "unknown_store_backend") \
   X(kUnreadable, "unreadable") \
   /* Secrets and tokens */ \
   X(kUnauthorized, "unauthorized") \

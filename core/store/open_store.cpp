@@ -1,5 +1,7 @@
 #include "store/open_store.hpp"
 
+#include <algorithm>
+
 #include "store/rocksdb/rocksdb_store.hpp"
 
 namespace switchboard {
@@ -20,9 +22,9 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
     return std::unique_ptr<Store>(std::move(opened).value());
   }
   const auto colon = url.find(':');
-  const std::string scheme = colon == std::string::npos ? "" : url.substr(0, colon);
-  // Only the scheme: the rest may carry a password (postgresql://user:secret@...).
-  return Status::Error(Code::kUnknownStoreBackend,
+  // Only the scheme, and a short one: the rest may carry a password (postgresql://user:secret@...).
+  const std::string scheme = colon == std::string::npos ? "" : url.substr(0, std::min<size_t>(colon, 32));
+  return Status::Error(Code::kBadUrl,
                        scheme.empty() ? std::string("the store URL names no backend (expected rocksdb:<folder>)")
                                       : "no store backend '" + scheme + "' (expected rocksdb:<folder>)");
 }

@@ -24,8 +24,9 @@ struct StoreOptions {
 // The URL of the RocksDB database in `dir`.
 std::string RocksDbUrl(const std::string& dir);
 
-// Opens the backend options.url names. unknown_store_backend for a scheme no backend
-// has (or no scheme); bad_url for a known scheme with nothing after it. The backend's
+// Opens the backend options.url names. bad_url for a scheme no backend has (or no
+// scheme; the message names the scheme alone, never the rest of the URL) and for a known
+// scheme with nothing after it. The backend's
 // own codes otherwise; RocksDB: data_dir_locked when another process holds the
 // database, wal_corrupt / store_corrupt when it is damaged (store/rocksdb/store_check.hpp
 // recovers).

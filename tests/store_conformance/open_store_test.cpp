@@ -32,11 +32,11 @@ TEST_CASE("OpenStore opens rocksdb:<folder> and refuses what names no backend") 
   options.url = "postgresql://switchboard:s3cret@db.internal/switchboard";
   auto unknown = OpenStore(options);
   REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.status().Is(Code::kUnknownStoreBackend));
+  CHECK(unknown.status().Is(Code::kBadUrl));
   CHECK(unknown.status().message().find("postgresql") != std::string::npos);
   CHECK(unknown.status().message().find("s3cret") == std::string::npos);  // the URL may carry a password
   options.url = "./data";
-  CHECK(OpenStore(options).status().Is(Code::kUnknownStoreBackend));
+  CHECK(OpenStore(options).status().Is(Code::kBadUrl));
   options.url = "rocksdb:";
   CHECK(OpenStore(options).status().Is(Code::kBadUrl));
   CHECK(StoreOptions().url == "rocksdb:./data");
