@@ -12,7 +12,7 @@
 namespace switchboard::conformance {
 namespace {
 
-std::unique_ptr<StoreUnderTest> OpenRocksDb() {
+StoreUnderTest OpenRocksDb() {
   static std::atomic<int> next{0};
   const auto dir = std::filesystem::temp_directory_path() /
                    ("sb-conformance-" + std::to_string(::getpid()) + "-" + std::to_string(next++));
@@ -23,7 +23,7 @@ std::unique_ptr<StoreUnderTest> OpenRocksDb() {
   options.rocksdb.verify_in_background = false;
   auto store = OpenStore(options);
   REQUIRE(store.ok());
-  return std::make_unique<StoreUnderTest>(std::move(store).value(), [dir] { std::filesystem::remove_all(dir); });
+  return StoreUnderTest(std::move(store).value(), [dir] { std::filesystem::remove_all(dir); });
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/store.hpp"
@@ -21,8 +22,11 @@ class StoreUnderTest {
     store_.reset();
     if (cleanup_) cleanup_();
   }
+  StoreUnderTest(StoreUnderTest&& other) noexcept
+      : store_(std::move(other.store_)), cleanup_(std::exchange(other.cleanup_, nullptr)) {}
   StoreUnderTest(const StoreUnderTest&) = delete;
   StoreUnderTest& operator=(const StoreUnderTest&) = delete;
+  StoreUnderTest& operator=(StoreUnderTest&&) = delete;
   Store* operator->() const { return store_.get(); }
   Store& operator*() const { return *store_; }
 
@@ -33,7 +37,7 @@ class StoreUnderTest {
 
 struct Backend {
   std::string name;
-  std::function<std::unique_ptr<StoreUnderTest>()> open;
+  std::function<StoreUnderTest()> open;
 };
 
 const std::vector<Backend>& Backends();
