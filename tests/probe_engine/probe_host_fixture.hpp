@@ -103,9 +103,9 @@ struct ProbeHost {
     dir = std::filesystem::temp_directory_path() /
           ("sb-probe-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
     std::filesystem::remove_all(dir);
-    StoreOptions options;
-    options.url = RocksDbUrl(dir.string());
-    auto opened = OpenStore(options);
+    StoreOptions store_options;
+    store_options.url = RocksDbUrl(dir.string());
+    auto opened = OpenStore(store_options);
     REQUIRE(opened.ok());
     store = std::move(opened).value();
     REQUIRE(store->CreateProject({"p", "P", NowRfc3339()}).ok());
