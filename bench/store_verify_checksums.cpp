@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "store/store.hpp"
-#include "store/wal_scan.hpp"
+#include "store/rocksdb/rocksdb_store.hpp"
+#include "store/rocksdb/wal_scan.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -19,11 +19,11 @@ int main(int argc, char** argv) {
   }
   const std::filesystem::path dir = argv[1];
   const int count = std::atoi(argv[2]);
-  switchboard::StoreOptions options;
+  switchboard::RocksDbOptions options;
   options.sync_writes = false;
   options.verify_in_background = false;
   {
-    auto store = switchboard::Store::Open(dir, options);
+    auto store = switchboard::RocksDbStore::Open(dir, options);
     if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
     for (int i = 0; i < count; ++i) {
       switchboard::ConnectionRecord c;
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   }
   // This open scans the WAL of every create before replaying it into SST files.
   auto replay_start = std::chrono::steady_clock::now();
-  { auto flushed = switchboard::Store::Open(dir, options); }
+  { auto flushed = switchboard::RocksDbStore::Open(dir, options); }
   auto replayed = std::chrono::steady_clock::now();
   // The scan every open does first (also part of open_ms).
   auto scan_start = std::chrono::steady_clock::now();
@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   for (const auto& wal : switchboard::wal::ListWalFiles(dir)) wal_bytes += switchboard::wal::ScanWalFile(wal).size;
   auto scanned = std::chrono::steady_clock::now();
   auto start = std::chrono::steady_clock::now();
-  auto store = switchboard::Store::Open(dir, options);
+  auto store = switchboard::RocksDbStore::Open(dir, options);
   auto opened = std::chrono::steady_clock::now();
   if (!store.ok()) return 1;
   auto verified = (*store)->VerifyChecksums();

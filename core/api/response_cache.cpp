@@ -2,11 +2,11 @@
 
 namespace switchboard::api {
 
-std::optional<std::string> ResponseCache::Find(const std::string& key, uint64_t generation) {
+std::optional<std::string> ResponseCache::Find(const std::string& key, const ChangeToken& token) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;
-  if (it->second.generation != generation || Clock::now() - it->second.built > ttl_) {
+  if (it->second.token != token || Clock::now() - it->second.built > ttl_) {
     oldest_first_.erase(it->second.age);
     entries_.erase(it);
     return std::nullopt;
@@ -14,11 +14,11 @@ std::optional<std::string> ResponseCache::Find(const std::string& key, uint64_t 
   return it->second.body;
 }
 
-void ResponseCache::Put(const std::string& key, uint64_t generation, std::string body) {
+void ResponseCache::Put(const std::string& key, const ChangeToken& token, std::string body) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(key);
   if (it != entries_.end()) {
-    if (it->second.generation > generation) return;  // a fresher body is already here
+    if (it->second.token.NewerThan(token)) return;  // a fresher body is already here
     oldest_first_.erase(it->second.age);
     entries_.erase(it);
   }
@@ -27,7 +27,7 @@ void ResponseCache::Put(const std::string& key, uint64_t generation, std::string
     oldest_first_.pop_front();
   }
   oldest_first_.push_back(key);
-  entries_.emplace(key, Entry{generation, Clock::now(), std::move(body), std::prev(oldest_first_.end())});
+  entries_.emplace(key, Entry{token, Clock::now(), std::move(body), std::prev(oldest_first_.end())});
 }
 
 }  // namespace switchboard::api

@@ -1,5 +1,5 @@
 // Serialized responses reused while the store has not changed since they were built
-// (Store::Generation), for at most `ttl` (views can depend on the clock, e.g. an expiry
+// (Store::CurrentChangeToken, valid across hosts sharing the backend), for at most `ttl` (views can depend on the clock, e.g. an expiry
 // warning). Bounded: when full, the oldest entry goes.
 // THREADS: safe for concurrent use.
 #pragma once
@@ -12,20 +12,22 @@
 #include <string>
 #include <unordered_map>
 
+#include "store/change_token.hpp"
+
 namespace switchboard::api {
 
 class ResponseCache {
  public:
   ResponseCache(size_t capacity, std::chrono::milliseconds ttl) : capacity_(capacity), ttl_(ttl) {}
 
-  std::optional<std::string> Find(const std::string& key, uint64_t generation);
-  // `generation` must have been read before the data the body was built from.
-  void Put(const std::string& key, uint64_t generation, std::string body);
+  std::optional<std::string> Find(const std::string& key, const ChangeToken& token);
+  // `token` must have been read before the data the body was built from.
+  void Put(const std::string& key, const ChangeToken& token, std::string body);
 
  private:
   using Clock = std::chrono::steady_clock;
   struct Entry {
-    uint64_t generation;
+    ChangeToken token;
     Clock::time_point built;
     std::string body;
     std::list<std::string>::iterator age;

@@ -41,7 +41,7 @@ void List(App& app, ResponseCache& cache, Call& call) {
   // Lists are read far more often than connections change: reuse the serialized page.
   const std::string key = call.param(0) + '\0' + query.status + '\0' + query.provider + '\0' + query.q + '\0' +
                           std::to_string(query.limit) + '\0' + query.after;
-  const uint64_t generation = app.connections.ChangeToken();
+  const ChangeToken generation = app.connections.CurrentChangeToken();
   // "Cache-Control: no-cache" asks for a page read from the store (RFC 9111 5.2.1.4).
   const bool revalidate = call.req.get_header_value("Cache-Control").find("no-cache") != std::string::npos;
   if (auto body = revalidate ? std::nullopt : cache.Find(key, generation)) {

@@ -21,7 +21,7 @@
 #include "service/admin_token.hpp"
 #include "service/connection_service.hpp"
 #include "service/schema_compatibility.hpp"
-#include "store/store.hpp"
+#include "store/open_store.hpp"
 
 namespace switchboard::cli {
 namespace {
@@ -154,8 +154,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
   }
   ::chmod(data_dir.c_str(), 0700);
   StoreOptions store_options;
-  store_options.sync_writes = !args.Has("no-sync");
-  auto store = Store::Open(data_dir / "db", store_options);
+  store_options.url = RocksDbUrl((data_dir / "db").string());
+  store_options.rocksdb.sync_writes = !args.Has("no-sync");
+  auto store = OpenStore(store_options);
   if (!store.ok()) {
     log::Error(store.status().message());
     if (store.status().Is(Code::kWalCorrupt) || store.status().Is(Code::kStoreCorrupt)) {

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "store/store_check.hpp"
+#include "store/rocksdb/store_check.hpp"
 
 namespace switchboard::cli {
 namespace {

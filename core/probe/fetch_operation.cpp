@@ -10,6 +10,8 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/dispatch.hpp>
 
+#include <switchboard/text_util.hpp>
+
 namespace switchboard::probe {
 
 namespace asio = boost::asio;
@@ -19,12 +21,6 @@ namespace http = boost::beast::http;
 namespace {
 
 constexpr uint32_t kHeaderLimit = 64 * 1024;
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 bool IsTokenChar(unsigned char c) {
   return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;

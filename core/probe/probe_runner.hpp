@@ -54,7 +54,6 @@ class ProbeRunner {
   // result with the failure's code as reason.
   void Run(const std::string& provider_id, Prepare prepare, std::function<void(ProbeResult)> done);
 
-  const ConcurrencyLimiter& limiter() const { return limiter_; }
 
   // Told of every verdict (for metrics); set before the first Run.
   using Observer = std::function<void(const std::string& provider_id, const ProbeResult& result)>;

@@ -4,16 +4,12 @@
 #include <cctype>
 #include <charconv>
 
+#include <switchboard/text_util.hpp>
+
 namespace switchboard::probe {
 namespace {
 
 Status BadUrl(const std::string& why) { return Status::Error(Code::kBadUrl, "invalid URL: " + why); }
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 uint16_t DefaultPort(const std::string& scheme) { return scheme == "https" ? 443 : 80; }
 

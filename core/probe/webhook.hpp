@@ -14,7 +14,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "probe/http_client.hpp"
-#include "store/records.hpp"
+#include "model/records.hpp"
 
 namespace switchboard::probe {
 

@@ -241,7 +241,7 @@ Result<ConnectionPage> ConnectionService::List(const std::string& project, const
   return store_.ListConnections(project, query);
 }
 
-uint64_t ConnectionService::ChangeToken() const { return store_.Generation(); }
+ChangeToken ConnectionService::CurrentChangeToken() const { return store_.CurrentChangeToken(); }
 
 Result<std::vector<Reference>> ConnectionService::References(const std::string& project, const std::string& id) const {
   if (auto row = store_.GetConnection(project, id); !row.ok()) return row.status();
@@ -409,7 +409,7 @@ Result<ConnectionRow> ConnectionService::RecordProbe(const ConnectionRecord& pro
   UpdateOptions options;
   options.event = event;
   // Losing a checked time in a crash costs nothing; a status change is always durable.
-  options.durable = !result.config_update.empty();
+  if (result.config_update.empty()) options.durability = Durability::kMayLoseOnCrash;
   bool stale = false;
   auto row = store_.UpdateConnection(probed.project, probed.id, [&](ConnectionRecord& record) -> Status {
     if (record.config != probed.config || record.secrets != probed.secrets) {

@@ -127,7 +127,7 @@ class ConnectionService {
   Result<ConnectionPage> List(const std::string& project, const ConnectionQuery& query) const;
   // A token that changes whenever anything stored changes: what List returned may be
   // reused while it is unchanged.
-  uint64_t ChangeToken() const;
+  ChangeToken CurrentChangeToken() const;
   // The components referencing connection `id` (not_found when it does not exist).
   Result<std::vector<Reference>> References(const std::string& project, const std::string& id) const;
   // Status changes of connection `id` (not_found when it does not exist) / of the whole

@@ -1,7 +1,7 @@
 #include "store/storage_health.hpp"
 
 #include "common/log.hpp"
-#include "store/records.hpp"
+#include "model/records.hpp"
 
 namespace switchboard {
 

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "run_process.hpp"
-#include "store/store.hpp"
+#include "store/open_store.hpp"
 
 namespace switchboard::testing {
 namespace {
@@ -29,9 +29,10 @@ TEST_CASE("store check: no store there exits 3 and says so") {
 TEST_CASE("store check: an intact store exits 0; a store a host has open exits 3") {
   auto dir = FreshDir();
   StoreOptions options;
-  options.verify_in_background = false;
+  options.url = RocksDbUrl((dir / "db").string());
+  options.rocksdb.verify_in_background = false;
   {
-    auto store = Store::Open(dir / "db", options);
+    auto store = OpenStore(options);
     REQUIRE(store.ok());
     REQUIRE((*store)->PutMeta("k", "v").ok());
   }
@@ -42,7 +43,7 @@ TEST_CASE("store check: an intact store exits 0; a store a host has open exits 3
   CHECK(dry.exit_code == 0);
   CHECK_THAT(dry.out, Contains("nothing to recover"));
 
-  auto open = Store::Open(dir / "db", options);
+  auto open = OpenStore(options);
   REQUIRE(open.ok());
   auto locked = RunSwitchboard({"store", "check", "--data", dir.string()});
   CHECK(locked.exit_code == 3);

@@ -9,6 +9,7 @@
 #include "plugins/plugin_loader.hpp"
 #include "secrets/master_key.hpp"
 #include "service/schema_compatibility.hpp"
+#include "store/open_store.hpp"
 
 namespace switchboard {
 namespace {
@@ -27,8 +28,9 @@ TEST_CASE("a new schema's refusals of stored connections are counted, named and 
   fs::remove_all(dir);
   {
     StoreOptions options;
-    options.sync_writes = false;
-    auto store = Store::Open(dir, options);
+    options.url = RocksDbUrl(dir.string());
+    options.rocksdb.sync_writes = false;
+    auto store = OpenStore(options);
     REQUIRE(store.ok());
     std::array<unsigned char, 32> bytes{};
     bytes.fill(7);

@@ -25,7 +25,7 @@
 #include "secrets/master_key.hpp"
 #include "secrets/sealer.hpp"
 #include "service/connection_service.hpp"
-#include "store/store.hpp"
+#include "store/open_store.hpp"
 
 namespace probe_engine_test {
 
@@ -103,7 +103,9 @@ struct ProbeHost {
     dir = std::filesystem::temp_directory_path() /
           ("sb-probe-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
     std::filesystem::remove_all(dir);
-    auto opened = Store::Open(dir);
+    StoreOptions store_options;
+    store_options.url = RocksDbUrl(dir.string());
+    auto opened = OpenStore(store_options);
     REQUIRE(opened.ok());
     store = std::move(opened).value();
     REQUIRE(store->CreateProject({"p", "P", NowRfc3339()}).ok());

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "store/store.hpp"
+#include "store/open_store.hpp"
 
 using namespace switchboard;
 
@@ -15,7 +15,9 @@ struct TempStore {
     dir = std::filesystem::temp_directory_path() / ("sb-history-" + std::to_string(::getpid()) + "-" +
                                                     std::to_string(reinterpret_cast<uintptr_t>(this)));
     std::filesystem::remove_all(dir);
-    auto opened = Store::Open(dir);
+    StoreOptions options;
+    options.url = RocksDbUrl(dir.string());
+    auto opened = OpenStore(options);
     REQUIRE(opened.ok());
     store = std::move(opened).value();
     REQUIRE(store->CreateProject({"p", "P", NowRfc3339()}).ok());

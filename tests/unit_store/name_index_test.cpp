@@ -1,5 +1,6 @@
-// The uniqueness index of connection names (name_keys): look-alikes collide, renames and
-// deletes keep it true, and a store written before it existed gets it rebuilt at open.
+// The uniqueness index of connection names (name_keys) in the RocksDB backend: a store
+// written before it existed gets it rebuilt at open. (That look-alikes collide is a
+// contract of every backend: tests/store_conformance/names_test.cpp.)
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -11,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <rocksdb/db.h>
 
-#include "store/store.hpp"
+#include "store/rocksdb/rocksdb_store.hpp"
 
 using switchboard::Code;
 
@@ -38,9 +39,9 @@ ConnectionRecord Connection(const std::string& id, const std::string& name) {
 }
 
 std::unique_ptr<Store> OpenStore(const std::filesystem::path& dir) {
-  switchboard::StoreOptions options;
+  switchboard::RocksDbOptions options;
   options.sync_writes = false;
-  auto store = Store::Open(dir, options);
+  auto store = switchboard::RocksDbStore::Open(dir, options);
   REQUIRE(store.ok());
   return std::move(store).value();
 }
@@ -99,36 +100,6 @@ void MakeOldFormat(const std::filesystem::path& dir, const std::string& rename_i
 }
 
 }  // namespace
-
-TEST_CASE("look-alike names collide in the store; renames and deletes free them") {
-  auto dir = FreshDir();
-  auto store = OpenStore(dir);
-  REQUIRE(store->CreateConnection(Connection("con_1", "Caf\xC3\xA9")).ok());
-  CHECK(store->CreateConnection(Connection("con_2", "CAF\xC3\x89")).Is(Code::kNameTaken));
-  CHECK(store->CreateConnection(Connection("con_2", "\xD0\xA1" "af\xC3\xA9")).Is(Code::kNameTaken));  // Cyrillic С
-  REQUIRE(store->CreateConnection(Connection("con_2", "Tea")).ok());
-
-  auto rename = [&](const std::string& id, const std::string& name) {
-    auto row = store->UpdateConnection("p", id, [&](ConnectionRecord& r) {
-      r.name = name;
-      return switchboard::Status::Ok();
-    });
-    return row.ok() ? std::string("ok") : row.status().code_name();
-  };
-  CHECK(rename("con_2", "caf\xC3\xA9") == "name_taken");
-  CHECK(rename("con_1", "CAF\xC3\x89") == "ok");  // its own look-alike
-  CHECK(rename("con_1", "Coffee") == "ok");
-  CHECK(rename("con_2", "Caf\xC3\xA9") == "ok");  // freed by the rename
-  REQUIRE(store->DeleteConnection("p", "con_2", nullptr).ok());
-  CHECK(store->CreateConnection(Connection("con_3", "CAFE\xCC\x81")).ok());  // freed by the delete
-
-  auto found = store->FindConnectionByName("p", "coff\xD0\xB5" "e");  // Cyrillic е
-  REQUIRE(found.ok());
-  REQUIRE(found->has_value());
-  CHECK((*found)->id == "con_1");
-  store.reset();
-  std::filesystem::remove_all(dir);
-}
 
 TEST_CASE("a store written before the uniqueness index gets it at open") {
   auto dir = FreshDir();

@@ -16,7 +16,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 
-#include "store/store.hpp"
+#include "store/rocksdb/rocksdb_store.hpp"
 
 using switchboard::Code;
 
@@ -24,7 +24,7 @@ namespace {
 
 using switchboard::ConnectionRecord;
 using switchboard::Store;
-using switchboard::StoreOptions;
+using switchboard::RocksDbOptions;
 using switchboard::WriteState;
 
 enum class Failing { kNo, kNoSpace, kIoError };
@@ -141,10 +141,10 @@ struct Fixture {
   std::unique_ptr<Store> store;
 
   Fixture() {
-    StoreOptions options;
+    RocksDbOptions options;
     options.env = env.get();
     options.verify_in_background = false;
-    auto opened = Store::Open(dir, options);
+    auto opened = switchboard::RocksDbStore::Open(dir, options);
     REQUIRE(opened.ok());
     store = std::move(opened).value();
     for (int i = 0; i < 20; ++i) REQUIRE(store->CreateConnection(Connection("con_" + std::to_string(i))).ok());
@@ -197,7 +197,7 @@ TEST_CASE("a full volume: storage_full without internals, acknowledged data stay
   // After a restart: the acknowledged rows, the one written after recovery, and nothing
   // of the refused ones (the cut-short WAL record is dropped as an unfinished write).
   f.store.reset();
-  auto reopened = Store::Open(f.dir);
+  auto reopened = switchboard::RocksDbStore::Open(f.dir);
   REQUIRE(reopened.ok());
   auto rows = (*reopened)->ListConnections("p", {});
   REQUIRE(rows.ok());
@@ -221,7 +221,7 @@ TEST_CASE("another I/O error: storage_unavailable without internals, acknowledge
 
   f.fs->mode = Failing::kNo;
   f.store.reset();
-  auto reopened = Store::Open(f.dir);
+  auto reopened = switchboard::RocksDbStore::Open(f.dir);
   REQUIRE(reopened.ok());
   REQUIRE((*reopened)->ListConnections("p", {})->items.size() == 20);
   REQUIRE((*reopened)->GetConnection("p", "con_refused").status().Is(Code::kNotFound));

@@ -10,9 +10,9 @@
 #include <fstream>
 #include <set>
 
-#include "store/store.hpp"
-#include "store/store_check.hpp"
-#include "store/wal_scan.hpp"
+#include "store/rocksdb/rocksdb_store.hpp"
+#include "store/rocksdb/store_check.hpp"
+#include "store/rocksdb/wal_scan.hpp"
 
 using switchboard::Code;
 
@@ -32,10 +32,10 @@ fs::path FreshDir() {
 // A store whose every write is still only in its WAL (2,000 creates, one batch each).
 fs::path StoreWithWal() {
   fs::path dir = FreshDir();
-  switchboard::StoreOptions options;
+  switchboard::RocksDbOptions options;
   options.sync_writes = false;  // the same WAL records, faster
   options.verify_in_background = false;
-  auto store = Store::Open(dir, options);
+  auto store = switchboard::RocksDbStore::Open(dir, options);
   REQUIRE(store.ok());
   for (int i = 0; i < kCreates; ++i) {
     switchboard::ConnectionRecord c;
@@ -118,7 +118,7 @@ TEST_CASE("corrupted bytes in the live WAL: refuse to open, check says what reco
   for (size_t i = 0; i < 16; ++i) image[middle + i] = static_cast<char>(image[middle + i] ^ 0x5A);
   WriteAll(wal, image);
 
-  auto refused = Store::Open(dir);
+  auto refused = switchboard::RocksDbStore::Open(dir);
   REQUIRE_FALSE(refused.ok());
   REQUIRE(refused.status().Is(Code::kWalCorrupt));
   REQUIRE(refused.status().message().find(wal.filename().string()) != std::string::npos);
@@ -148,7 +148,7 @@ TEST_CASE("corrupted bytes in the live WAL: refuse to open, check says what reco
   REQUIRE(recovered->after.rows.at("connections") == kept);
   REQUIRE(fs::exists(recovered->saved_wals / wal.filename()));
 
-  auto reopened = Store::Open(dir);
+  auto reopened = switchboard::RocksDbStore::Open(dir);
   REQUIRE(reopened.ok());
   auto ids = AllIds(**reopened);
   REQUIRE(ids.size() == kept);
@@ -168,7 +168,7 @@ TEST_CASE("a zeroed record in the WAL, which RocksDB would skip without a word, 
   const size_t length = static_cast<uint8_t>(image[at + 4]) | static_cast<size_t>(static_cast<uint8_t>(image[at + 5])) << 8;
   std::fill(image.begin() + static_cast<long>(at), image.begin() + static_cast<long>(at + 7 + length), '\0');
   WriteAll(wal, image);
-  auto refused = Store::Open(dir);
+  auto refused = switchboard::RocksDbStore::Open(dir);
   REQUIRE(refused.status().Is(Code::kWalCorrupt));
   REQUIRE(refused.status().message().find("zeroed record header") != std::string::npos);
   fs::remove_all(dir.parent_path());
@@ -181,7 +181,7 @@ TEST_CASE("an unfinished last record is an interrupted write, not damage: the st
   auto report = switchboard::wal::ScanWalFile(wal);
   REQUIRE(report.damaged);
   REQUIRE(report.incomplete_tail);
-  auto reopened = Store::Open(dir);
+  auto reopened = switchboard::RocksDbStore::Open(dir);
   REQUIRE(reopened.ok());
   REQUIRE(AllIds(**reopened).size() == kCreates - 1);
   reopened->reset();

@@ -13,12 +13,13 @@
 // counters       r 0 <p> 0 <connection id> 0 <kind>       int64 (read-modify-write under its lock)
 // history        <p> 0 <connection id> 0 <sequence>       status event (newest first)
 // events         <p> 0 <sequence>                         status event (newest first)
-// default        admin_token_hash, schema_version,        meta
-//                name_index_version
+// default        admin_token_hash, name_index_version     meta
 #pragma once
 
 #include <string>
 #include <string_view>
+
+#include <switchboard/text_util.hpp>
 
 #include "common/names.hpp"
 
@@ -41,13 +42,7 @@ inline std::string Prefix(std::initializer_list<std::string_view> parts) {
 }
 
 // ASCII lower case; names compare and sort case-insensitively through it.
-inline std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+inline std::string Lower(std::string_view text) { return switchboard::Lower(std::string(text)); }
 
 inline std::string Connection(std::string_view p, std::string_view id) { return Join({p, id}); }
 inline std::string Name(std::string_view p, std::string_view name) { return Join({p, Lower(name)}); }

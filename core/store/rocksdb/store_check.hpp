@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common/status.hpp"
-#include "store/wal_scan.hpp"
+#include "store/rocksdb/wal_scan.hpp"
 
 namespace switchboard {
 

@@ -1,4 +1,4 @@
-#include "store/store_check.hpp"
+#include "store/rocksdb/store_check.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -8,7 +8,7 @@
 #include <rocksdb/sst_file_reader.h>
 #include <rocksdb/utilities/transaction_db.h>
 
-#include "store/store_open.hpp"
+#include "store/rocksdb/rocksdb_open.hpp"
 
 namespace switchboard {
 namespace {

@@ -1,4 +1,4 @@
-#include "store/wal_scan.hpp"
+#include "store/rocksdb/wal_scan.hpp"
 
 #include <algorithm>
 #include <array>

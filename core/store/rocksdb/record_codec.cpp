@@ -1,7 +1,4 @@
-#include "store/records.hpp"
-
-#include <chrono>
-#include <ctime>
+#include "store/rocksdb/record_codec.hpp"
 
 namespace switchboard {
 namespace {
@@ -31,15 +28,6 @@ Result<T> Decode(const json& j, const char* what, Fill fill) {
 }
 
 }  // namespace
-
-const char* RoleName(Role role) { return role == Role::kAdmin ? "admin" : "member"; }
-
-bool ParseRole(const std::string& text, Role& role) {
-  if (text == "admin") role = Role::kAdmin;
-  else if (text == "member") role = Role::kMember;
-  else return false;
-  return true;
-}
 
 json ToStored(const Project& p) {
   return {{"v", kRecordVersion}, {"id", p.id}, {"name", p.name}, {"created_at", p.created_at}};
@@ -150,18 +138,6 @@ Result<ComponentRecord> ComponentFromStored(const json& j) {
     c.created_at = j.value("created_at", "");
     c.updated_at = j.value("updated_at", "");
   });
-}
-
-std::string NowRfc3339() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[40];
-  size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(ms));
-  return text;
 }
 
 }  // namespace switchboard

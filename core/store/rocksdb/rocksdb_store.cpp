@@ -1,4 +1,4 @@
-#include "store/store.hpp"
+#include "store/rocksdb/rocksdb_store.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,6 +11,7 @@
 #include <cstring>
 #include <condition_variable>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -21,9 +22,10 @@
 #include <rocksdb/utilities/transaction_db.h>
 
 #include "common/log.hpp"
-#include "store/keys.hpp"
-#include "store/store_open.hpp"
-#include "store/wal_scan.hpp"
+#include "store/rocksdb/keys.hpp"
+#include "store/rocksdb/record_codec.hpp"
+#include "store/rocksdb/rocksdb_open.hpp"
+#include "store/rocksdb/wal_scan.hpp"
 
 namespace switchboard {
 namespace {
@@ -31,29 +33,33 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// Counter rows hold an int64. The merge operator stays registered so rows written as
-// merge deltas by earlier versions still read as their sum.
-class Int64AddOperator : public rocksdb::AssociativeMergeOperator {
+// Counter rows hold an int64, little-endian.
+std::string EncodeCounter(int64_t v) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF);
+  return out;
+}
+
+int64_t DecodeCounter(const rocksdb::Slice& s) {
+  if (s.size() != 8) return 0;
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+  return static_cast<int64_t>(v);
+}
+
+// Counters are written whole (a read-modify-write under the row's lock), but databases
+// written before 2026-11-23 may still hold merge deltas for them: without this operator
+// those rows would no longer read, so it stays registered for as long as such data may
+// exist. Nothing writes a Merge.
+class LegacyCounterMerge : public rocksdb::AssociativeMergeOperator {
  public:
   bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
              std::string* new_value, rocksdb::Logger*) const override {
-    int64_t sum = Decode(value) + (existing ? Decode(*existing) : 0);
-    *new_value = Encode(sum);
+    *new_value = EncodeCounter(DecodeCounter(value) + (existing ? DecodeCounter(*existing) : 0));
     return true;
   }
+  // The name earlier versions registered, so their OPTIONS files still match.
   const char* Name() const override { return "SwitchboardInt64Add"; }
-
-  static std::string Encode(int64_t v) {
-    std::string out(8, '\0');
-    for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF);
-    return out;
-  }
-  static int64_t Decode(const rocksdb::Slice& s) {
-    if (s.size() != 8) return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
-    return static_cast<int64_t>(v);
-  }
 };
 
 enum Family { kDefault, kProjects, kTokens, kConnections, kNames, kStatuses, kComponents, kRefs, kCounters, kHistory, kEvents,
@@ -84,26 +90,25 @@ std::string NextEventSequence() {
   return text;
 }
 
+// A random name for one open of the database: the change tokens' origin.
+std::string NewOrigin() {
+  std::random_device random;
+  char text[17];
+  std::snprintf(text, sizeof text, "%08x%08x", random(), random());
+  return std::string("rocksdb-") + text;
+}
+
 bool IsRetryable(const rocksdb::Status& s) { return s.IsBusy() || s.IsTimedOut() || s.IsTryAgain(); }
 
 const char* const kCorruptDetail = "stored data failed its integrity check and cannot be read";
 
-// Thrown inside a transaction body to abort it with a Status; caught by RunTransaction.
-struct Abort {
-  Status status;
-};
-
-// Thrown inside a transaction body by a failed RocksDB call; RunTransaction maps it.
-struct Failure {
-  rocksdb::Status status;
-};
-
-// `what` names the step for the reader of this code; the caller sees a mapped Status.
-void Check(const rocksdb::Status& s, const char* /*what*/) {
-  if (s.ok()) return;
-  if (IsRetryable(s)) throw s;  // retried by RunTransaction
-  throw Failure{s};
-}
+// Returns from the enclosing function with `expr`'s Status when it is an error.
+#define RETURN_IF_ERROR(expr)                    \
+  do {                                           \
+    if (Status status_ = (expr); !status_.ok()) { \
+      return status_;                            \
+    }                                            \
+  } while (0)
 
 bool StartsWith(const rocksdb::Slice& key, const std::string& prefix) {
   return key.size() >= prefix.size() && std::memcmp(key.data(), prefix.data(), prefix.size()) == 0;
@@ -179,7 +184,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(const rocksdb::Op
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (int f = 0; f < kFamilyCount; ++f) {
     rocksdb::ColumnFamilyOptions family_options(db_options);
-    if (f == kCounters) family_options.merge_operator = std::make_shared<Int64AddOperator>();
+    if (f == kCounters) family_options.merge_operator = std::make_shared<LegacyCounterMerge>();
     descriptors.emplace_back(kFamilyNames[f], family_options);
   }
   return descriptors;
@@ -207,11 +212,14 @@ using store_internal::CheckNotLocked;
 using store_internal::FamilyDescriptors;
 using store_internal::StoreDbOptions;
 
-struct Store::Impl {
+struct RocksDbStore::Impl {
   std::unique_ptr<rocksdb::TransactionDB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> families;
   rocksdb::WriteOptions write_options;
-  std::atomic<uint64_t> generation{0};
+  // The change token: commits of this process (the only one that can hold the
+  // database), under an origin drawn at open so two opens never share a token.
+  std::string origin;
+  std::atomic<uint64_t> commits{0};
   StorageHealth health;
 
   // The resumer: while writes fail, asks RocksDB to resume once a second (after a full
@@ -301,57 +309,69 @@ struct Store::Impl {
 
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[f]; }
 
-  // Runs `body` in a transaction and commits it, retrying lock conflicts and timeouts.
+  // Maps a failed RocksDB call inside a transaction: a lock conflict or timeout is busy
+  // (RunTransaction retries the whole transaction), anything else as a failed read.
+  Status Check(const rocksdb::Status& s) {
+    if (s.ok()) return Status::Ok();
+    if (IsRetryable(s)) return Status::Error(Code::kBusy, "the store is busy; retry");
+    return Read(s);
+  }
+
+  // Runs `body` (a Status(rocksdb::Transaction&)) in a transaction and commits it when it
+  // returns Ok; rolls back and returns its error otherwise. busy (a lock conflict or a
+  // timeout) is retried, as is a commit that failed for one.
   template <typename Body>
-  Status RunTransaction(Body&& body, bool durable = true) {
+  Status RunTransaction(Body&& body, Durability durability = Durability::kOnDisk) {
     rocksdb::WriteOptions options = write_options;
-    if (!durable) options.sync = false;
+    if (durability == Durability::kMayLoseOnCrash) options.sync = false;
     for (int attempt = 0;; ++attempt) {
       std::unique_ptr<rocksdb::Transaction> txn(db->BeginTransaction(options));
-      try {
-        body(*txn);
+      Status done = body(*txn);
+      if (done.ok()) {
         rocksdb::Status committed = txn->Commit();
         if (committed.ok()) {
-          generation.fetch_add(1, std::memory_order_release);  // after the commit: see Generation()
+          commits.fetch_add(1, std::memory_order_release);  // after the commit: see CurrentChangeToken()
           health.WritesRecovered();
           return Status::Ok();
         }
         if (!IsRetryable(committed) || attempt >= 50) return Write(committed);
-      } catch (const Abort& abort) {
+      } else {
         txn->Rollback().PermitUncheckedError();
-        return abort.status;
-      } catch (const Failure& failure) {
-        txn->Rollback().PermitUncheckedError();
-        return Read(failure.status);
-      } catch (const rocksdb::Status& retry) {
-        txn->Rollback().PermitUncheckedError();
-        if (attempt >= 50) return Read(retry);
+        if (done.IsNot(Code::kBusy) || attempt >= 50) return done;
       }
       std::this_thread::sleep_for(std::chrono::microseconds(100 * (1 + attempt % 10)));
     }
   }
 
-  std::optional<json> GetJson(Family f, const std::string& key, const rocksdb::Snapshot* snapshot = nullptr) {
+  // A row as JSON; nullopt when there is none.
+  Result<std::optional<json>> GetJson(Family f, const std::string& key, const rocksdb::Snapshot* snapshot = nullptr) {
     rocksdb::ReadOptions read;
     read.snapshot = snapshot;
     std::string value;
     auto s = db->Get(read, cf(f), key, &value);
-    if (s.IsNotFound()) return std::nullopt;
-    if (!s.ok()) throw Abort{Read(s)};
+    if (s.IsNotFound()) return std::optional<json>();
+    if (!s.ok()) return Read(s);
     json parsed = json::parse(value, nullptr, false);
-    if (parsed.is_discarded()) throw Abort{Status::Error(Code::kCorruption, "unreadable record")};
-    return parsed;
+    if (parsed.is_discarded()) return Status::Error(Code::kCorruption, "unreadable record");
+    return std::optional<json>(std::move(parsed));
   }
 
-  // Reads a row inside `txn`, locking it until commit.
-  std::optional<json> LockJson(rocksdb::Transaction& txn, Family f, const std::string& key) {
+  // Reads a row inside `txn`, locking it until commit; nullopt when there is none.
+  Result<std::optional<json>> LockJson(rocksdb::Transaction& txn, Family f, const std::string& key) {
     std::string value;
     auto s = txn.GetForUpdate(rocksdb::ReadOptions(), cf(f), key, &value);
-    if (s.IsNotFound()) return std::nullopt;
-    Check(s, "locked read");
+    if (s.IsNotFound()) return std::optional<json>();
+    RETURN_IF_ERROR(Check(s));
     json parsed = json::parse(value, nullptr, false);
-    if (parsed.is_discarded()) throw Abort{Status::Error(Code::kCorruption, "unreadable record")};
-    return parsed;
+    if (parsed.is_discarded()) return Status::Error(Code::kCorruption, "unreadable record");
+    return std::optional<json>(std::move(parsed));
+  }
+
+  // Whether `txn` holds a row at `key` (locking it until commit).
+  Result<bool> LockExists(rocksdb::Transaction& txn, Family f, const std::string& key) {
+    auto row = LockJson(txn, f, key);
+    if (!row.ok()) return row.status();
+    return row->has_value();
   }
 
   int64_t Counter(const std::string& key, const rocksdb::Snapshot* snapshot = nullptr) {
@@ -360,61 +380,72 @@ struct Store::Impl {
     std::string value;
     auto s = db->Get(read, cf(kCounters), key, &value);
     if (!s.ok()) return 0;
-    return Int64AddOperator::Decode(value);
+    return DecodeCounter(value);
   }
 
   // Read-modify-write under the counter row's lock. Not a Merge: a batch holding a Merge
   // is never grouped with other writers' batches, so every commit would pay its own
   // fsync. A counter row is per connection, so only writers of one connection share it.
-  void Add(rocksdb::Transaction& txn, const std::string& key, int64_t delta) {
+  Status Add(rocksdb::Transaction& txn, const std::string& key, int64_t delta) {
     std::string value;
     auto s = txn.GetForUpdate(rocksdb::ReadOptions(), cf(kCounters), key, &value);
-    if (!s.IsNotFound()) Check(s, "counter");
-    const int64_t current = s.ok() ? Int64AddOperator::Decode(value) : 0;
-    Check(txn.Put(cf(kCounters), key, Int64AddOperator::Encode(current + delta)), "counter");
+    if (!s.IsNotFound()) RETURN_IF_ERROR(Check(s));
+    const int64_t current = s.ok() ? DecodeCounter(value) : 0;
+    return Check(txn.Put(cf(kCounters), key, EncodeCounter(current + delta)));
+  }
+
+  // Deletes every row of `family` whose key starts with `prefix`.
+  Status DeletePrefix(rocksdb::Transaction& txn, Family family, const std::string& prefix) {
+    std::unique_ptr<rocksdb::Iterator> rows(txn.GetIterator(rocksdb::ReadOptions(), cf(family)));
+    for (rows->Seek(prefix); rows->Valid() && StartsWith(rows->key(), prefix); rows->Next()) {
+      RETURN_IF_ERROR(Check(txn.Delete(cf(family), rows->key())));
+    }
+    return Check(rows->status());
   }
 
   static json IndexValue(const ConnectionRecord& c) {
     return {{"id", c.id}, {"provider", c.provider}, {"status", c.status}};
   }
 
-  void PutIndexes(rocksdb::Transaction& txn, const ConnectionRecord& c) {
-    Check(txn.Put(cf(kNames), keys::Name(c.project, c.name), IndexValue(c).dump()), "name index");
-    Check(txn.Put(cf(kStatuses), keys::StatusIndex(c.project, c.status, c.name), IndexValue(c).dump()),
-          "status index");
+  Status PutIndexes(rocksdb::Transaction& txn, const ConnectionRecord& c) {
+    RETURN_IF_ERROR(Check(txn.Put(cf(kNames), keys::Name(c.project, c.name), IndexValue(c).dump())));
+    return Check(txn.Put(cf(kStatuses), keys::StatusIndex(c.project, c.status, c.name), IndexValue(c).dump()));
   }
 
-  void DeleteIndexes(rocksdb::Transaction& txn, const ConnectionRecord& c) {
-    Check(txn.Delete(cf(kNames), keys::Name(c.project, c.name)), "name index");
-    Check(txn.Delete(cf(kStatuses), keys::StatusIndex(c.project, c.status, c.name)), "status index");
+  Status DeleteIndexes(rocksdb::Transaction& txn, const ConnectionRecord& c) {
+    RETURN_IF_ERROR(Check(txn.Delete(cf(kNames), keys::Name(c.project, c.name))));
+    return Check(txn.Delete(cf(kStatuses), keys::StatusIndex(c.project, c.status, c.name)));
   }
 
   // Claims the uniqueness row of `c`'s name for `c`, or fails with name_taken when a
   // connection with the same or a look-alike name holds it.
-  void ClaimName(rocksdb::Transaction& txn, const ConnectionRecord& c) {
+  Status ClaimName(rocksdb::Transaction& txn, const ConnectionRecord& c) {
     const std::string key = keys::UniqueName(c.project, c.name);
     auto holder = LockJson(txn, kNameKeys, key);
-    if (holder && holder->value("id", "") != c.id) {
-      throw Abort{Status::Error(Code::kNameTaken, "a connection named '" + c.name + "' (or one that looks the same) already exists")};
+    if (!holder.ok()) return holder.status();
+    if (*holder && (*holder)->value("id", "") != c.id) {
+      return Status::Error(Code::kNameTaken, "a connection named '" + c.name + "' (or one that looks the same) already exists");
     }
-    Check(txn.Put(cf(kNameKeys), key, json{{"id", c.id}}.dump()), "name key");
+    return Check(txn.Put(cf(kNameKeys), key, json{{"id", c.id}}.dump()));
   }
 
   // Gives up `c`'s uniqueness row, unless another connection holds it (two look-alikes
   // stored before they collided).
-  void ReleaseName(rocksdb::Transaction& txn, const ConnectionRecord& c) {
+  Status ReleaseName(rocksdb::Transaction& txn, const ConnectionRecord& c) {
     const std::string key = keys::UniqueName(c.project, c.name);
     auto holder = LockJson(txn, kNameKeys, key);
-    if (holder && holder->value("id", "") == c.id) Check(txn.Delete(cf(kNameKeys), key), "name key");
+    if (!holder.ok()) return holder.status();
+    if (*holder && (*holder)->value("id", "") == c.id) return Check(txn.Delete(cf(kNameKeys), key));
+    return Status::Ok();
   }
 
-  void CreateConnectionIn(rocksdb::Transaction& txn, const ConnectionRecord& c) {
-    if (LockJson(txn, kNames, keys::Name(c.project, c.name))) {
-      throw Abort{Status::Error(Code::kNameTaken, "a connection named '" + c.name + "' already exists")};
-    }
-    ClaimName(txn, c);
-    Check(txn.Put(cf(kConnections), keys::Connection(c.project, c.id), ToStored(c).dump()), "connection");
-    PutIndexes(txn, c);
+  Status CreateConnectionIn(rocksdb::Transaction& txn, const ConnectionRecord& c) {
+    auto named = LockExists(txn, kNames, keys::Name(c.project, c.name));
+    if (!named.ok()) return named.status();
+    if (*named) return Status::Error(Code::kNameTaken, "a connection named '" + c.name + "' already exists");
+    RETURN_IF_ERROR(ClaimName(txn, c));
+    RETURN_IF_ERROR(Check(txn.Put(cf(kConnections), keys::Connection(c.project, c.id), ToStored(c).dump())));
+    return PutIndexes(txn, c);
   }
 
   // Rewrites name_keys from the connection records when it is older than this host's
@@ -425,10 +456,10 @@ struct Store::Impl {
     auto got = db->Get(rocksdb::ReadOptions(), cf(kDefault), kNameIndexVersionKey, &version);
     if (got.ok() && version == kNameIndexVersion) return Status::Ok();
     if (!got.ok() && !got.IsNotFound()) return Read(got);
-    return RunTransaction([&](rocksdb::Transaction& txn) {
+    return RunTransaction([&](rocksdb::Transaction& txn) -> Status {
       std::unique_ptr<rocksdb::Iterator> old(txn.GetIterator(rocksdb::ReadOptions(), cf(kNameKeys)));
-      for (old->SeekToFirst(); old->Valid(); old->Next()) Check(txn.Delete(cf(kNameKeys), old->key()), "name key");
-      Check(old->status(), "name key scan");
+      for (old->SeekToFirst(); old->Valid(); old->Next()) RETURN_IF_ERROR(Check(txn.Delete(cf(kNameKeys), old->key())));
+      RETURN_IF_ERROR(Check(old->status()));
       std::set<std::string> claimed;
       std::unique_ptr<rocksdb::Iterator> it(txn.GetIterator(rocksdb::ReadOptions(), cf(kConnections)));
       for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -437,17 +468,11 @@ struct Store::Impl {
         const ConnectionRecord& c = *decoded;
         const std::string key = keys::UniqueName(c.project, c.name);
         if (!claimed.insert(key).second) continue;
-        Check(txn.Put(cf(kNameKeys), key, json{{"id", c.id}}.dump()), "name key");
+        RETURN_IF_ERROR(Check(txn.Put(cf(kNameKeys), key, json{{"id", c.id}}.dump())));
       }
-      Check(it->status(), "connection scan");
-      Check(txn.Put(cf(kDefault), kNameIndexVersionKey, kNameIndexVersion), "name index version");
+      RETURN_IF_ERROR(Check(it->status()));
+      return Check(txn.Put(cf(kDefault), kNameIndexVersionKey, kNameIndexVersion));
     });
-  }
-
-  ConnectionRecord DecodeConnection(const json& j) {
-    auto decoded = ConnectionFromStored(j);
-    if (!decoded.ok()) throw Abort{decoded.status()};
-    return std::move(decoded).value();
   }
 
   static StatusEvent DescribeChange(const ConnectionRecord& before, const ConnectionRecord& after) {
@@ -467,6 +492,18 @@ struct Store::Impl {
       e.at = after.last_probe.value("at", e.at);
     }
     return e;
+  }
+
+  // The stored connection and its flow count; nullopt when there is none.
+  Result<std::optional<ConnectionRow>> ReadConnectionRow(const std::string& project, const std::string& id,
+                                                         const rocksdb::Snapshot* snapshot = nullptr) {
+    auto stored = GetJson(kConnections, keys::Connection(project, id), snapshot);
+    if (!stored.ok()) return stored.status();
+    if (!*stored) return std::optional<ConnectionRow>();
+    auto record = ConnectionFromStored(**stored);
+    if (!record.ok()) return record.status();
+    return std::optional<ConnectionRow>(
+        ConnectionRow{std::move(record).value(), Counter(keys::RefCount(project, id, "flow"), snapshot)});
   }
 
   // A page of events under `prefix`, newest first, resuming after the sequence `after`.
@@ -513,8 +550,8 @@ struct Store::Impl {
     return Status::Ok();
   }
 
-  std::vector<Reference> ScanReferences(rocksdb::Iterator* it, const std::string& prefix,
-                                        const std::string& kind) {
+  Result<std::vector<Reference>> ScanReferences(rocksdb::Iterator* it, const std::string& prefix,
+                                                const std::string& kind) {
     std::vector<Reference> refs;
     for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
       std::string rest = it->key().ToString().substr(prefix.size());
@@ -526,15 +563,15 @@ struct Store::Impl {
       if (value.is_object()) ref.name = value.value("name", "");
       refs.push_back(std::move(ref));
     }
-    Check(it->status(), "reference scan");
+    RETURN_IF_ERROR(Check(it->status()));
     return refs;
   }
 };
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Store::~Store() = default;
+RocksDbStore::RocksDbStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RocksDbStore::~RocksDbStore() = default;
 
-Result<std::unique_ptr<Store>> Store::Open(const fs::path& dir, const StoreOptions& options) {
+Result<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const fs::path& dir, const RocksDbOptions& options) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::Error(Code::kIoError, "cannot create " + dir.string() + ": " + ec.message());
@@ -563,23 +600,26 @@ Result<std::unique_ptr<Store>> Store::Open(const fs::path& dir, const StoreOptio
   }
   impl->db.reset(raw);
   impl->write_options.sync = options.sync_writes;
+  impl->origin = NewOrigin();
   if (Status upgraded = impl->UpgradeNameIndex(); !upgraded.ok()) return upgraded;
   Impl* started = impl.get();
   impl->resumer = std::thread([started] { started->ResumeLoop(); });
   if (options.verify_in_background) impl->verifier = std::thread([started] { started->VerifyChecksums(); });
-  return std::unique_ptr<Store>(new Store(std::move(impl)));
+  return std::unique_ptr<RocksDbStore>(new RocksDbStore(std::move(impl)));
 }
 
-StorageReport Store::Health() const { return impl_->health.Report(); }
+StorageReport RocksDbStore::Health() const { return impl_->health.Report(); }
 
-Status Store::VerifyChecksums() {
+Status RocksDbStore::VerifyChecksums() {
   impl_->VerifyChecksums();
   return impl_->health.Report().corrupt ? Status::Error(Code::kCorruption, kCorruptDetail) : Status::Ok();
 }
 
-uint64_t Store::Generation() const { return impl_->generation.load(std::memory_order_acquire); }
+ChangeToken RocksDbStore::CurrentChangeToken() const {
+  return {impl_->origin, impl_->commits.load(std::memory_order_acquire)};
+}
 
-Result<std::optional<std::string>> Store::GetMeta(const std::string& key) {
+Result<std::optional<std::string>> RocksDbStore::GetMeta(const std::string& key) {
   std::string value;
   auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf(kDefault), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
@@ -587,30 +627,27 @@ Result<std::optional<std::string>> Store::GetMeta(const std::string& key) {
   return std::optional<std::string>(value);
 }
 
-Status Store::PutMeta(const std::string& key, const std::string& value) {
+Status RocksDbStore::PutMeta(const std::string& key, const std::string& value) {
   return impl_->Write(impl_->db->Put(impl_->write_options, impl_->cf(kDefault), key, value));
 }
 
-Status Store::CreateProject(const Project& project) {
-  return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
-    if (impl_->LockJson(txn, kProjects, project.id)) {
-      throw Abort{Status::Error(Code::kConflict, "project '" + project.id + "' already exists")};
-    }
-    Check(txn.Put(impl_->cf(kProjects), project.id, ToStored(project).dump()), "project");
+Status RocksDbStore::CreateProject(const Project& project) {
+  return impl_->RunTransaction([&](rocksdb::Transaction& txn) -> Status {
+    auto exists = impl_->LockExists(txn, kProjects, project.id);
+    if (!exists.ok()) return exists.status();
+    if (*exists) return Status::Error(Code::kConflict, "project '" + project.id + "' already exists");
+    return impl_->Check(txn.Put(impl_->cf(kProjects), project.id, ToStored(project).dump()));
   });
 }
 
-Result<Project> Store::GetProject(const std::string& id) {
-  try {
-    auto stored = impl_->GetJson(kProjects, id);
-    if (!stored) return Status::Error(Code::kNotFound, "no project '" + id + "'");
-    return ProjectFromStored(*stored);
-  } catch (const Abort& abort) {
-    return abort.status;
-  }
+Result<Project> RocksDbStore::GetProject(const std::string& id) {
+  auto stored = impl_->GetJson(kProjects, id);
+  if (!stored.ok()) return stored.status();
+  if (!*stored) return Status::Error(Code::kNotFound, "no project '" + id + "'");
+  return ProjectFromStored(**stored);
 }
 
-Result<std::vector<Project>> Store::ListProjects() {
+Result<std::vector<Project>> RocksDbStore::ListProjects() {
   std::vector<Project> projects;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kProjects)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -622,21 +659,18 @@ Result<std::vector<Project>> Store::ListProjects() {
   return projects;
 }
 
-Status Store::PutToken(const TokenRecord& token) {
+Status RocksDbStore::PutToken(const TokenRecord& token) {
   return impl_->Write(impl_->db->Put(impl_->write_options, impl_->cf(kTokens), token.id, ToStored(token).dump()));
 }
 
-Result<TokenRecord> Store::GetToken(const std::string& id) {
-  try {
-    auto stored = impl_->GetJson(kTokens, id);
-    if (!stored) return Status::Error(Code::kNotFound, "no token '" + id + "'");
-    return TokenFromStored(*stored);
-  } catch (const Abort& abort) {
-    return abort.status;
-  }
+Result<TokenRecord> RocksDbStore::GetToken(const std::string& id) {
+  auto stored = impl_->GetJson(kTokens, id);
+  if (!stored.ok()) return stored.status();
+  if (!*stored) return Status::Error(Code::kNotFound, "no token '" + id + "'");
+  return TokenFromStored(**stored);
 }
 
-Result<std::vector<TokenRecord>> Store::ListTokens(const std::string& project) {
+Result<std::vector<TokenRecord>> RocksDbStore::ListTokens(const std::string& project) {
   std::vector<TokenRecord> tokens;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kTokens)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -648,70 +682,69 @@ Result<std::vector<TokenRecord>> Store::ListTokens(const std::string& project) {
   return tokens;
 }
 
-Status Store::DeleteToken(const std::string& project, const std::string& id) {
-  return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+Status RocksDbStore::DeleteToken(const std::string& project, const std::string& id) {
+  return impl_->RunTransaction([&](rocksdb::Transaction& txn) -> Status {
     auto stored = impl_->LockJson(txn, kTokens, id);
-    if (!stored || stored->value("project", "") != project) {
-      throw Abort{Status::Error(Code::kNotFound, "no token '" + id + "'")};
+    if (!stored.ok()) return stored.status();
+    if (!*stored || (*stored)->value("project", "") != project) {
+      return Status::Error(Code::kNotFound, "no token '" + id + "'");
     }
-    Check(txn.Delete(impl_->cf(kTokens), id), "token");
+    return impl_->Check(txn.Delete(impl_->cf(kTokens), id));
   });
 }
 
-Status Store::CreateConnection(const ConnectionRecord& connection) {
-  return impl_->RunTransaction([&](rocksdb::Transaction& txn) { impl_->CreateConnectionIn(txn, connection); });
+Status RocksDbStore::CreateConnection(const ConnectionRecord& connection) {
+  return impl_->RunTransaction([&](rocksdb::Transaction& txn) { return impl_->CreateConnectionIn(txn, connection); });
 }
 
-Result<ConnectionRow> Store::GetConnection(const std::string& project, const std::string& id) {
-  try {
-    auto stored = impl_->GetJson(kConnections, keys::Connection(project, id));
-    if (!stored) return Status::Error(Code::kNotFound, "no connection '" + id + "'");
-    ConnectionRow row{impl_->DecodeConnection(*stored), impl_->Counter(keys::RefCount(project, id, "flow"))};
-    return row;
-  } catch (const Abort& abort) {
-    return abort.status;
-  }
+Result<ConnectionRow> RocksDbStore::GetConnection(const std::string& project, const std::string& id) {
+  auto row = impl_->ReadConnectionRow(project, id);
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Error(Code::kNotFound, "no connection '" + id + "'");
+  return std::move(**row);
 }
 
-Result<std::optional<ConnectionRecord>> Store::FindConnectionByName(const std::string& project,
-                                                                    const std::string& name) {
-  try {
-    auto index = impl_->GetJson(kNameKeys, keys::UniqueName(project, name));
-    if (!index) return std::optional<ConnectionRecord>();
-    auto stored = impl_->GetJson(kConnections, keys::Connection(project, index->value("id", "")));
-    if (!stored) return std::optional<ConnectionRecord>();
-    return std::optional<ConnectionRecord>(impl_->DecodeConnection(*stored));
-  } catch (const Abort& abort) {
-    return abort.status;
-  }
+Result<std::optional<ConnectionRecord>> RocksDbStore::FindConnectionByName(const std::string& project,
+                                                                           const std::string& name) {
+  auto index = impl_->GetJson(kNameKeys, keys::UniqueName(project, name));
+  if (!index.ok()) return index.status();
+  if (!*index) return std::optional<ConnectionRecord>();
+  auto stored = impl_->GetJson(kConnections, keys::Connection(project, (*index)->value("id", "")));
+  if (!stored.ok()) return stored.status();
+  if (!*stored) return std::optional<ConnectionRecord>();
+  auto record = ConnectionFromStored(**stored);
+  if (!record.ok()) return record.status();
+  return std::optional<ConnectionRecord>(std::move(record).value());
 }
 
-Result<ConnectionRow> Store::UpdateConnection(const std::string& project, const std::string& id,
-                                              const std::function<Status(ConnectionRecord&)>& change,
-                                              const UpdateOptions& options) {
+Result<ConnectionRow> RocksDbStore::UpdateConnection(const std::string& project, const std::string& id,
+                                                     const std::function<Status(ConnectionRecord&)>& change,
+                                                     const UpdateOptions& options) {
   ConnectionRecord updated;
   std::optional<StatusEvent> event;
-  Status status = impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+  Status status = impl_->RunTransaction([&](rocksdb::Transaction& txn) -> Status {
     event.reset();
     auto stored = impl_->LockJson(txn, kConnections, keys::Connection(project, id));
-    if (!stored) throw Abort{Status::Error(Code::kNotFound, "no connection '" + id + "'")};
-    ConnectionRecord before = impl_->DecodeConnection(*stored);
+    if (!stored.ok()) return stored.status();
+    if (!*stored) return Status::Error(Code::kNotFound, "no connection '" + id + "'");
+    auto decoded = ConnectionFromStored(**stored);
+    if (!decoded.ok()) return decoded.status();
+    const ConnectionRecord before = std::move(decoded).value();
     updated = before;
-    if (Status s = change(updated); !s.ok()) throw Abort{s};
+    RETURN_IF_ERROR(change(updated));
     updated.id = before.id;
     updated.project = before.project;
     if (keys::UniqueName(project, updated.name) != keys::UniqueName(project, before.name)) {
-      impl_->ClaimName(txn, updated);
-      impl_->ReleaseName(txn, before);
+      RETURN_IF_ERROR(impl_->ClaimName(txn, updated));
+      RETURN_IF_ERROR(impl_->ReleaseName(txn, before));
     }
     // Index rows hold the name and status only; most updates (a probe's checked time,
     // an edited field) leave them as they are.
     if (updated.name != before.name || updated.status != before.status) {
-      impl_->DeleteIndexes(txn, before);
-      impl_->PutIndexes(txn, updated);
+      RETURN_IF_ERROR(impl_->DeleteIndexes(txn, before));
+      RETURN_IF_ERROR(impl_->PutIndexes(txn, updated));
     }
-    Check(txn.Put(impl_->cf(kConnections), keys::Connection(project, id), ToStored(updated).dump()),
-          "connection");
+    RETURN_IF_ERROR(impl_->Check(txn.Put(impl_->cf(kConnections), keys::Connection(project, id), ToStored(updated).dump())));
     if (updated.status != before.status || updated.status_reason != before.status_reason) {
       if (!txn.GetWriteOptions()->sync && impl_->write_options.sync) {
         rocksdb::WriteOptions synced = *txn.GetWriteOptions();
@@ -720,57 +753,55 @@ Result<ConnectionRow> Store::UpdateConnection(const std::string& project, const 
       }
       event = impl_->DescribeChange(before, updated);
       const std::string sequence = NextEventSequence();
-      const std::string stored = ToStored(*event).dump();
-      Check(txn.Put(impl_->cf(kHistory), keys::History(project, id, sequence), stored), "history");
-      Check(txn.Put(impl_->cf(kEvents), keys::Event(project, sequence), stored), "event");
+      const std::string text = ToStored(*event).dump();
+      RETURN_IF_ERROR(impl_->Check(txn.Put(impl_->cf(kHistory), keys::History(project, id, sequence), text)));
+      RETURN_IF_ERROR(impl_->Check(txn.Put(impl_->cf(kEvents), keys::Event(project, sequence), text)));
     }
-  }, options.durable);
+    return Status::Ok();
+  }, options.durability);
   if (!status.ok()) return status;
   if (options.event != nullptr) *options.event = event;
   return ConnectionRow{updated, impl_->Counter(keys::RefCount(project, id, "flow"))};
 }
 
-Status Store::DeleteConnection(const std::string& project, const std::string& id,
-                               std::vector<Reference>* references) {
-  return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+Status RocksDbStore::DeleteConnection(const std::string& project, const std::string& id,
+                                      std::vector<Reference>* references) {
+  return impl_->RunTransaction([&](rocksdb::Transaction& txn) -> Status {
     auto stored = impl_->LockJson(txn, kConnections, keys::Connection(project, id));
-    if (!stored) throw Abort{Status::Error(Code::kNotFound, "no connection '" + id + "'")};
-    ConnectionRecord record = impl_->DecodeConnection(*stored);
+    if (!stored.ok()) return stored.status();
+    if (!*stored) return Status::Error(Code::kNotFound, "no connection '" + id + "'");
+    auto record = ConnectionFromStored(**stored);
+    if (!record.ok()) return record.status();
     // Anything that attaches to this connection must lock its row first, so this scan
     // sees every reference that can exist.
     std::unique_ptr<rocksdb::Iterator> it(txn.GetIterator(rocksdb::ReadOptions(), impl_->cf(kRefs)));
     auto refs = impl_->ScanReferences(it.get(), keys::Prefix({project, id}), "");
-    if (!refs.empty()) {
-      if (references != nullptr) *references = refs;
-      throw Abort{Status::Error(Code::kInUse, "connection '" + record.name + "' is used by " +
-                                              std::to_string(refs.size()) + " component(s)")};
+    if (!refs.ok()) return refs.status();
+    if (!refs->empty()) {
+      if (references != nullptr) *references = *refs;
+      return Status::Error(Code::kInUse, "connection '" + record->name + "' is used by " +
+                                             std::to_string(refs->size()) + " component(s)");
     }
-    Check(txn.Delete(impl_->cf(kConnections), keys::Connection(project, id)), "connection");
-    impl_->DeleteIndexes(txn, record);
-    impl_->ReleaseName(txn, record);
-    for (const char* kind : {"flow", "deployment"}) {
-      Check(txn.Delete(impl_->cf(kCounters), keys::RefCount(project, id, kind)), "counter");
-    }
-    // Its history goes with it; the project's event feed keeps the changes.
-    const std::string history = keys::Prefix({project, id});
-    std::unique_ptr<rocksdb::Iterator> rows(txn.GetIterator(rocksdb::ReadOptions(), impl_->cf(kHistory)));
-    for (rows->Seek(history); rows->Valid() && StartsWith(rows->key(), history); rows->Next()) {
-      Check(txn.Delete(impl_->cf(kHistory), rows->key()), "history");
-    }
-    Check(rows->status(), "history scan");
+    RETURN_IF_ERROR(impl_->Check(txn.Delete(impl_->cf(kConnections), keys::Connection(project, id))));
+    RETURN_IF_ERROR(impl_->DeleteIndexes(txn, *record));
+    RETURN_IF_ERROR(impl_->ReleaseName(txn, *record));
+    // Its counters (of every kind) and its history go with it; the project's event feed
+    // keeps the changes.
+    RETURN_IF_ERROR(impl_->DeletePrefix(txn, kCounters, keys::Prefix({"r", project, id})));
+    return impl_->DeletePrefix(txn, kHistory, keys::Prefix({project, id}));
   });
 }
 
-Result<EventPage> Store::ListHistory(const std::string& project, const std::string& connection_id,
+Result<EventPage> RocksDbStore::ListHistory(const std::string& project, const std::string& connection_id,
                                      size_t limit, const std::string& after) {
   return impl_->ScanEvents(kHistory, keys::Prefix({project, connection_id}), limit, after);
 }
 
-Result<EventPage> Store::ListEvents(const std::string& project, size_t limit, const std::string& after) {
+Result<EventPage> RocksDbStore::ListEvents(const std::string& project, size_t limit, const std::string& after) {
   return impl_->ScanEvents(kEvents, keys::Prefix({project}), limit, after);
 }
 
-Result<ConnectionPage> Store::ListConnections(const std::string& project, const ConnectionQuery& query) {
+Result<ConnectionPage> RocksDbStore::ListConnections(const std::string& project, const ConnectionQuery& query) {
   ConnectionPage page;
   const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
   struct Release {
@@ -801,22 +832,20 @@ Result<ConnectionPage> Store::ListConnections(const std::string& project, const 
     return scanned;
   }
   for (const auto& id : ids) {
-    try {
-      auto stored = impl_->GetJson(kConnections, keys::Connection(project, id), snapshot);
-      if (!stored) continue;
-      page.items.push_back({impl_->DecodeConnection(*stored),
-                            impl_->Counter(keys::RefCount(project, id, "flow"), snapshot)});
-    } catch (const Abort& abort) {
-      if (abort.status.IsNot(Code::kCorruption)) return abort.status;
-      impl_->health.RowSkipped();  // one unreadable record does not hide the others
-      page.partial = true;
+    auto row = impl_->ReadConnectionRow(project, id, snapshot);
+    if (row.ok()) {
+      if (*row) page.items.push_back(std::move(**row));
+      continue;
     }
+    if (row.status().IsNot(Code::kCorruption)) return row.status();
+    impl_->health.RowSkipped();  // one unreadable record does not hide the others
+    page.partial = true;
   }
   if (more) page.next_after = last_name;
   return page;
 }
 
-Result<std::vector<ConnectionKey>> Store::ListConnectionKeys(const std::string& project, const std::string& status,
+Result<std::vector<ConnectionKey>> RocksDbStore::ListConnectionKeys(const std::string& project, const std::string& status,
                                                              const std::string& provider) {
   ConnectionQuery query;
   query.status = status;
@@ -830,32 +859,29 @@ Result<std::vector<ConnectionKey>> Store::ListConnectionKeys(const std::string& 
   return found;
 }
 
-Result<std::vector<Reference>> Store::ListReferences(const std::string& project,
+Result<std::vector<Reference>> RocksDbStore::ListReferences(const std::string& project,
                                                      const std::string& connection_id,
                                                      const std::string& kind) {
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kRefs)));
-  try {
-    return impl_->ScanReferences(it.get(), keys::Prefix({project, connection_id}), kind);
-  } catch (const Abort& abort) {
-    return abort.status;
-  }
+  return impl_->ScanReferences(it.get(), keys::Prefix({project, connection_id}), kind);
 }
 
-Result<ComponentRecord> Store::PutComponent(ComponentRecord component,
-                                            const std::vector<ConnectionRecord>& new_connections,
-                                            bool* created) {
+Result<ComponentRecord> RocksDbStore::PutComponent(ComponentRecord component,
+                                                   const std::vector<ConnectionRecord>& new_connections,
+                                                   bool* created) {
   bool existed = false;
-  Status status = impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+  Status status = impl_->RunTransaction([&](rocksdb::Transaction& txn) -> Status {
     const std::string& p = component.project;
-    for (const auto& connection : new_connections) impl_->CreateConnectionIn(txn, connection);
+    for (const auto& connection : new_connections) RETURN_IF_ERROR(impl_->CreateConnectionIn(txn, connection));
 
     auto previous = impl_->LockJson(txn, kComponents, keys::Component(p, component.kind, component.id));
+    if (!previous.ok()) return previous.status();
     std::vector<std::string> old_ids;
     component.created_at = component.updated_at;
-    existed = previous.has_value();
-    if (previous) {
-      auto decoded = ComponentFromStored(*previous);
-      if (!decoded.ok()) throw Abort{decoded.status()};
+    existed = previous->has_value();
+    if (*previous) {
+      auto decoded = ComponentFromStored(**previous);
+      if (!decoded.ok()) return decoded.status();
       old_ids = decoded->connections;
       component.created_at = decoded->created_at;
     }
@@ -869,43 +895,40 @@ Result<ComponentRecord> Store::PutComponent(ComponentRecord component,
     all.insert(old_set.begin(), old_set.end());
     for (const auto& id : all) {
       if (fresh.count(id)) continue;  // created above, in this transaction
-      bool exists = impl_->LockJson(txn, kConnections, keys::Connection(p, id)).has_value();
-      if (!exists && new_set.count(id)) {
-        throw Abort{Status::Error(Code::kUnknownConnection, "connection '" + id + "' does not exist in project '" + p + "'")};
+      auto exists = impl_->LockExists(txn, kConnections, keys::Connection(p, id));
+      if (!exists.ok()) return exists.status();
+      if (!*exists && new_set.count(id)) {
+        return Status::Error(Code::kUnknownConnection, "connection '" + id + "' does not exist in project '" + p + "'");
       }
     }
     const json ref_value = {{"name", component.name}};
     for (const auto& id : old_set) {
       if (new_set.count(id)) continue;
-      Check(txn.Delete(impl_->cf(kRefs), keys::Ref(p, id, component.kind, component.id)), "reference");
-      impl_->Add(txn, keys::RefCount(p, id, component.kind), -1);
+      RETURN_IF_ERROR(impl_->Check(txn.Delete(impl_->cf(kRefs), keys::Ref(p, id, component.kind, component.id))));
+      RETURN_IF_ERROR(impl_->Add(txn, keys::RefCount(p, id, component.kind), -1));
     }
     for (const auto& id : new_set) {
-      Check(txn.Put(impl_->cf(kRefs), keys::Ref(p, id, component.kind, component.id), ref_value.dump()),
-            "reference");
-      if (!old_set.count(id)) impl_->Add(txn, keys::RefCount(p, id, component.kind), 1);
+      RETURN_IF_ERROR(
+          impl_->Check(txn.Put(impl_->cf(kRefs), keys::Ref(p, id, component.kind, component.id), ref_value.dump())));
+      if (!old_set.count(id)) RETURN_IF_ERROR(impl_->Add(txn, keys::RefCount(p, id, component.kind), 1));
     }
-    Check(txn.Put(impl_->cf(kComponents), keys::Component(p, component.kind, component.id),
-                  ToStored(component).dump()),
-          "component");
+    return impl_->Check(
+        txn.Put(impl_->cf(kComponents), keys::Component(p, component.kind, component.id), ToStored(component).dump()));
   });
   if (!status.ok()) return status;
   if (created) *created = !existed;
   return component;
 }
 
-Result<ComponentRecord> Store::GetComponent(const std::string& project, const std::string& kind,
-                                            const std::string& id) {
-  try {
-    auto stored = impl_->GetJson(kComponents, keys::Component(project, kind, id));
-    if (!stored) return Status::Error(Code::kNotFound, "no " + kind + " '" + id + "'");
-    return ComponentFromStored(*stored);
-  } catch (const Abort& abort) {
-    return abort.status;
-  }
+Result<ComponentRecord> RocksDbStore::GetComponent(const std::string& project, const std::string& kind,
+                                                   const std::string& id) {
+  auto stored = impl_->GetJson(kComponents, keys::Component(project, kind, id));
+  if (!stored.ok()) return stored.status();
+  if (!*stored) return Status::Error(Code::kNotFound, "no " + kind + " '" + id + "'");
+  return ComponentFromStored(**stored);
 }
 
-Result<std::vector<ComponentRecord>> Store::ListComponents(const std::string& project, const std::string& kind) {
+Result<std::vector<ComponentRecord>> RocksDbStore::ListComponents(const std::string& project, const std::string& kind) {
   std::vector<ComponentRecord> out;
   const std::string prefix = keys::Prefix({project, kind});
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kComponents)));
@@ -918,21 +941,22 @@ Result<std::vector<ComponentRecord>> Store::ListComponents(const std::string& pr
   return out;
 }
 
-Status Store::DeleteComponent(const std::string& project, const std::string& kind, const std::string& id) {
-  return impl_->RunTransaction([&](rocksdb::Transaction& txn) {
+Status RocksDbStore::DeleteComponent(const std::string& project, const std::string& kind, const std::string& id) {
+  return impl_->RunTransaction([&](rocksdb::Transaction& txn) -> Status {
     auto stored = impl_->LockJson(txn, kComponents, keys::Component(project, kind, id));
-    if (!stored) throw Abort{Status::Error(Code::kNotFound, "no " + kind + " '" + id + "'")};
-    auto decoded = ComponentFromStored(*stored);
-    if (!decoded.ok()) throw Abort{decoded.status()};
+    if (!stored.ok()) return stored.status();
+    if (!*stored) return Status::Error(Code::kNotFound, "no " + kind + " '" + id + "'");
+    auto decoded = ComponentFromStored(**stored);
+    if (!decoded.ok()) return decoded.status();
     for (const auto& conn : decoded->connections) {
-      Check(txn.Delete(impl_->cf(kRefs), keys::Ref(project, conn, kind, id)), "reference");
-      impl_->Add(txn, keys::RefCount(project, conn, kind), -1);
+      RETURN_IF_ERROR(impl_->Check(txn.Delete(impl_->cf(kRefs), keys::Ref(project, conn, kind, id))));
+      RETURN_IF_ERROR(impl_->Add(txn, keys::RefCount(project, conn, kind), -1));
     }
-    Check(txn.Delete(impl_->cf(kComponents), keys::Component(project, kind, id)), "component");
+    return impl_->Check(txn.Delete(impl_->cf(kComponents), keys::Component(project, kind, id)));
   });
 }
 
-Result<std::map<std::string, int64_t>> Store::CountConnectionsByStatus() {
+Result<std::map<std::string, int64_t>> RocksDbStore::CountConnectionsByStatus() {
   // Counted off the status index (<p> 0 <status> 0 <name>) rather than kept in a counter
   // row every create would have to lock.
   std::map<std::string, int64_t> counts = {{"active", 0}, {"inactive", 0}, {"unverified", 0}};
@@ -949,5 +973,7 @@ Result<std::map<std::string, int64_t>> Store::CountConnectionsByStatus() {
   if (!it->status().ok()) return impl_->Read(it->status());
   return counts;
 }
+
+#undef RETURN_IF_ERROR
 
 }  // namespace switchboard

@@ -1,6 +1,6 @@
-// The records Switchboard keeps, and their stored form. Every stored record is a JSON
-// object carrying "v" (the record format version) so the format can evolve: readers
-// accept every version up to kRecordVersion and upgrade older ones on read.
+// The records Switchboard keeps: projects, tokens, connections, components and status
+// events. Plain domain types; how a backend stores them is the backend's business
+// (RocksDB: store/rocksdb/record_codec.hpp).
 #pragma once
 
 #include <map>
@@ -9,11 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/status.hpp"
-
 namespace switchboard {
-
-constexpr int kRecordVersion = 1;
 
 struct Project {
   std::string id;
@@ -85,18 +81,6 @@ struct Reference {
   std::string id;
   std::string name;
 };
-
-nlohmann::json ToStored(const Project& p);
-nlohmann::json ToStored(const TokenRecord& t);
-nlohmann::json ToStored(const ConnectionRecord& c);
-nlohmann::json ToStored(const ComponentRecord& c);
-nlohmann::json ToStored(const StatusEvent& e);
-
-Result<Project> ProjectFromStored(const nlohmann::json& j);
-Result<TokenRecord> TokenFromStored(const nlohmann::json& j);
-Result<ConnectionRecord> ConnectionFromStored(const nlohmann::json& j);
-Result<ComponentRecord> ComponentFromStored(const nlohmann::json& j);
-Result<StatusEvent> StatusEventFromStored(const nlohmann::json& j);
 
 // Now as RFC 3339 UTC with milliseconds, e.g. "2026-11-22T04:10:00.123Z".
 std::string NowRfc3339();

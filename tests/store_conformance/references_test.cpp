@@ -1,0 +1,127 @@
+// Components and the references they hold: in_use, unknown_connection, and the race of a
+// delete with an attach.
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "store_conformance/backends.hpp"
+#include "store_conformance/samples.hpp"
+
+using namespace switchboard;
+using namespace switchboard::conformance;
+
+// Moved from tests/unit_store/store_race_test.cpp: a contract of every backend.
+TEST_CASE("a delete racing an attach: exactly one succeeds, no dangling reference") {
+  const Backend& backend = GENERATE(from_range(Backends()));
+  INFO("backend " << backend.name);
+  auto store = backend.open();
+  constexpr int kRounds = 2000;
+  int deletes_won = 0, attaches_won = 0;
+  for (int i = 0; i < kRounds; ++i) {
+    REQUIRE(store->CreateConnection(SampleConnection("con_" + std::to_string(i), "Connection " + std::to_string(i))).ok());
+    switchboard::Status deleted;
+    bool attached = false;
+    std::string attach_error;
+    std::thread deleter([&] { deleted = store->DeleteConnection("p", "con_" + std::to_string(i), nullptr); });
+    std::thread attacher([&] {
+      ComponentRecord flow = SampleComponent("flow", "flow_" + std::to_string(i), "Flow", {"con_" + std::to_string(i)});
+      auto put = store->PutComponent(flow, {});
+      attached = put.ok();
+      if (!put.ok()) attach_error = put.status().code_name();
+    });
+    deleter.join();
+    attacher.join();
+    INFO("round " << i << " delete=" << deleted.ToString() << " attach_error=" << attach_error);
+    REQUIRE(deleted.ok() != attached);
+    auto row = store->GetConnection("p", "con_" + std::to_string(i));
+    auto refs = store->ListReferences("p", "con_" + std::to_string(i));
+    REQUIRE(refs.ok());
+    if (attached) {
+      REQUIRE(deleted.Is(Code::kInUse));
+      REQUIRE(row.ok());
+      REQUIRE(row->flows == 1);
+      REQUIRE(refs->size() == 1);
+      ++attaches_won;
+    } else {
+      REQUIRE(attach_error == "unknown_connection");
+      REQUIRE_FALSE(row.ok());
+      REQUIRE(refs->empty());
+      ++deletes_won;
+    }
+  }
+  // Both orders must have happened for the race to have been exercised at all.
+  WARN("deletes won " << deletes_won << ", attaches won " << attaches_won);
+  CHECK(deletes_won + attaches_won == kRounds);
+}
+
+// Moved from tests/unit_store/store_race_test.cpp: a contract of every backend.
+TEST_CASE("deleting a flow releases its references and the connection can go") {
+  const Backend& backend = GENERATE(from_range(Backends()));
+  INFO("backend " << backend.name);
+  auto store = backend.open();
+  REQUIRE(store->CreateConnection(SampleConnection("con_1", "Connection 1")).ok());
+  REQUIRE(store->PutComponent(SampleComponent("flow", "f", "Daily", {"con_1"}), {}).ok());
+  std::vector<switchboard::Reference> refs;
+  auto refused = store->DeleteConnection("p", "con_1", &refs);
+  REQUIRE(refused.Is(Code::kInUse));
+  REQUIRE(refs.size() == 1);
+  CHECK(refs[0].name == "Daily");
+  REQUIRE(store->DeleteComponent("p", "flow", "f").ok());
+  REQUIRE(store->GetConnection("p", "con_1")->flows == 0);
+  REQUIRE(store->DeleteConnection("p", "con_1", nullptr).ok());
+  CHECK(store->CountConnectionsByStatus()->at("active") == 0);
+}
+
+TEST_CASE("references are listed and counted per kind; a new version replaces the old ones") {
+  const Backend& backend = GENERATE(from_range(Backends()));
+  INFO("backend " << backend.name);
+  auto store = backend.open();
+  REQUIRE(store->CreateConnection(SampleConnection("c1", "One")).ok());
+  REQUIRE(store->CreateConnection(SampleConnection("c2", "Two")).ok());
+  auto first = store->PutComponent(SampleComponent("flow", "f", "Daily", {"c1", "c2"}), {});
+  REQUIRE(first.ok());
+  REQUIRE(store->PutComponent(SampleComponent("deployment", "d", "Prod", {"c1"}), {}).ok());
+  CHECK(store->GetConnection("p", "c1")->flows == 1);  // flows only, not deployments
+  CHECK(store->ListReferences("p", "c1")->size() == 2);
+  auto deployments = store->ListReferences("p", "c1", "deployment");
+  REQUIRE(deployments.ok());
+  REQUIRE(deployments->size() == 1);
+  CHECK((*deployments)[0].id == "d");
+  CHECK((*deployments)[0].name == "Prod");
+
+  auto second = store->PutComponent(SampleComponent("flow", "f", "Daily", {"c2"}), {});  // c1 dropped
+  REQUIRE(second.ok());
+  CHECK(second->created_at == first->created_at);
+  CHECK(store->GetConnection("p", "c1")->flows == 0);
+  CHECK(store->GetConnection("p", "c2")->flows == 1);
+  CHECK(store->ListReferences("p", "c1", "flow")->empty());
+  CHECK(store->GetComponent("p", "flow", "f")->connections == std::vector<std::string>{"c2"});
+  CHECK(store->ListComponents("p", "flow")->size() == 1);
+  CHECK(store->GetComponent("p", "flow", "nope").status().Is(Code::kNotFound));
+  CHECK(store->DeleteComponent("p", "flow", "nope").Is(Code::kNotFound));
+  CHECK(store->ListReferences("p", "unknown")->empty());
+}
+
+TEST_CASE("a component naming a connection the project lacks is refused and stores nothing") {
+  const Backend& backend = GENERATE(from_range(Backends()));
+  INFO("backend " << backend.name);
+  auto store = backend.open();
+  REQUIRE(store->CreateConnection(SampleConnection("c1", "One")).ok());
+  REQUIRE(store->CreateConnection(SampleConnection("c9", "Elsewhere", "other")).ok());
+  auto refused = store->PutComponent(SampleComponent("flow", "f", "Daily", {"c1", "c9"}), {});
+  CHECK(refused.status().Is(Code::kUnknownConnection));
+  CHECK(store->GetComponent("p", "flow", "f").status().Is(Code::kNotFound));
+  CHECK(store->GetConnection("p", "c1")->flows == 0);
+
+  // New connections made with the component are created in the same commit: a refused
+  // component leaves none of them.
+  auto made = SampleConnection("c2", "Made inline");
+  refused = store->PutComponent(SampleComponent("flow", "f", "Daily", {"c2", "missing"}), {made});
+  CHECK(refused.status().Is(Code::kUnknownConnection));
+  CHECK(store->GetConnection("p", "c2").status().Is(Code::kNotFound));
+  auto taken = store->PutComponent(SampleComponent("flow", "f", "Daily", {"c3"}), {SampleConnection("c3", "ONE")});
+  CHECK(taken.status().Is(Code::kNameTaken));
+  auto stored = store->PutComponent(SampleComponent("flow", "f", "Daily", {"c2"}), {made});
+  REQUIRE(stored.ok());
+  CHECK(store->GetConnection("p", "c2")->flows == 1);
+}
