@@ -1,5 +1,7 @@
 #include "plugins/loaded_provider.hpp"
 
+#include <mutex>
+
 #include "common/bounded_json.hpp"
 #include "common/utf8.hpp"
 #include "plugins/plugin_error_text.hpp"
@@ -10,6 +12,34 @@ namespace switchboard {
 namespace {
 
 using nlohmann::json;
+
+// The secrets of one config, spelled out in every encoding only once something must be
+// redacted: most validates log nothing and find nothing wrong, and building every
+// spelling of every secret on each call would cost more than the call itself.
+// THREADS: Redact may be called from any thread (the runner's log lines, the caller).
+class LazySecretRedactor {
+ public:
+  LazySecretRedactor(const json& config, const std::vector<std::string>& fields) {
+    if (!config.is_object()) return;
+    for (const auto& field : fields) {
+      auto it = config.find(field);
+      if (it != config.end() && it->is_string()) secrets_.push_back(it->get<std::string>());
+    }
+  }
+  bool empty() const { return secrets_.empty(); }
+  std::string Redact(std::string_view text) {
+    if (secrets_.empty()) return std::string(text);
+    std::call_once(built_, [this] {
+      for (const auto& secret : secrets_) redactor_.Add(secret);
+    });
+    return redactor_.Redact(text);
+  }
+
+ private:
+  std::vector<std::string> secrets_;
+  std::once_flag built_;
+  SecretRedactor redactor_;
+};
 
 bool IsStringOrAbsent(const json& object, const char* key) {
   return !object.contains(key) || object[key].is_string();
@@ -87,11 +117,12 @@ Result<json> LoadedProvider::Parse(PluginMethod method, Result<PluginOutput> out
 Result<std::vector<FieldError>> LoadedProvider::ValidateWithPlugin(const nlohmann::json& config) const {
   // What the plugin logs or answers about this config never carries its secrets, even
   // when the plugin quotes them: the log is the operator's, the answer goes to a client.
-  auto redactor = std::make_shared<SecretRedactor>();
-  redactor->AddFields(config, secret_fields_);
+  auto redactor = std::make_shared<LazySecretRedactor>(config, secret_fields_);
   CallOptions options;
   options.deadline = std::chrono::steady_clock::now() + validate_timeout_;
-  options.redact_log = [redactor](std::string_view line) { return redactor->Redact(line); };
+  if (!redactor->empty()) {
+    options.redact_log = [redactor](std::string_view line) { return redactor->Redact(line); };
+  }
   auto result = Parse(PluginMethod::kValidate, channel_->Call(PluginMethod::kValidate, DumpJson(config), options),
                       kValidateOutputLimits);
   if (!result.ok() && result.status().Is(Code::kPluginError)) {
