@@ -50,4 +50,52 @@ std::string PluginMetrics(const ProviderRegistry& providers) {
   return up.str() + restarts.str() + denials.str();
 }
 
+nlohmann::json CompatibilityView(const Result<SchemaCompatibility>& check) {
+  if (!check.ok()) return nullptr;
+  nlohmann::json ids = nlohmann::json::array();
+  for (const auto& c : check->connections) ids.push_back({{"project", c.project}, {"id", c.id}, {"fields", c.fields}});
+  return {{"count", check->count},
+          {"ids", std::move(ids)},
+          {"truncated", check->truncated()},
+          {"checked", check->checked},
+          {"unreadable", check->unreadable}};
+}
+
+
+nlohmann::json ReloadReportView(const ReloadReport& report,
+                                const std::map<std::string, Result<SchemaCompatibility>>& compatibility) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& outcome : report.outcomes) {
+    nlohmann::json item = {{"file", outcome.file.filename().string()},
+                           {"id", outcome.id.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.id)},
+                           {"action", ReloadActionName(outcome.action)}};
+    if (outcome.action == ReloadOutcome::Action::kRefused) {
+      item["reason"] = CodeName(outcome.reason);
+      // The loader's message starts with the library's path: the file name says enough.
+      const std::string prefix = outcome.file.string() + ": ";
+      item["message"] = outcome.message.rfind(prefix, 0) == 0 ? outcome.message.substr(prefix.size()) : outcome.message;
+    }
+    if (auto check = compatibility.find(outcome.id); check != compatibility.end() &&
+        (outcome.action == ReloadOutcome::Action::kAdded || outcome.action == ReloadOutcome::Action::kUpdated)) {
+      item["incompatible_connections"] = CompatibilityView(check->second);
+    }
+    items.push_back(std::move(item));
+  }
+  return {{"plugins", items}};
+}
+
+nlohmann::json ProviderSummaryView(const LoadedProvider& p) {
+  const nlohmann::json& m = p.manifest();
+  return {{"id", p.id()}, {"name", m["name"]}, {"version", m["version"]},
+          {"description", m["description"]}, {"icon_url", "/v1/providers/" + p.id() + "/icon.svg"},
+          {"icon_svg", m["icon_svg"]}, {"availability", AvailabilityView(p)}};
+}
+
+nlohmann::json ProviderDetailView(const LoadedProvider& p) {
+  nlohmann::json view = ProviderSummaryView(p);
+  view["schema"] = p.field_schema();
+  view["secret_fields"] = p.secret_fields();
+  return view;
+}
+
 }  // namespace switchboard::api

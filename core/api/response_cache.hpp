@@ -12,7 +12,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "store/change_token.hpp"
+#include "model/change_token.hpp"
 
 namespace switchboard::api {
 

@@ -27,9 +27,7 @@ void Put(App& app, Call& call, const std::string& kind) {
 void List(App& app, Call& call, const std::string& kind) {
   auto components = app.components.List(call.param(0), kind, call.query("connection"));
   if (!components.ok()) return call.Fail(components.status());
-  json items = json::array();
-  for (const auto& c : *components) items.push_back(ComponentView(c));
-  call.Reply(200, {{"items", items}, {"next_cursor", nullptr}});
+  call.Reply(200, ListView(*components, ComponentView));
 }
 
 void RegisterKind(Router& router, App& app, const std::string& plural, const std::string& kind) {

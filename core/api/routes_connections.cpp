@@ -51,10 +51,7 @@ void List(App& app, ResponseCache& cache, Call& call) {
   }
   auto page = app.connections.List(call.param(0), query);
   if (!page.ok()) return call.Fail(page.status());
-  json items = json::array();
-  for (const auto& row : page->items) items.push_back(ConnectionView(row));
-  json body = {{"items", items},
-               {"next_cursor", page->next_after.empty() ? json(nullptr) : json(EncodeCursor(page->next_after))}};
+  json body = ListView(page->items, ConnectionView, page->next_after);
   if (page->partial) body["partial"] = true;  // unreadable rows left out (see /healthz); not cached
   std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
   if (!page->partial) cache.Put(key, generation, text);

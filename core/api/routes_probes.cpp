@@ -10,7 +10,6 @@
 #include "api/cursor.hpp"
 #include "api/request_parts.hpp"
 #include "api/views.hpp"
-#include "probe/webhook.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -19,10 +18,7 @@ using nlohmann::json;
 
 void ReplyEvents(Call& call, const Result<EventPage>& page) {
   if (!page.ok()) return call.Fail(page.status());
-  json items = json::array();
-  for (const auto& event : page->items) items.push_back(probe::StatusEventJson(event));
-  call.Reply(200, {{"items", items},
-                   {"next_cursor", page->next_after.empty() ? json(nullptr) : json(EncodeCursor(page->next_after))}});
+  call.Reply(200, ListView(page->items, StatusEventView, page->next_after));
 }
 
 // Answered when the probe's verdict arrives; no thread waits for it meanwhile.
@@ -63,7 +59,7 @@ void StartJob(App& app, Call& call) {
   auto job = app.jobs.Start(call.param(0), filter);
   if (!job.ok()) return call.Fail(job.status());
   call.res.set_header("Location", "/v1/projects/" + call.param(0) + "/probe-jobs/" + job->id);
-  call.Reply(202, probe::ProbeJobJson(*job));
+  call.Reply(202, ProbeJobView(*job));
 }
 
 }  // namespace
@@ -85,14 +81,12 @@ void RegisterProbeRoutes(Router& router, App& app) {
   });
   router.Handle("POST", "/v1/projects/{p}/probe-jobs", Access::kProjectWrite, [&app](Call& call) { StartJob(app, call); });
   router.Handle("GET", "/v1/projects/{p}/probe-jobs", Access::kProjectRead, [&app](Call& call) {
-    json items = json::array();
-    for (const auto& job : app.jobs.List(call.param(0))) items.push_back(probe::ProbeJobJson(job));
-    call.Reply(200, {{"items", items}, {"next_cursor", nullptr}});
+    call.Reply(200, ListView(app.jobs.List(call.param(0)), ProbeJobView));
   });
   router.Handle("GET", "/v1/projects/{p}/probe-jobs/{job}", Access::kProjectRead, [&app](Call& call) {
     auto job = app.jobs.Get(call.param(0), call.param(1));
     if (!job) return call.Fail(404, "not_found", "no probe job '" + call.param(1) + "'");
-    call.Reply(200, probe::ProbeJobJson(*job));
+    call.Reply(200, ProbeJobView(*job));
   });
 }
 

@@ -25,11 +25,11 @@ void RegisterProjectRoutes(Router& router, App& app) {
   router.Handle("GET", "/v1/projects", Access::kAuthenticated, [&app](Call& call) {
     auto projects = app.projects.List();
     if (!projects.ok()) return call.Fail(projects.status());
-    json items = json::array();
+    std::vector<Project> visible;
     for (const auto& p : *projects) {
-      if (call.principal.CanSee(p.id)) items.push_back(ProjectView(p));
+      if (call.principal.CanSee(p.id)) visible.push_back(p);
     }
-    call.Reply(200, {{"items", items}, {"next_cursor", nullptr}});
+    call.Reply(200, ListView(visible, ProjectView));
   });
 
   router.Handle("GET", "/v1/projects/{p}", Access::kProjectRead, [&app](Call& call) {
@@ -53,9 +53,7 @@ void RegisterProjectRoutes(Router& router, App& app) {
   router.Handle("GET", "/v1/projects/{p}/tokens", Access::kProjectWrite, [&app](Call& call) {
     auto tokens = app.projects.ListTokens(call.param(0));
     if (!tokens.ok()) return call.Fail(tokens.status());
-    json items = json::array();
-    for (const auto& t : *tokens) items.push_back(TokenView(t));
-    call.Reply(200, {{"items", items}, {"next_cursor", nullptr}});
+    call.Reply(200, ListView(*tokens, TokenView));
   });
 
   router.Handle("DELETE", "/v1/projects/{p}/tokens/{id}", Access::kProjectWrite, [&app](Call& call) {

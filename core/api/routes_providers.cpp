@@ -7,26 +7,13 @@
 
 #include "api/app.hpp"
 #include "api/plugin_views.hpp"
-#include "schema/config_validator.hpp"
+#include "api/views.hpp"
+#include "plugins/config_validation.hpp"
 
 namespace switchboard::api {
 namespace {
 
 using nlohmann::json;
-
-json Summary(const LoadedProvider& p) {
-  const json& m = p.manifest();
-  return {{"id", p.id()}, {"name", m["name"]}, {"version", m["version"]},
-          {"description", m["description"]}, {"icon_url", "/v1/providers/" + p.id() + "/icon.svg"},
-          {"icon_svg", m["icon_svg"]}, {"availability", AvailabilityView(p)}};
-}
-
-json DetailView(const LoadedProvider& p) {
-  json view = Summary(p);
-  view["schema"] = p.field_schema();
-  view["secret_fields"] = p.secret_fields();
-  return view;
-}
 
 // A provider's view never changes once it is loaded: serializing it once at start-up
 // takes building, copying and dumping its schema off every GET /v1/providers/{id}.
@@ -42,20 +29,18 @@ struct CachedView {
 void RegisterProviderRoutes(Router& router, App& app) {
   auto cache = std::make_shared<std::map<std::string, CachedView>>();
   for (const auto& p : app.providers.List()) {
-    (*cache)[p->id()] = {p, DetailView(*p).dump(-1, ' ', false, json::error_handler_t::replace)};
+    (*cache)[p->id()] = {p, ProviderDetailView(*p).dump(-1, ' ', false, json::error_handler_t::replace)};
   }
 
   router.Handle("GET", "/v1/providers", Access::kAuthenticated, [&app](Call& call) {
-    json items = json::array();
-    for (const auto& p : app.providers.List()) items.push_back(Summary(*p));
-    call.Reply(200, {{"items", items}, {"next_cursor", nullptr}});
+    call.Reply(200, ListView(app.providers.List(), [](const auto& p) { return ProviderSummaryView(*p); }));
   });
 
   router.Handle("GET", "/v1/providers/{id}", Access::kAuthenticated, [&app, cache](Call& call) {
     auto provider = app.providers.Find(call.param(0));
     if (!provider) return call.Fail(404, "not_found", "no provider '" + call.param(0) + "'");
     auto cached = cache->find(provider->id());
-    if (cached == cache->end() || cached->second.provider.lock() != provider) return call.Reply(200, DetailView(*provider));
+    if (cached == cache->end() || cached->second.provider.lock() != provider) return call.Reply(200, ProviderDetailView(*provider));
     call.res.status = 200;
     call.res.set_content(cached->second.body, "application/json");
   });

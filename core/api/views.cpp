@@ -60,4 +60,34 @@ json ReferencesView(const std::vector<Reference>& refs) {
   return items;
 }
 
+json StatusEventView(const StatusEvent& e) {
+  return {{"at", e.at},
+          {"project", e.project},
+          {"connection", e.connection},
+          {"connection_name", e.connection_name},
+          {"provider", e.provider},
+          {"outcome", NullIfEmpty(e.outcome)},
+          {"reason", NullIfEmpty(e.reason)},
+          {"message", NullIfEmpty(e.message)},
+          {"status", e.status},
+          {"previous_status", e.previous_status}};
+}
+
+json ProbeJobView(const probe::ProbeJob& job) {
+  json summary = json::object();
+  for (const char* outcome : {"valid", "invalid_credentials", "missing_permission", "transient", "error"}) {
+    auto it = job.summary.find(outcome);
+    summary[outcome] = it == job.summary.end() ? 0 : it->second;
+  }
+  return {{"id", job.id},
+          {"project", job.project},
+          {"state", job.finished ? "done" : "running"},
+          {"filter", {{"status", NullIfEmpty(job.filter.status)}, {"provider", NullIfEmpty(job.filter.provider)}}},
+          {"total", job.total},
+          {"done", job.done},
+          {"summary", summary},
+          {"created_at", job.created_at},
+          {"finished_at", NullIfEmpty(job.finished_at)}};
+}
+
 }  // namespace switchboard::api

@@ -2,13 +2,16 @@
 // types, routes render them with these. Secrets never appear in a view.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include <switchboard/probe.hpp>
 
-#include "store/store.hpp"
+#include "api/cursor.hpp"
+#include "model/records.hpp"
+#include "probe/probe_jobs.hpp"
 
 namespace switchboard::api {
 
@@ -24,5 +27,20 @@ nlohmann::json TokenView(const TokenRecord& token);
 nlohmann::json ComponentView(const ComponentRecord& component);
 // [{kind, id, name}]: the components using a connection.
 nlohmann::json ReferencesView(const std::vector<Reference>& references);
+// {at, project, connection, connection_name, provider, outcome, reason, message, status,
+// previous_status}: one status change, as the event feed and webhooks show it.
+nlohmann::json StatusEventView(const StatusEvent& event);
+// {id, project, state, filter, total, done, summary, created_at, finished_at}
+nlohmann::json ProbeJobView(const probe::ProbeJob& job);
+
+// {items: [view(item)...], next_cursor}: the shape of every list the API answers;
+// next_cursor is null on the last page (`next_after` "").
+template <typename Items, typename View>
+nlohmann::json ListView(const Items& items, View view, const std::string& next_after = "") {
+  nlohmann::json rendered = nlohmann::json::array();
+  for (const auto& item : items) rendered.push_back(view(item));
+  return {{"items", std::move(rendered)},
+          {"next_cursor", next_after.empty() ? nlohmann::json(nullptr) : nlohmann::json(EncodeCursor(next_after))}};
+}
 
 }  // namespace switchboard::api

@@ -30,6 +30,9 @@ void AddPluginOptions(ArgumentSpec& spec);
 // How plugins run, from the --plugin-* options (or their SWITCHBOARD_PLUGIN_* variables);
 // a "usage" failure names the option that is wrong.
 Result<PluginHostOptions> PluginHostOptionsFrom(const Arguments& args);
+// The arguments of a command that loads plugins: `spec` with AddPluginOptions, parsed,
+// and the --plugin-* options checked. A "usage" failure says what is wrong.
+Result<Arguments> ParsePluginCommandArguments(const std::vector<std::string>& argv, ArgumentSpec spec);
 
 // Plugin directories from --plugins (added to the defaults) and --no-default-plugins.
 std::vector<std::filesystem::path> PluginDirectories(const Arguments& args);

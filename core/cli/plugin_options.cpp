@@ -25,6 +25,14 @@ void AddPluginOptions(ArgumentSpec& spec) {
   spec.flags.insert("no-default-plugins");
 }
 
+Result<Arguments> ParsePluginCommandArguments(const std::vector<std::string>& argv, ArgumentSpec spec) {
+  AddPluginOptions(spec);
+  auto parsed = ParseArguments(argv, spec);
+  if (!parsed.ok()) return parsed.status();
+  if (auto host = PluginHostOptionsFrom(*parsed); !host.ok()) return host.status();
+  return parsed;
+}
+
 Result<PluginHostOptions> PluginHostOptionsFrom(const Arguments& args) {
   PluginHostOptions options;
   const std::string isolation = args.Setting("plugin-isolation", "SWITCHBOARD_PLUGIN_ISOLATION", "process");

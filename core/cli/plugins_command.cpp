@@ -241,10 +241,8 @@ int Check(const Arguments& args) {
 int PluginsCommand(const std::vector<std::string>& argv) {
   const std::string help = Help();
   ArgumentSpec spec{{"url", "token", "data"}, {"json"}};
-  AddPluginOptions(spec);
-  auto parsed = ParseArguments(argv, spec);
+  auto parsed = ParsePluginCommandArguments(argv, spec);
   if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
-  if (auto host = PluginHostOptionsFrom(*parsed); !host.ok()) return UsageError(host.status().message(), help.c_str());
   Arguments args = std::move(parsed).value();
   if (args.positionals.empty()) {
     if (args.Has("help")) {

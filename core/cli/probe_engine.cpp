@@ -104,8 +104,8 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
     if (secret == nullptr || *secret == '\0') {
       return Status::Error(Code::kUsage, "--webhook-url needs SWITCHBOARD_WEBHOOK_SECRET to sign deliveries");
     }
-    engine->webhook_ = std::make_unique<probe::WebhookNotifier>(engine->io_, *engine->client_,
-                                                                probe::WebhookOptions{webhook_url, secret});
+    engine->webhook_ = std::make_unique<api::WebhookNotifier>(engine->io_, *engine->client_,
+                                                                api::WebhookOptions{webhook_url, secret});
     engine->webhook_set_ = true;
     sink = [notifier = engine->webhook_.get()](const StatusEvent& event) { notifier->Notify(event); };
   }

@@ -13,12 +13,12 @@
 
 #include "cli/arguments.hpp"
 #include "common/status.hpp"
-#include "probe/http_client.hpp"
+#include "probe_net/http_client.hpp"
 #include "probe/probe_jobs.hpp"
 #include "probe/probe_runner.hpp"
 #include "probe/probe_scheduler.hpp"
 #include "probe/probe_service.hpp"
-#include "probe/webhook.hpp"
+#include "api/webhook.hpp"
 
 namespace switchboard::cli {
 
@@ -53,7 +53,7 @@ class ProbeEngine {
   int io_threads_ = 2;
   std::unique_ptr<probe::HttpClient> client_;
   std::unique_ptr<probe::ProbeRunner> runner_;
-  std::unique_ptr<probe::WebhookNotifier> webhook_;
+  std::unique_ptr<api::WebhookNotifier> webhook_;
   std::unique_ptr<probe::ProbeService> service_;
   std::unique_ptr<probe::ProbeJobs> jobs_;
   std::unique_ptr<probe::ProbeScheduler> scheduler_;

@@ -78,11 +78,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
   ArgumentSpec spec{{"data", "listen", "max-body", "threads", "plugin-threads", "max-connections",
                      "max-header-bytes", "max-headers", "header-timeout", "body-timeout", "idle-timeout"},
                     {"no-sync"}};
-  AddPluginOptions(spec);
   spec.options.insert(kProbeOptionNames.begin(), kProbeOptionNames.end());
-  auto parsed = ParseArguments(argv, spec);
+  auto parsed = ParsePluginCommandArguments(argv, spec);
   if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
-  if (auto host = PluginHostOptionsFrom(*parsed); !host.ok()) return UsageError(host.status().message(), help.c_str());
   const Arguments& args = *parsed;
   if (args.Has("help")) {
     std::cout << help;

@@ -5,7 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "common/bounded_json.hpp"
-#include "schema/config_validator.hpp"
+#include "plugins/config_validation.hpp"
 
 namespace switchboard::cli {
 namespace {
@@ -40,10 +40,8 @@ Result<std::string> ReadInput(const std::string& path) {
 int ValidateCommand(const std::vector<std::string>& argv) {
   const std::string help = Help();
   ArgumentSpec spec{{}, {"json"}};
-  AddPluginOptions(spec);
-  auto parsed = ParseArguments(argv, spec);
+  auto parsed = ParsePluginCommandArguments(argv, spec);
   if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
-  if (auto host = PluginHostOptionsFrom(*parsed); !host.ok()) return UsageError(host.status().message(), help.c_str());
   const Arguments& args = *parsed;
   if (args.Has("help")) {
     std::cout << help;

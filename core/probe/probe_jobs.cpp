@@ -2,29 +2,12 @@
 
 #include <utility>
 
-#include "common/json_text.hpp"
 #include "secrets/tokens.hpp"
+#include "store/store.hpp"
 
 namespace switchboard::probe {
 
 using nlohmann::json;
-
-json ProbeJobJson(const ProbeJob& job) {
-  json summary = json::object();
-  for (const char* outcome : {"valid", "invalid_credentials", "missing_permission", "transient", "error"}) {
-    auto it = job.summary.find(outcome);
-    summary[outcome] = it == job.summary.end() ? 0 : it->second;
-  }
-  return {{"id", job.id},
-          {"project", job.project},
-          {"state", job.finished ? "done" : "running"},
-          {"filter", {{"status", NullIfEmpty(job.filter.status)}, {"provider", NullIfEmpty(job.filter.provider)}}},
-          {"total", job.total},
-          {"done", job.done},
-          {"summary", summary},
-          {"created_at", job.created_at},
-          {"finished_at", NullIfEmpty(job.finished_at)}};
-}
 
 Result<ProbeJob> ProbeJobs::Start(const std::string& project, const ProbeJobFilter& filter) {
   auto targets = store_.ListConnectionKeys(project, filter.status, filter.provider);

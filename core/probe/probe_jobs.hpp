@@ -13,10 +13,12 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "probe/probe_service.hpp"
-#include "store/store.hpp"
+#include "model/records.hpp"
+
+namespace switchboard {
+class Store;
+}  // namespace switchboard
 
 namespace switchboard::probe {
 
@@ -38,8 +40,6 @@ struct ProbeJob {
   std::string created_at;
   std::string finished_at;
 };
-
-nlohmann::json ProbeJobJson(const ProbeJob& job);
 
 class ProbeJobs {
  public:

@@ -7,7 +7,7 @@
 
 #include "common/utf8.hpp"
 #include "common/log.hpp"
-#include "probe/destination.hpp"
+#include "probe_net/destination.hpp"
 
 namespace switchboard::probe {
 
@@ -95,17 +95,7 @@ void ProbeRunner::Run(const std::string& provider_id, Prepare prepare, std::func
 }
 
 void ProbeRunner::Step(std::shared_ptr<Probe> probe, const HttpResponse* response) {
-  // Nothing a plugin or a provider sends may end the process: whatever throws here
-  // (this runs on an io_context thread) ends this probe as transient instead.
-  try {
-    TakeStep(probe, response);
-  } catch (const std::exception& e) {
-    log::Error(std::string("probe step failed: ") + e.what());
-    probe->Finish(TransientResult("host_error", "The host could not complete this probe step."));
-  } catch (...) {
-    log::Error("probe step failed with an unknown exception");
-    probe->Finish(TransientResult("host_error", "The host could not complete this probe step."));
-  }
+  EndOnThrow(probe, [&] { TakeStep(probe, response); });
 }
 
 void ProbeRunner::TakeStep(std::shared_ptr<Probe> probe, const HttpResponse* response) {
@@ -121,8 +111,14 @@ void ProbeRunner::TakeStep(std::shared_ptr<Probe> probe, const HttpResponse* res
 }
 
 void ProbeRunner::OnStep(std::shared_ptr<Probe> probe, Result<ProbeStep> step) {
+  EndOnThrow(probe, [&] { ContinueAfter(probe, std::move(step)); });
+}
+
+// Nothing a plugin or a provider sends may end the process: whatever throws in a step
+// (they run on io_context threads) ends that probe as transient instead.
+void ProbeRunner::EndOnThrow(const std::shared_ptr<Probe>& probe, const std::function<void()>& step) {
   try {
-    ContinueAfter(probe, std::move(step));
+    step();
   } catch (const std::exception& e) {
     log::Error(std::string("probe step failed: ") + e.what());
     probe->Finish(TransientResult("host_error", "The host could not complete this probe step."));

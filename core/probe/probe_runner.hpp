@@ -6,7 +6,7 @@
 // no HTTP response ends the probe as `transient` (reason = the client's error code)
 // without asking the plugin again, except one the egress policy refused: that ends it as
 // `invalid_credentials` with reason destination_not_allowed and the URL field it came
-// from (probe/destination.hpp); a plugin that fails or loops ends it as `transient`
+// from (probe_net/destination.hpp); a plugin that fails or loops ends it as `transient`
 // with reason "plugin_error" or "too_many_steps", one whose output is malformed or over
 // plugin_limits.hpp with "plugin_output_invalid", one that crashes, overruns its deadline
 // or is not running with "plugin_crashed", "plugin_timeout" or "plugin_unavailable"
@@ -27,7 +27,7 @@
 #include "common/status.hpp"
 #include "plugins/loaded_provider.hpp"
 #include "probe/concurrency_limiter.hpp"
-#include "probe/http_client.hpp"
+#include "probe_net/http_client.hpp"
 #include "secrets/secret_redactor.hpp"
 
 namespace switchboard::probe {
@@ -65,6 +65,7 @@ class ProbeRunner {
   void TakeStep(std::shared_ptr<Probe> probe, const HttpResponse* response);
   void OnStep(std::shared_ptr<Probe> probe, Result<ProbeStep> step);
   void ContinueAfter(std::shared_ptr<Probe> probe, Result<ProbeStep> step);
+  void EndOnThrow(const std::shared_ptr<Probe>& probe, const std::function<void()>& step);
 
   boost::asio::io_context& io_;
   HttpClient& client_;

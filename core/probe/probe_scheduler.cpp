@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "store/store.hpp"
 
 namespace switchboard::probe {
 

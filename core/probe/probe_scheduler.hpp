@@ -20,7 +20,11 @@
 #include <utility>
 
 #include "probe/probe_service.hpp"
-#include "store/store.hpp"
+#include "model/records.hpp"
+
+namespace switchboard {
+class Store;
+}  // namespace switchboard
 
 namespace switchboard::probe {
 

@@ -1,4 +1,5 @@
 #include "probe/probe_service.hpp"
+#include "store/store.hpp"
 
 #include <future>
 #include <memory>

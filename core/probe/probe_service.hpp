@@ -20,7 +20,11 @@
 
 #include "probe/probe_runner.hpp"
 #include "service/connection_service.hpp"
-#include "store/store.hpp"
+#include "model/records.hpp"
+
+namespace switchboard {
+class Store;
+}  // namespace switchboard
 
 namespace switchboard::probe {
 

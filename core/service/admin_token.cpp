@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "secrets/tokens.hpp"
+#include "store/store.hpp"
 
 namespace switchboard {
 namespace {

@@ -6,9 +6,11 @@
 #include <string>
 
 #include "common/status.hpp"
-#include "store/store.hpp"
+#include "model/records.hpp"
 
 namespace switchboard {
+
+class Store;  // store/store.hpp: the service's .cpp files use it, its clients never do
 
 struct AdminToken {
   std::string hash;

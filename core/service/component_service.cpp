@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/json_members.hpp"
+#include "store/store.hpp"
 
 namespace switchboard {
 namespace {

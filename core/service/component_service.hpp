@@ -23,9 +23,11 @@
 
 #include "common/status.hpp"
 #include "service/connection_service.hpp"
-#include "store/store.hpp"
+#include "model/records.hpp"
 
 namespace switchboard {
+
+class Store;  // store/store.hpp: the service's .cpp files use it, its clients never do
 
 // The component kinds and the plural their routes use.
 inline constexpr char kKindFlow[] = "flow";

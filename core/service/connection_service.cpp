@@ -5,9 +5,10 @@
 
 #include "common/json_text.hpp"
 #include "common/names.hpp"
-#include "probe/destination.hpp"
-#include "schema/config_validator.hpp"
+#include "probe_net/destination.hpp"
+#include "plugins/config_validation.hpp"
 #include "secrets/tokens.hpp"
+#include "store/store.hpp"
 
 namespace switchboard {
 namespace {

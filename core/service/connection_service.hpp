@@ -25,11 +25,15 @@
 
 #include "common/status.hpp"
 #include "plugins/provider_registry.hpp"
-#include "probe/egress_policy.hpp"
+#include "probe_net/egress_policy.hpp"
 #include "secrets/sealer.hpp"
-#include "store/store.hpp"
+#include "model/change_token.hpp"
+#include "model/queries.hpp"
+#include "model/records.hpp"
 
 namespace switchboard {
+
+class Store;  // store/store.hpp: the service's .cpp files use it, its clients never do
 
 struct ConnectionInput {
   std::string name;

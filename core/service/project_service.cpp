@@ -4,6 +4,7 @@
 
 #include "secrets/tokens.hpp"
 #include "service/connection_service.hpp"
+#include "store/store.hpp"
 
 namespace switchboard {
 

@@ -13,9 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.hpp"
-#include "store/store.hpp"
+#include "model/records.hpp"
 
 namespace switchboard {
+
+class Store;  // store/store.hpp: the service's .cpp files use it, its clients never do
 
 struct IssuedProjectToken {
   TokenRecord record;

@@ -4,6 +4,7 @@
 
 #include "common/log.hpp"
 #include "schema/config_validator.hpp"
+#include "store/store.hpp"
 
 namespace switchboard {
 

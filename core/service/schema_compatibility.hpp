@@ -19,9 +19,11 @@
 #include "plugins/loaded_provider.hpp"
 #include "plugins/plugin_reloader.hpp"
 #include "service/connection_service.hpp"
-#include "store/store.hpp"
+#include "model/records.hpp"
 
 namespace switchboard {
+
+class Store;  // store/store.hpp: the service's .cpp files use it, its clients never do
 
 struct IncompatibleConnection {
   std::string project;

@@ -5,13 +5,6 @@
 
 namespace switchboard {
 
-std::string StorageStateName(const StorageReport& report) {
-  if (report.writes == WriteState::kFull) return "full";
-  if (report.writes == WriteState::kUnavailable) return "unavailable";
-  if (report.corrupt) return "corrupt";
-  return "ok";
-}
-
 void StorageHealth::WriteFailed(WriteState state, const std::string& internal) {
   {
     std::lock_guard<std::mutex> lock(mutex_);

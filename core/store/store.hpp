@@ -35,7 +35,7 @@
 #include "common/status.hpp"
 #include "model/queries.hpp"
 #include "model/records.hpp"
-#include "store/change_token.hpp"
+#include "model/change_token.hpp"
 #include "store/storage_health.hpp"
 
 namespace switchboard {

@@ -12,7 +12,7 @@
 
 #include "fixture_paths.hpp"
 #include "plugins/plugin_loader.hpp"
-#include "schema/config_validator.hpp"
+#include "plugins/config_validation.hpp"
 #include "probe_engine/plugin_probe_driver.hpp"
 #include "probe_net/local_servers.hpp"
 

@@ -7,7 +7,7 @@
 #include "fixture_paths.hpp"
 #include "plugins/plugin_limits.hpp"
 #include "plugins/plugin_loader.hpp"
-#include "schema/config_validator.hpp"
+#include "plugins/config_validation.hpp"
 
 namespace switchboard {
 namespace {

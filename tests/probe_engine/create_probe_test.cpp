@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "api/views.hpp"
-#include "probe/destination.hpp"
+#include "probe_net/destination.hpp"
 #include "probe/probe_scheduler.hpp"
 #include "probe_host_fixture.hpp"
 

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "plugins/loaded_provider.hpp"
-#include "probe/http_client.hpp"
+#include "probe_net/http_client.hpp"
 #include "probe/probe_runner.hpp"
 
 namespace switchboard::testing {

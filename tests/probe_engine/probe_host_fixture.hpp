@@ -19,7 +19,7 @@
 
 #include "plugins/plugin_loader.hpp"
 #include "plugins/provider_registry.hpp"
-#include "probe/http_client.hpp"
+#include "probe_net/http_client.hpp"
 #include "probe/probe_runner.hpp"
 #include "probe/probe_service.hpp"
 #include "secrets/master_key.hpp"

@@ -2,17 +2,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "probe/webhook.hpp"
+#include "api/webhook.hpp"
 #include "probe_host_fixture.hpp"
 
 using namespace switchboard;
 
 TEST_CASE("the webhook signature is HMAC-SHA256 of timestamp.body") {
   // Expected value from: printf '%s' '1700000000.{"a":1}' | openssl dgst -sha256 -hmac whsec_test
-  CHECK(probe::WebhookSignature("whsec_test", "1700000000", R"({"a":1})") ==
+  CHECK(api::WebhookSignature("whsec_test", "1700000000", R"({"a":1})") ==
         "sha256=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789");
-  CHECK(probe::WebhookSignature("other", "1700000000", R"({"a":1})") !=
-        probe::WebhookSignature("whsec_test", "1700000000", R"({"a":1})"));
+  CHECK(api::WebhookSignature("other", "1700000000", R"({"a":1})") !=
+        api::WebhookSignature("whsec_test", "1700000000", R"({"a":1})"));
 }
 
 namespace {
@@ -84,14 +84,14 @@ StatusEvent SampleEvent() {
 TEST_CASE("a status change is delivered to the webhook, signed") {
   Receiver receiver;
   Engine engine({"127.0.0.1/32"});
-  probe::WebhookNotifier notifier(engine.io, *engine.client,
+  api::WebhookNotifier notifier(engine.io, *engine.client,
                                   {"http://127.0.0.1:" + std::to_string(receiver.port) + "/hook", "whsec_test"});
   notifier.Notify(SampleEvent());
   REQUIRE(receiver.WaitFor(1));
   const auto& req = receiver.requests[0];
   const std::string timestamp = req.get_header_value("X-Switchboard-Timestamp");
   CHECK_FALSE(timestamp.empty());
-  CHECK(req.get_header_value("X-Switchboard-Signature") == probe::WebhookSignature("whsec_test", timestamp, req.body));
+  CHECK(req.get_header_value("X-Switchboard-Signature") == api::WebhookSignature("whsec_test", timestamp, req.body));
   auto body = nlohmann::json::parse(req.body);
   CHECK(body["type"] == "connection.status_changed");
   CHECK(body["event"]["connection"] == "con_1");
@@ -102,7 +102,7 @@ TEST_CASE("a status change is delivered to the webhook, signed") {
 TEST_CASE("a failed webhook delivery is retried once") {
   Receiver receiver(/*fail_first=*/1);
   Engine engine({"127.0.0.1/32"});
-  probe::WebhookNotifier notifier(engine.io, *engine.client,
+  api::WebhookNotifier notifier(engine.io, *engine.client,
                                   {"http://127.0.0.1:" + std::to_string(receiver.port) + "/hook", "s"});
   notifier.Notify(SampleEvent());
   REQUIRE(receiver.WaitFor(2));
@@ -112,7 +112,7 @@ TEST_CASE("a failed webhook delivery is retried once") {
 TEST_CASE("the webhook obeys the egress policy") {
   Receiver receiver;
   Engine engine({});  // loopback not allowed
-  probe::WebhookNotifier notifier(engine.io, *engine.client,
+  api::WebhookNotifier notifier(engine.io, *engine.client,
                                   {"http://127.0.0.1:" + std::to_string(receiver.port) + "/hook", "s"});
   notifier.Notify(SampleEvent());
   CHECK_FALSE(receiver.WaitFor(1, 2));

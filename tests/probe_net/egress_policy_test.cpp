@@ -1,4 +1,4 @@
-#include "probe/egress_policy.hpp"
+#include "probe_net/egress_policy.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "probe/http_client.hpp"
+#include "probe_net/http_client.hpp"
 
 #include <atomic>
 #include <map>

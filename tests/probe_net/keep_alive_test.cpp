@@ -13,7 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "local_servers.hpp"
-#include "probe/http_client.hpp"
+#include "probe_net/http_client.hpp"
 #include "self_signed_cert.hpp"
 
 namespace {

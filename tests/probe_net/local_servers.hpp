@@ -12,7 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "probe/http_client.hpp"
+#include "probe_net/http_client.hpp"
 
 namespace probe_net_test {
 

@@ -1,4 +1,4 @@
-#include "probe/url.hpp"
+#include "probe_net/url.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -8,6 +8,7 @@
 
 #include "plugins/plugin_loader.hpp"
 #include "schema/config_limits.hpp"
+#include "plugins/config_validation.hpp"
 #include "schema/config_validator.hpp"
 
 namespace switchboard {

@@ -13,7 +13,7 @@
 
 #include "common/bounded_json.hpp"
 
-#include "schema/config_validator.hpp"
+#include "plugins/config_validation.hpp"
 #include "support/builtin_plugins.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-// The egress check (probe/egress_policy.hpp): CIDRs an operator allows
+// The egress check (probe_net/egress_policy.hpp): CIDRs an operator allows
 // (--allow-egress), and the addresses a provider's host name resolves to. Input lines:
 // the first is a comma-separated allow list; every line is also tried as a CIDR and as
 // an address; a line of 4 or 16 bytes is also read as a raw IPv4 or IPv6 address.
@@ -15,7 +15,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include "probe/egress_policy.hpp"
+#include "probe_net/egress_policy.hpp"
 #include "support/fuzz_check.hpp"
 
 using switchboard::Code;

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "plugins/plugin_loader.hpp"
-#include "schema/config_validator.hpp"
+#include "plugins/config_validation.hpp"
 #include "support/fuzz_check.hpp"
 
 using switchboard::Code;

@@ -11,7 +11,7 @@
 //
 // The status is whatever three digits follow the first space (000-999); header names
 // are lower-cased and a repeated header's values are joined with ", ", as the host's
-// HTTP client (probe/fetch_operation.cpp) hands them to plugins; the body is every byte after the blank line, verbatim
+// HTTP client (probe_net/fetch_operation.cpp) hands them to plugins; the body is every byte after the blank line, verbatim
 // (any bytes: the wire does not promise UTF-8). Malformed heads never fail: they
 // give a status of 0 or no headers, which the plugin must cope with as well.
 #pragma once

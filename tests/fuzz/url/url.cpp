@@ -1,5 +1,5 @@
 // URLs from configs (base_url, token_uri, graph_base...) and the Location a provider
-// redirects to (probe/url.hpp). Input: "<url>\n<location>"; without a newline the whole
+// redirects to (probe_net/url.hpp). Input: "<url>\n<location>"; without a newline the whole
 // input is the URL and the location.
 //
 // Invariants: a parsed URL is http(s) with a host and a target starting with "/" and
@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "probe/url.hpp"
+#include "probe_net/url.hpp"
 #include "support/fuzz_check.hpp"
 
 namespace {

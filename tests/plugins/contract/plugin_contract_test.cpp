@@ -12,7 +12,7 @@
 #include "../plugin_test_support.hpp"
 #include "plugin_contract.hpp"
 #include "plugins/plugin_loader.hpp"
-#include "schema/config_validator.hpp"
+#include "plugins/config_validation.hpp"
 #include "schema/field_schema_check.hpp"
 #include "support/plugin_library.hpp"
 

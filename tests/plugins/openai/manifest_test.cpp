@@ -7,7 +7,7 @@
 
 #include "plugins/plugin_loader.hpp"
 #include "sample_config.hpp"
-#include "schema/config_validator.hpp"
+#include "plugins/config_validation.hpp"
 #include "support/plugin_library.hpp"
 
 namespace switchboard::testing {

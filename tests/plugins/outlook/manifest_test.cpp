@@ -6,7 +6,7 @@
 
 #include "plugins/plugin_loader.hpp"
 #include "sample_config.hpp"
-#include "schema/config_validator.hpp"
+#include "plugins/config_validation.hpp"
 
 namespace switchboard::testing {
 namespace {

@@ -1,4 +1,4 @@
-#include "probe/destination.hpp"
+#include "probe_net/destination.hpp"
 
 #include <arpa/inet.h>
 
@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "probe/url.hpp"
+#include "probe_net/url.hpp"
 
 namespace switchboard::probe {
 namespace {

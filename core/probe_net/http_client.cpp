@@ -1,4 +1,4 @@
-#include "probe/http_client.hpp"
+#include "probe_net/http_client.hpp"
 
 #include <cerrno>
 #include <stdexcept>
@@ -11,7 +11,7 @@
 
 #include <boost/asio/ssl.hpp>
 
-#include "probe/fetch_operation.hpp"
+#include "probe_net/fetch_operation.hpp"
 
 namespace switchboard::probe {
 

@@ -27,7 +27,7 @@
 #include <boost/asio/io_context.hpp>
 #include <switchboard/probe.hpp>
 
-#include "probe/egress_policy.hpp"
+#include "probe_net/egress_policy.hpp"
 
 namespace switchboard::probe {
 

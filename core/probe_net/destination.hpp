@@ -18,7 +18,7 @@
 #include <switchboard/probe.hpp>
 #include <switchboard/provider.hpp>
 
-#include "probe/egress_policy.hpp"
+#include "probe_net/egress_policy.hpp"
 
 namespace switchboard::probe {
 

@@ -1,4 +1,4 @@
-#include "probe/fetch_operation.hpp"
+#include "probe_net/fetch_operation.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -13,10 +13,10 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "probe/http_client.hpp"
+#include "probe_net/http_client.hpp"
 #include "model/records.hpp"
 
-namespace switchboard::probe {
+namespace switchboard::api {
 
 struct WebhookOptions {
   std::string url;
@@ -25,7 +25,7 @@ struct WebhookOptions {
 
 class WebhookNotifier {
  public:
-  WebhookNotifier(boost::asio::io_context& io, HttpClient& client, WebhookOptions options);
+  WebhookNotifier(boost::asio::io_context& io, probe::HttpClient& client, WebhookOptions options);
 
   void Notify(const StatusEvent& event);
 
@@ -33,14 +33,11 @@ class WebhookNotifier {
   void Deliver(std::string body, int attempt);
 
   boost::asio::io_context& io_;
-  HttpClient& client_;
+  probe::HttpClient& client_;
   WebhookOptions options_;
 };
 
 // "sha256=<hex>" over timestamp + "." + body.
 std::string WebhookSignature(const std::string& secret, const std::string& timestamp, const std::string& body);
 
-// The JSON a webhook receives for one status change.
-nlohmann::json StatusEventJson(const StatusEvent& event);
-
-}  // namespace switchboard::probe
+}  // namespace switchboard::api

@@ -30,8 +30,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include "probe/http_client.hpp"
-#include "probe/url.hpp"
+#include "probe_net/http_client.hpp"
+#include "probe_net/url.hpp"
 
 namespace switchboard::probe {
 

@@ -1,4 +1,4 @@
-// What a reader notes to know whether the store changed since (Store::CurrentChangeToken).
+// What a reader notes to know whether the store changed since (Store::CurrentChangeToken, ConnectionService::CurrentChangeToken).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "probe/webhook.hpp"
+#include "api/webhook.hpp"
 
 #include <chrono>
 #include <ctime>
@@ -8,25 +8,15 @@
 
 #include <boost/asio/steady_timer.hpp>
 
-#include "common/json_text.hpp"
+#include "api/views.hpp"
 #include "common/log.hpp"
 
-namespace switchboard::probe {
+namespace switchboard::api {
+
+using probe::FetchError;
+using probe::FetchResult;
 
 using nlohmann::json;
-
-json StatusEventJson(const StatusEvent& e) {
-  return {{"at", e.at},
-          {"project", e.project},
-          {"connection", e.connection},
-          {"connection_name", e.connection_name},
-          {"provider", e.provider},
-          {"outcome", NullIfEmpty(e.outcome)},
-          {"reason", NullIfEmpty(e.reason)},
-          {"message", NullIfEmpty(e.message)},
-          {"status", e.status},
-          {"previous_status", e.previous_status}};
-}
 
 std::string WebhookSignature(const std::string& secret, const std::string& timestamp, const std::string& body) {
   const std::string signed_text = timestamp + "." + body;
@@ -43,12 +33,12 @@ std::string WebhookSignature(const std::string& secret, const std::string& times
   return out;
 }
 
-WebhookNotifier::WebhookNotifier(boost::asio::io_context& io, HttpClient& client, WebhookOptions options)
+WebhookNotifier::WebhookNotifier(boost::asio::io_context& io, probe::HttpClient& client, WebhookOptions options)
     : io_(io), client_(client), options_(std::move(options)) {}
 
 void WebhookNotifier::Notify(const StatusEvent& event) {
   if (options_.url.empty()) return;
-  Deliver(json{{"type", "connection.status_changed"}, {"event", StatusEventJson(event)}}.dump(), 1);
+  Deliver(json{{"type", "connection.status_changed"}, {"event", StatusEventView(event)}}.dump(), 1);
 }
 
 void WebhookNotifier::Deliver(std::string body, int attempt) {
@@ -78,4 +68,4 @@ void WebhookNotifier::Deliver(std::string body, int attempt) {
   });
 }
 
-}  // namespace switchboard::probe
+}  // namespace switchboard::api
