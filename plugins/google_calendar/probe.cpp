@@ -67,8 +67,8 @@ class GoogleCalendarProbe final : public OAuth2Probe {
 
 }  // namespace
 
-switchboard::ProbeStep RunProbeStep(const switchboard::ProbeInput& input) {
-  return GoogleCalendarProbe(Config::From(input.config)).Step(input);
+std::unique_ptr<OAuth2Probe> MakeProbe(const switchboard::Json& config) {
+  return std::make_unique<GoogleCalendarProbe>(Config::From(config));
 }
 
 }  // namespace google_calendar

@@ -82,8 +82,8 @@ class OutlookProbe final : public OAuth2Probe {
 
 }  // namespace
 
-switchboard::ProbeStep RunProbeStep(const switchboard::ProbeInput& input) {
-  return OutlookProbe(Config::From(input.config)).Step(input);
+std::unique_ptr<OAuth2Probe> MakeProbe(const switchboard::Json& config) {
+  return std::make_unique<OutlookProbe>(Config::From(config));
 }
 
 }  // namespace outlook
