@@ -24,6 +24,22 @@ double SecondsUntil(const std::string& rfc3339) {
   return std::difftime(then, std::time(nullptr));
 }
 
+// The bytes on the wire, field order included: the v2.0 grant in the documented order,
+// the secret last and only for a confidential client.
+TEST_CASE("outlook token request body is byte-for-byte the documented grant") {
+  OutlookPlugin plugin;
+  auto run = plugin.host.Probe(OutlookConfig(), Answer(MsTokenOk(), JsonResponse(200, kMeOk)));
+  REQUIRE_FALSE(run.requests.empty());
+  CHECK(run.requests[0].body == FormEncode({{"client_id", kMsClientId},
+                                            {"grant_type", "refresh_token"},
+                                            {"refresh_token", kMsRefreshToken},
+                                            {"scope", kDefaultScopeText},
+                                            {"client_secret", kMsClientSecret}}));
+  CHECK(run.requests[0].headers ==
+        std::map<std::string, std::string>{{"accept", "application/json"},
+                                           {"content-type", "application/x-www-form-urlencoded"}});
+}
+
 TEST_CASE("outlook probe refreshes, then reads the user from Graph") {
   OutlookPlugin plugin;
   auto run = plugin.host.Probe(OutlookConfig(), Answer(MsTokenOk(), JsonResponse(200, kMeOk)));
