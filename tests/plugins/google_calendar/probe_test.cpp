@@ -1,6 +1,7 @@
 // The Google Calendar probe: the requests it makes and its verdict on each of Google's
 // answers, driven through the real plugin with canned responses.
 #include <catch2/catch.hpp>
+#include <switchboard/http_util.hpp>
 
 #include "sample_config.hpp"
 

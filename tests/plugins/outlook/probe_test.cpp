@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include <catch2/catch.hpp>
+#include <switchboard/http_util.hpp>
 
 #include "sample_config.hpp"
 
