@@ -1,5 +1,6 @@
 #include "classify.hpp"
 
+#include <switchboard/oauth2_client.hpp>
 #include <switchboard/oauth_util.hpp>
 #include <switchboard/probe_result.hpp>
 using namespace switchboard::oauth;
@@ -11,9 +12,8 @@ using switchboard::HttpResponse;
 using switchboard::Invalid;
 using switchboard::MissingPermission;
 using switchboard::ProbeResult;
+using switchboard::StatusText;
 using switchboard::Transient;
-
-std::string StatusText(int status) { return "HTTP " + std::to_string(status); }
 
 // google-auth retries these error values whatever the HTTP status.
 bool IsRetryableTokenError(const std::string& value) {
@@ -55,12 +55,11 @@ ApiError ParseApiError(const std::string& body) {
 
 ProbeResult ClassifyTokenError(const HttpResponse& response,
                                const std::vector<std::string>& secrets) {
-  Json body = ParseObject(response.body);
-  const std::string error = StringField(body, "error");
-  const std::string description = StringField(body, "error_description");
-  const std::string subtype = StringField(body, "error_subtype");
-  const std::string said =
-      Scrub(Excerpt(description.empty() ? StatusText(response.status) : description), secrets);
+  const TokenError token_error = ParseTokenError(response);
+  const std::string& error = token_error.error;
+  const std::string& description = token_error.description;
+  const std::string subtype = StringField(token_error.body, "error_subtype");
+  const std::string said = token_error.Quote(secrets, StatusText(response.status));
   const int status = response.status;
 
   if (status == 408 || status == 429 || status >= 500 || IsRetryableTokenError(error) ||
@@ -117,8 +116,7 @@ ProbeResult ClassifyTokenError(const HttpResponse& response,
     return Invalid("not_found",
                    "No OAuth token endpoint at this URL: check it.", "token_uri");
   }
-  return Invalid(error.empty() ? "token_error" : error,
-                 "Google refused to refresh the access token (" + said + ").");
+  return TokenRefused(token_error, "Google", said);
 }
 
 ProbeResult ClassifyApiError(const HttpResponse& response,
@@ -132,10 +130,7 @@ ProbeResult ClassifyApiError(const HttpResponse& response,
   };
 
   if (status == 401) {
-    return Invalid(reason_or("authError"),
-                   "Google Calendar rejected a freshly issued access token twice (" + said +
-                       "); reconnect the account.",
-                   "refresh_token");
+    return RejectedFreshToken(reason_or("authError"), "Google Calendar", said);
   }
   if (status == 403) {
     if (error.reason == "insufficientPermissions" ||
@@ -176,11 +171,9 @@ ProbeResult ClassifyApiError(const HttpResponse& response,
                      "Google Calendar had a server error (" + said + ").", RetryAfter(response));
   }
   if (status == 404) {
-    return Invalid("not_found",
-                   "No Calendar API at this base URL: check it.", "api_base");
+    return switchboard::NotFoundAtBaseUrl("Calendar API", "api_base");
   }
-  return Transient("unexpected_status",
-                   "Unexpected answer from Google Calendar: " + StatusText(status) + ".", RetryAfter(response));
+  return switchboard::UnexpectedStatus("Google Calendar", status, RetryAfter(response));
 }
 
 }  // namespace google_calendar

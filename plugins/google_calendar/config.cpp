@@ -5,13 +5,9 @@
 namespace google_calendar {
 Config Config::From(const switchboard::Json& json) {
   Config config;
-  config.client_id = switchboard::StringField(json, "client_id");
-  config.client_secret = switchboard::StringField(json, "client_secret");
-  config.refresh_token = switchboard::StringField(json, "refresh_token");
+  static_cast<ClientConfig&>(config) = ClientConfig::From(json, {kDefaultScope});
   config.token_uri = switchboard::StringFieldOr(json, "token_uri", kDefaultTokenUri);
   config.api_base = switchboard::StringFieldOr(json, "api_base", kDefaultApiBase);
-  config.scopes = switchboard::StringList(json, "scopes");
-  if (config.scopes.empty()) config.scopes.push_back(kDefaultScope);
   return config;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <switchboard/oauth2_client.hpp>
 #include <switchboard/provider.hpp>
 
 namespace google_calendar {
@@ -15,19 +16,13 @@ constexpr const char* kDefaultApiBase = "https://www.googleapis.com/calendar/v3"
 constexpr const char* kScopePrefix = "https://www.googleapis.com/auth/";
 constexpr const char* kDefaultScope = "https://www.googleapis.com/auth/calendar.readonly";
 
-struct Config {
-  std::string client_id;
-  std::string client_secret;
-  std::string refresh_token;
-  std::vector<std::string> scopes;
+// The OAuth client and refresh token (with Secrets()), plus Google's endpoints.
+struct Config : switchboard::oauth::ClientConfig {
   std::string token_uri;
   std::string api_base;
 
   // Reads a config object; absent or empty optional fields take their defaults.
   static Config From(const switchboard::Json& json);
-
-  // The values that must never appear in a message or a log line.
-  std::vector<std::string> Secrets() const { return {client_secret, refresh_token}; }
 };
 
 // True when `scope` lets a token call calendarList.list (the probe's API call).

@@ -7,6 +7,7 @@
 
 #include "classify.hpp"
 #include "config.hpp"
+#include "refresh.hpp"
 
 namespace google_calendar {
 namespace {
@@ -25,15 +26,8 @@ class GoogleCalendarProbe final : public OAuth2Probe {
   std::vector<std::string> Secrets() const override { return config_.Secrets(); }
   std::string TokenIssuer() const override { return "Google"; }
 
-  // The four fields google-auth sends, plus `scope` because the connection declares the
-  // scopes it is for (Google answers invalid_scope if they were not granted).
   HttpRequest TokenRequest(const std::string& refresh_token) const override {
-    return switchboard::oauth::TokenRequestTo(
-        config_.token_uri, {{"grant_type", "refresh_token"},
-                            {"client_id", config_.client_id},
-                            {"client_secret", config_.client_secret},
-                            {"refresh_token", refresh_token},
-                            {"scope", switchboard::oauth::JoinScopes(config_.scopes)}});
+    return RefreshRequest(config_, refresh_token);
   }
 
   HttpRequest ApiRequest(const std::string& access_token) const override {
@@ -67,8 +61,8 @@ class GoogleCalendarProbe final : public OAuth2Probe {
 
 }  // namespace
 
-switchboard::ProbeStep RunProbeStep(const switchboard::ProbeInput& input) {
-  return GoogleCalendarProbe(Config::From(input.config)).Step(input);
+std::unique_ptr<OAuth2Probe> MakeProbe(const switchboard::Json& config) {
+  return std::make_unique<GoogleCalendarProbe>(Config::From(config));
 }
 
 }  // namespace google_calendar

@@ -11,13 +11,15 @@
 #ifndef GOOGLE_CALENDAR_PROBE_HPP
 #define GOOGLE_CALENDAR_PROBE_HPP
 
-#include <switchboard/probe.hpp>
+#include <memory>
+
+#include <switchboard/oauth2_probe.hpp>
 
 namespace google_calendar {
 
-// One step; stateless and reentrant. Throws std::invalid_argument on a state this
-// function never produced.
-switchboard::ProbeStep RunProbeStep(const switchboard::ProbeInput& input);
+// The probe of the connection with this config; its Step() throws
+// std::invalid_argument on a state it never produced.
+std::unique_ptr<switchboard::oauth::OAuth2Probe> MakeProbe(const switchboard::Json& config);
 
 }  // namespace google_calendar
 

@@ -147,8 +147,7 @@ ProbeResult Classify(const HttpResponse& response) {
                      "The key lacks a permission (a restricted key needs Models: Read): " + detail,
                      "api_key");
     case 404:
-      return Invalid("not_found",
-                     "No models endpoint at this base URL: check it.", "base_url");
+      return switchboard::NotFoundAtBaseUrl("models endpoint", "base_url");
     case 429: {
       if (IsBillingError(error)) {
         return MissingPermission(error.code.empty() ? "insufficient_quota" : error.code,
@@ -165,8 +164,7 @@ ProbeResult Classify(const HttpResponse& response) {
                      "OpenAI had a server error (HTTP " + std::to_string(response.status) + ").",
                      RetryAfter(response, error.message));
   }
-  return Transient("unexpected_status",
-                   "Unexpected answer from OpenAI: HTTP " + std::to_string(response.status) + ".");
+  return switchboard::UnexpectedStatus("OpenAI", response.status);
 }
 
 class OpenAiProvider final : public switchboard::Provider {

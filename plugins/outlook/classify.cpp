@@ -1,5 +1,6 @@
 #include "classify.hpp"
 
+#include <switchboard/oauth2_client.hpp>
 #include <switchboard/oauth_util.hpp>
 #include <switchboard/probe_result.hpp>
 using namespace switchboard::oauth;
@@ -11,9 +12,8 @@ using switchboard::HttpResponse;
 using switchboard::Invalid;
 using switchboard::MissingPermission;
 using switchboard::ProbeResult;
+using switchboard::StatusText;
 using switchboard::Transient;
-
-std::string StatusText(int status) { return "HTTP " + std::to_string(status); }
 
 // The first AADSTS number of a token error, 0 when there is none.
 long FirstErrorCode(const Json& body) {
@@ -42,16 +42,12 @@ bool IsTenantCode(long code) { return code == 90002 || code == 900023 || code ==
 
 ProbeResult ClassifyTokenError(const HttpResponse& response,
                                const std::vector<std::string>& secrets) {
-  const Json body = ParseObject(response.body);
-  const std::string error = StringField(body, "error");
-  const long code = FirstErrorCode(body);
-  const std::string description = StringField(body, "error_description");
+  const TokenError token_error = ParseTokenError(response);
+  const std::string& error = token_error.error;
+  const long code = FirstErrorCode(token_error.body);
   // Descriptions start "AADSTS<code>: ..." and end in trace ids on later lines.
-  const std::string said = Scrub(
-      Excerpt(description.empty()
-                  ? (code != 0 ? "AADSTS" + std::to_string(code) : StatusText(response.status))
-                  : description),
-      secrets);
+  const std::string said = token_error.Quote(
+      secrets, code != 0 ? "AADSTS" + std::to_string(code) : StatusText(response.status));
   const int status = response.status;
 
   if (status == 429 || status >= 500 || error == "temporarily_unavailable" ||
@@ -105,8 +101,7 @@ ProbeResult ClassifyTokenError(const HttpResponse& response,
     return Invalid("not_found",
                    "No token endpoint at this sign-in host: check it.", "authority_host");
   }
-  return Invalid(error.empty() ? "token_error" : error,
-                 "Microsoft refused to refresh the access token (" + said + ").");
+  return TokenRefused(token_error, "Microsoft", said);
 }
 
 ProbeResult ClassifyGraphError(const HttpResponse& response,
@@ -120,10 +115,7 @@ ProbeResult ClassifyGraphError(const HttpResponse& response,
   auto code_or = [&](const char* fallback) { return code.empty() ? std::string(fallback) : code; };
 
   if (status == 401) {
-    return Invalid(code_or("InvalidAuthenticationToken"),
-                   "Microsoft Graph rejected a freshly issued access token twice (" + said +
-                       "); reconnect the account.",
-                   "refresh_token");
+    return RejectedFreshToken(code_or("InvalidAuthenticationToken"), "Microsoft Graph", said);
   }
   if (status == 403) {
     return MissingPermission(code_or("Forbidden"),
@@ -144,8 +136,7 @@ ProbeResult ClassifyGraphError(const HttpResponse& response,
     return Invalid(code_or("not_found"),
                    "No Microsoft Graph at this base URL: check it.", "graph_base");
   }
-  return Transient("unexpected_status",
-                   "Unexpected answer from Microsoft Graph: " + StatusText(status) + ".", RetryAfter(response));
+  return switchboard::UnexpectedStatus("Microsoft Graph", status, RetryAfter(response));
 }
 
 }  // namespace outlook

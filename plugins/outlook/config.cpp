@@ -9,14 +9,10 @@ using switchboard::Lower;
 namespace outlook {
 Config Config::From(const switchboard::Json& json) {
   Config config;
+  static_cast<ClientConfig&>(config) = ClientConfig::From(json, DefaultScopes());
   config.tenant = switchboard::StringFieldOr(json, "tenant", kDefaultTenant);
-  config.client_id = switchboard::StringField(json, "client_id");
-  config.client_secret = switchboard::StringField(json, "client_secret");
-  config.refresh_token = switchboard::StringField(json, "refresh_token");
   config.authority_host = switchboard::StringFieldOr(json, "authority_host", kDefaultAuthorityHost);
   config.graph_base = switchboard::StringFieldOr(json, "graph_base", kDefaultGraphBase);
-  config.scopes = switchboard::StringList(json, "scopes");
-  if (config.scopes.empty()) config.scopes = DefaultScopes();
   return config;
 }
 

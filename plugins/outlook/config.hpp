@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <switchboard/oauth2_client.hpp>
 #include <switchboard/provider.hpp>
 
 namespace outlook {
@@ -15,20 +16,15 @@ constexpr const char* kDefaultTenant = "common";
 constexpr const char* kDefaultAuthorityHost = "https://login.microsoftonline.com";
 constexpr const char* kDefaultGraphBase = "https://graph.microsoft.com/v1.0";
 
-struct Config {
+// The app registration and refresh token (with Secrets(); client_secret is empty for a
+// public client, which must not send one), plus the tenant and Microsoft's endpoints.
+struct Config : switchboard::oauth::ClientConfig {
   std::string tenant;
-  std::string client_id;
-  std::string client_secret;  // empty for a public client, which must not send one
-  std::string refresh_token;
-  std::vector<std::string> scopes;
   std::string authority_host;
   std::string graph_base;
 
   // Reads a config object; absent or empty optional fields take their defaults.
   static Config From(const switchboard::Json& json);
-
-  // The values that must never appear in a message or a log line.
-  std::vector<std::string> Secrets() const { return {client_secret, refresh_token}; }
 };
 
 // The default scopes: a refresh token (offline_access), /me for the probe, and read

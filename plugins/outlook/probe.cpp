@@ -8,6 +8,7 @@
 
 #include "classify.hpp"
 #include "config.hpp"
+#include "refresh.hpp"
 
 namespace outlook {
 namespace {
@@ -33,19 +34,8 @@ class OutlookProbe final : public OAuth2Probe {
     return kRefreshTokenLifetime;
   }
 
-  // The fields of the v2.0 refresh-token grant, in the documented order. A public client
-  // must not send a secret (AADSTS700025), so it is sent only when configured.
   HttpRequest TokenRequest(const std::string& refresh_token) const override {
-    std::vector<std::pair<std::string, std::string>> form = {
-        {"client_id", config_.client_id},
-        {"grant_type", "refresh_token"},
-        {"refresh_token", refresh_token},
-        {"scope", switchboard::oauth::JoinScopes(config_.scopes)}};
-    if (!config_.client_secret.empty()) form.emplace_back("client_secret", config_.client_secret);
-    return switchboard::oauth::TokenRequestTo(
-        switchboard::JoinUrl(config_.authority_host,
-                             switchboard::UrlEncode(config_.tenant) + "/oauth2/v2.0/token"),
-        form);
+    return RefreshRequest(config_, refresh_token);
   }
 
   HttpRequest ApiRequest(const std::string& access_token) const override {
@@ -82,8 +72,8 @@ class OutlookProbe final : public OAuth2Probe {
 
 }  // namespace
 
-switchboard::ProbeStep RunProbeStep(const switchboard::ProbeInput& input) {
-  return OutlookProbe(Config::From(input.config)).Step(input);
+std::unique_ptr<OAuth2Probe> MakeProbe(const switchboard::Json& config) {
+  return std::make_unique<OutlookProbe>(Config::From(config));
 }
 
 }  // namespace outlook

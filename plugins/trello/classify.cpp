@@ -102,17 +102,15 @@ ProbeResult ClassifyMemberResponse(const HttpResponse& response) {
   }
   if (status == 401) return ClassifyUnauthorized(response);
   if (status == 404) {
-    return Invalid("not_found",
-                   "No Trello API at this base URL: check it.", "base_url");
+    return switchboard::NotFoundAtBaseUrl("Trello API", "base_url");
   }
   if (status == 429) return ClassifyRateLimit(response);
-  const std::string code = "HTTP " + std::to_string(status);
   if (status >= 500) {
-    return Transient("server_error", "Trello had a server error (" + code + ").",
+    return Transient("server_error",
+                     "Trello had a server error (" + switchboard::StatusText(status) + ").",
                      switchboard::RetryAfter(response));
   }
-  return Transient("unexpected_status",
-                 "Unexpected answer from Trello: " + code + ".");
+  return switchboard::UnexpectedStatus("Trello", status);
 }
 
 std::string UsernameOf(const HttpResponse& response) {

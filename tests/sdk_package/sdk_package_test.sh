@@ -54,7 +54,7 @@ expect_line() {  # expect_line REGEX WHAT: some line of $out matches REGEX
 step "install $build_dir into $prefix"
 run 0 cmake --install "$build_dir" --prefix "$prefix"
 headers=(provider_abi.h provider.hpp probe.hpp probe_result.hpp http_util.hpp json_util.hpp
-  text_util.hpp oauth_util.hpp oauth2_probe.hpp testing.hpp)
+  text_util.hpp oauth_util.hpp oauth2_client.hpp oauth2_probe.hpp testing.hpp)
 for header in "${headers[@]}"; do
   [[ -e "$prefix/include/switchboard/$header" ]] || fail "the install has no include/switchboard/$header"
 done

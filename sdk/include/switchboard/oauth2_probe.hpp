@@ -28,11 +28,16 @@
 //   - every secret it has seen (the config's, the access token, a rotated token) is
 //     scrubbed from the verdict's message and reason (Scrub in oauth_util.hpp).
 //
+// OAuth2Provider, at the end, is a Provider whose Probe runs such a machine. The request
+// builders and readers it uses (TokenRequestTo, BearerGet, JoinScopes, ParseTokenResponse,
+// ParseTokenError, ClientConfig) are in oauth2_client.hpp, included here.
+//
 // Header-only; depends on nlohmann/json.
 #ifndef SWITCHBOARD_OAUTH2_PROBE_HPP
 #define SWITCHBOARD_OAUTH2_PROBE_HPP
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -40,54 +45,13 @@
 #include <vector>
 
 #include <switchboard/http_util.hpp>
+#include <switchboard/oauth2_client.hpp>
 #include <switchboard/oauth_util.hpp>
 #include <switchboard/probe.hpp>
 #include <switchboard/probe_result.hpp>
+#include <switchboard/provider.hpp>
 
 namespace switchboard::oauth {
-
-// Scopes as the `scope` parameter of RFC 6749 writes them: separated by one space.
-inline std::string JoinScopes(const std::vector<std::string>& scopes) {
-  std::string joined;
-  for (const auto& scope : scopes) joined += (joined.empty() ? "" : " ") + scope;
-  return joined;
-}
-
-// The scopes of a `scope` parameter; runs of spaces give no empty scope.
-inline std::vector<std::string> SplitScopes(const std::string& text) {
-  std::vector<std::string> scopes;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) scopes.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return scopes;
-}
-
-// A token-endpoint request: POST `url` with `form` as application/x-www-form-urlencoded
-// (fields in the order given), asking for JSON.
-inline HttpRequest TokenRequestTo(std::string url,
-                                  const std::vector<std::pair<std::string, std::string>>& form) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = std::move(url);
-  request.headers["content-type"] = "application/x-www-form-urlencoded";
-  request.headers["accept"] = "application/json";
-  request.body = FormEncode(form);
-  return request;
-}
-
-// An API call: GET `url` with the access token as a bearer token, asking for JSON.
-inline HttpRequest BearerGet(std::string url, const std::string& access_token) {
-  HttpRequest request;
-  request.method = "GET";
-  request.url = std::move(url);
-  request.headers["authorization"] = "Bearer " + access_token;
-  request.headers["accept"] = "application/json";
-  return request;
-}
 
 class OAuth2Probe {
  public:
@@ -206,10 +170,10 @@ class OAuth2Probe {
     if (response.status != 200) {
       return Finish(ClassifyTokenError(response, secrets), state, secrets);
     }
-    const Json body = ParseObject(response.body);
-    state.access_token = StringField(body, "access_token");
+    const TokenResponse token = ParseTokenResponse(response.body);
+    state.access_token = token.access_token;
     secrets.push_back(state.access_token);
-    const std::string issued = StringField(body, "refresh_token");
+    const std::string& issued = token.refresh_token;
     if (!issued.empty() && issued != CurrentRefreshToken(state)) {
       state.refresh_token = issued;
       if (auto lifetime = RotatedTokenLifetime()) {
@@ -222,10 +186,9 @@ class OAuth2Probe {
                               TokenIssuer() + "'s token endpoint answered 200 without an access token."),
                     state, secrets);
     }
-    const std::string granted = StringField(body, "scope");
-    if (!granted.empty()) {
+    if (!token.scope.empty()) {
       bool suffices = false;
-      for (const auto& scope : SplitScopes(granted)) suffices = suffices || ScopeSuffices(scope);
+      for (const auto& scope : SplitScopes(token.scope)) suffices = suffices || ScopeSuffices(scope);
       if (!suffices) return Finish(InsufficientScope(), state, secrets);
     }
     return SendApi(std::move(state));
@@ -240,6 +203,39 @@ class OAuth2Probe {
     }
     return Finish(ClassifyApiError(response, secrets), state, secrets);
   }
+};
+
+// A provider whose probe is an OAuth2Probe built from each connection's config. Probe()
+// runs one step of it and logs each verdict as "<log_name> probe: <VerdictSummary>"
+// (outcome, reason, field; never the message, which may quote the provider). The
+// provider still says what it is (Describe) and what its schema cannot (Validate):
+//
+//   std::unique_ptr<OAuth2Probe> MakeProbe(const Json& config) {
+//     return std::make_unique<MyProbe>(Config::From(config));
+//   }
+//   class MyProvider final : public switchboard::oauth::OAuth2Provider {
+//    public:
+//     MyProvider() : OAuth2Provider("my_provider", MakeProbe) {}
+//     Manifest Describe() const override { ... }
+//   };
+class OAuth2Provider : public Provider {
+ public:
+  // Builds the probe of the connection whose config it is given. Called once per step,
+  // from any thread: it must build a new probe every time.
+  using ProbeFactory = std::unique_ptr<OAuth2Probe> (*)(const Json& config);
+
+  OAuth2Provider(std::string log_name, ProbeFactory make_probe)
+      : log_name_(std::move(log_name)), make_probe_(make_probe) {}
+
+  ProbeStep Probe(const ProbeInput& input) const override {
+    ProbeStep step = make_probe_(input.config)->Step(input);
+    if (step.finished()) Log(SB_LOG_INFO, log_name_ + " probe: " + VerdictSummary(*step.result()));
+    return step;
+  }
+
+ private:
+  std::string log_name_;
+  ProbeFactory make_probe_;
 };
 
 }  // namespace switchboard::oauth

@@ -61,6 +61,24 @@ inline ProbeResult Transient(std::string reason, std::string message,
   return result;
 }
 
+// "HTTP 503": how a message names a status when the provider gave no words of its own.
+inline std::string StatusText(int status) { return "HTTP " + std::to_string(status); }
+
+// `invalid_credentials`, reason "not_found", at `field`: the configured base URL has no
+// such API (a typo, a missing version segment). "No <what> at this base URL: check it."
+inline ProbeResult NotFoundAtBaseUrl(const std::string& what, std::string field) {
+  return Invalid("not_found", "No " + what + " at this base URL: check it.", std::move(field));
+}
+
+// `transient`, reason "unexpected_status": a status the provider's rules do not know
+// says nothing certain about the credentials. "Unexpected answer from <who>: HTTP 418."
+inline ProbeResult UnexpectedStatus(const std::string& who, int status,
+                                    std::optional<double> retry_after_seconds = std::nullopt) {
+  return Transient("unexpected_status",
+                   "Unexpected answer from " + who + ": " + StatusText(status) + ".",
+                   retry_after_seconds);
+}
+
 // The response's Retry-After in seconds, when it is given as delta-seconds (an HTTP date
 // gives nullopt; see ParseRetryAfterSeconds).
 inline std::optional<double> RetryAfter(const HttpResponse& response) {

@@ -1,6 +1,7 @@
 // The Google Calendar probe: the requests it makes and its verdict on each of Google's
 // answers, driven through the real plugin with canned responses.
 #include <catch2/catch.hpp>
+#include <switchboard/http_util.hpp>
 
 #include "sample_config.hpp"
 
@@ -13,6 +14,23 @@ FakeHost::Responder Answer(HttpResponse token, HttpResponse api) {
   return [token, api](const HttpRequest& request) {
     return request.method == "POST" ? token : api;
   };
+}
+
+// The bytes on the wire, field order included: what google-auth sends, so a server (or a
+// proxy) that compares requests sees the same one from every release.
+TEST_CASE("google_calendar token request body is byte-for-byte the documented grant") {
+  GooglePlugin plugin;
+  auto run = plugin.host.Probe(GoogleConfig(), Answer(GoogleTokenOk(), JsonResponse(200, kCalendarListOk)));
+  REQUIRE_FALSE(run.requests.empty());
+  CHECK(run.requests[0].body ==
+        FormEncode({{"grant_type", "refresh_token"},
+                    {"client_id", kGoogleClientId},
+                    {"client_secret", kGoogleClientSecret},
+                    {"refresh_token", kGoogleRefreshToken},
+                    {"scope", kCalendarReadonly}}));
+  CHECK(run.requests[0].headers ==
+        std::map<std::string, std::string>{{"accept", "application/json"},
+                                           {"content-type", "application/x-www-form-urlencoded"}});
 }
 
 TEST_CASE("google_calendar probe refreshes, then lists one calendar") {

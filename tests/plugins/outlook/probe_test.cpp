@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include <catch2/catch.hpp>
+#include <switchboard/http_util.hpp>
 
 #include "sample_config.hpp"
 
@@ -22,6 +23,22 @@ double SecondsUntil(const std::string& rfc3339) {
   REQUIRE(strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%SZ", &utc) != nullptr);
   const std::time_t then = timegm(&utc);
   return std::difftime(then, std::time(nullptr));
+}
+
+// The bytes on the wire, field order included: the v2.0 grant in the documented order,
+// the secret last and only for a confidential client.
+TEST_CASE("outlook token request body is byte-for-byte the documented grant") {
+  OutlookPlugin plugin;
+  auto run = plugin.host.Probe(OutlookConfig(), Answer(MsTokenOk(), JsonResponse(200, kMeOk)));
+  REQUIRE_FALSE(run.requests.empty());
+  CHECK(run.requests[0].body == FormEncode({{"client_id", kMsClientId},
+                                            {"grant_type", "refresh_token"},
+                                            {"refresh_token", kMsRefreshToken},
+                                            {"scope", kDefaultScopeText},
+                                            {"client_secret", kMsClientSecret}}));
+  CHECK(run.requests[0].headers ==
+        std::map<std::string, std::string>{{"accept", "application/json"},
+                                           {"content-type", "application/x-www-form-urlencoded"}});
 }
 
 TEST_CASE("outlook probe refreshes, then reads the user from Graph") {
