@@ -22,14 +22,11 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.hpp"
+#include "service/component_kinds.hpp"
 #include "service/connection_service.hpp"
 #include "store/store.hpp"
 
 namespace switchboard {
-
-// The component kinds and the plural their routes use.
-inline constexpr char kKindFlow[] = "flow";
-inline constexpr char kKindDeployment[] = "deployment";
 
 struct StoredComponent {
   ComponentRecord component;
