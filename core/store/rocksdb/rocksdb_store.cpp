@@ -481,17 +481,24 @@ struct RocksDbStore::Impl {
   }
 
   // The stored connection and its reference counts; nullopt when there is none.
+  // `counters`, when given, is an iterator over kCounters at `snapshot` (a list reuses
+  // one for all its rows).
   Result<std::optional<ConnectionRow>> ReadConnectionRow(const std::string& project, const std::string& id,
-                                                         const rocksdb::Snapshot* snapshot = nullptr) {
+                                                         const rocksdb::Snapshot* snapshot = nullptr,
+                                                         rocksdb::Iterator* counters = nullptr) {
     auto stored = GetJson(kConnections, keys::Connection(project, id), snapshot);
     if (!stored.ok()) return stored.status();
     if (!*stored) return std::optional<ConnectionRow>();
     auto record = ConnectionFromStored(**stored);
     if (!record.ok()) return record.status();
-    rocksdb::ReadOptions read;
-    read.snapshot = snapshot;
-    std::unique_ptr<rocksdb::Iterator> counters(db->NewIterator(read, cf(kCounters)));
-    auto counts = ReferenceCounts(counters.get(), project, id);
+    std::unique_ptr<rocksdb::Iterator> own;
+    if (counters == nullptr) {
+      rocksdb::ReadOptions read;
+      read.snapshot = snapshot;
+      own.reset(db->NewIterator(read, cf(kCounters)));
+      counters = own.get();
+    }
+    auto counts = ReferenceCounts(counters, project, id);
     if (!counts.ok()) return counts.status();
     return std::optional<ConnectionRow>(ConnectionRow{std::move(record).value(), std::move(counts).value()});
   }
@@ -826,8 +833,9 @@ Result<ConnectionPage> RocksDbStore::ListConnections(const std::string& project,
   } else if (!scanned.ok()) {
     return scanned;
   }
+  std::unique_ptr<rocksdb::Iterator> counters(impl_->db->NewIterator(read, impl_->cf(kCounters)));
   for (const auto& id : ids) {
-    auto row = impl_->ReadConnectionRow(project, id, snapshot);
+    auto row = impl_->ReadConnectionRow(project, id, snapshot, counters.get());
     if (row.ok()) {
       if (*row) page.items.push_back(std::move(**row));
       continue;
