@@ -1,6 +1,7 @@
 #include "api/views.hpp"
 
 #include "common/json_text.hpp"
+#include "service/component_kinds.hpp"
 #include "service/connection_service.hpp"
 
 namespace switchboard::api {
@@ -18,7 +19,7 @@ json ConnectionView(const ConnectionRow& row) {
           {"config", config},
           {"status", c.status},
           {"status_reason", NullIfEmpty(c.status_reason)},
-          {"flows", row.flows},
+          {"flows", FlowsUsing(row)},
           {"connected_at", NullIfEmpty(c.connected_at)},
           {"checked_at", NullIfEmpty(c.checked_at)},
           {"created_at", c.created_at},

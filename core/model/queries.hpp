@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,9 @@ namespace switchboard {
 
 struct ConnectionRow {
   ConnectionRecord record;
-  int64_t flows = 0;  // flows referencing it
+  // How many components of each kind reference it, e.g. {"flow": 2}; a kind with no
+  // reference is absent.
+  std::map<std::string, int64_t> references_by_kind;
 };
 
 struct ConnectionQuery {

@@ -22,16 +22,13 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.hpp"
+#include "service/component_kinds.hpp"
 #include "service/connection_service.hpp"
 #include "model/records.hpp"
 
 namespace switchboard {
 
 class Store;  // store/store.hpp: the service's .cpp files use it, its clients never do
-
-// The component kinds and the plural their routes use.
-inline constexpr char kKindFlow[] = "flow";
-inline constexpr char kKindDeployment[] = "deployment";
 
 struct StoredComponent {
   ComponentRecord component;

@@ -8,6 +8,7 @@
 #include "probe_net/destination.hpp"
 #include "plugins/config_validation.hpp"
 #include "secrets/tokens.hpp"
+#include "service/status_events.hpp"
 #include "store/store.hpp"
 
 namespace switchboard {
@@ -225,7 +226,7 @@ Result<ConnectionRow> ConnectionService::StoreNew(NewConnection candidate, const
   }
   candidate.config = json();  // the secrets in clear are not needed any more
   if (Status s = store_.CreateConnection(record); !s.ok()) return s.Is(Code::kNameTaken) ? NameTaken(s.message()) : s;
-  return ConnectionRow{record, 0};
+  return ConnectionRow{record, {}};
 }
 
 Result<ConnectionRow> ConnectionService::Create(const std::string& project, const ConnectionInput& input) {
@@ -260,7 +261,12 @@ Result<EventPage> ConnectionService::Events(const std::string& project, size_t l
 }
 
 Result<std::map<std::string, int64_t>> ConnectionService::CountByStatus() const {
-  return store_.CountConnectionsByStatus();
+  auto stored = store_.CountConnectionsByStatus();
+  if (!stored.ok()) return stored.status();
+  // Every status is named, a 0 for those no connection has.
+  std::map<std::string, int64_t> counts = {{kStatusActive, 0}, {kStatusInactive, 0}, {kStatusUnverified, 0}};
+  for (const auto& [status, count] : *stored) counts[status] = count;
+  return counts;
 }
 
 ConnectionDeletion ConnectionService::Delete(const std::string& project, const std::string& id) {
@@ -350,6 +356,7 @@ Result<ConnectionRow> ConnectionService::ApplyChange(const std::string& project,
   }
   if (change.config && !change.config->is_object()) return NotAnObject();
   UpdateOptions options;
+  options.event_for = StatusChangeEvent;
   options.event = event;
   auto result = store_.UpdateConnection(project, id, [&](ConnectionRecord& record) -> Status {
     if (new_name) record.name = *new_name;
@@ -408,6 +415,7 @@ Result<ConnectionRow> ConnectionService::RecordProbe(const ConnectionRecord& pro
                                                      std::optional<StatusEvent>* event) {
   const std::optional<std::string> status = StatusAfter(result.outcome);
   UpdateOptions options;
+  options.event_for = StatusChangeEvent;
   options.event = event;
   // Losing a checked time in a crash costs nothing; a status change is always durable.
   if (result.config_update.empty()) options.durability = Durability::kMayLoseOnCrash;

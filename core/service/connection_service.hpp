@@ -139,7 +139,8 @@ class ConnectionService {
   Result<EventPage> History(const std::string& project, const std::string& id, size_t limit,
                             const std::string& after) const;
   Result<EventPage> Events(const std::string& project, size_t limit, const std::string& after) const;
-  // Connections by status across all projects, e.g. {"active": 10, "inactive": 2}.
+  // Connections by status across all projects, every status named, e.g.
+  // {"active": 10, "inactive": 2, "unverified": 0}.
   Result<std::map<std::string, int64_t>> CountByStatus() const;
 
   // Deletes connection `id`. Refused with in_use while components reference it: the

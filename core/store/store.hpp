@@ -1,5 +1,7 @@
-// The connection store: projects, tokens, connections, components (flows, deployments...)
-// and the references between them. An interface: a backend implements it (RocksDB today,
+// The connection store: projects, tokens, connections, components (of any kind) and the
+// references between them. It keeps no domain rule: what a status event is, which
+// component kinds exist and what counts as "flows using a connection" are the
+// services' (service/). An interface: a backend implements it (RocksDB today,
 // store/rocksdb/; PostgreSQL next) and store/open_store.hpp opens one from a URL. Every
 // backend passes the conformance suite (tests/store_conformance), which is this
 // contract in code.
@@ -46,11 +48,20 @@ enum class Durability {
   kMayLoseOnCrash,  // possibly before: a crash right after may lose it, never corrupt it
 };
 
+// Says what a change of a connection is worth recording: a status event (the service's
+// rule, service/status_events.hpp), or nullopt for a change that records nothing.
+// Called with the stored record and the changed one, inside the update's transaction
+// (possibly more than once, when the transaction is retried); it must not call the store.
+using EventForChange =
+    std::function<std::optional<StatusEvent>(const ConnectionRecord& before, const ConnectionRecord& after)>;
+
 struct UpdateOptions {
   // kMayLoseOnCrash for changes that are cheap to lose (a probe that only moved
   // checked_at). A change that records a status event is always kOnDisk.
   Durability durability = Durability::kOnDisk;
-  // Filled when the change moved the status or its reason (and so was recorded).
+  // Decides the event the change records; none when not set.
+  EventForChange event_for;
+  // Filled with the event recorded (exactly as event_for gave it), nullopt when none was.
   std::optional<StatusEvent>* event = nullptr;
 };
 
@@ -89,7 +100,8 @@ class Store {
   // name_taken when another connection of the project has that name (case-insensitive,
   // look-alikes included).
   virtual Status CreateConnection(const ConnectionRecord& connection) = 0;
-  // not_found when the project has no such connection.
+  // not_found when the project has no such connection. Every ConnectionRow a method
+  // returns carries its record's reference counts per component kind.
   virtual Result<ConnectionRow> GetConnection(const std::string& project, const std::string& id) = 0;
   // nullopt when no connection of the project has that name (or a look-alike of it).
   virtual Result<std::optional<ConnectionRecord>> FindConnectionByName(const std::string& project,
@@ -97,9 +109,10 @@ class Store {
   // Applies `change` to the stored record under its lock and stores the result (id and
   // project stay), moving the index rows when the name or status changed. not_found
   // when there is no such connection; name_taken when the new name is another's; an
-  // error from `change` aborts and is returned. A change of status or of its reason is
-  // recorded, in the same commit, in the connection's history and the project's event
-  // feed (and returned through options.event).
+  // error from `change` aborts and is returned. The event options.event_for returns for
+  // (stored, changed) is recorded as given, in the same commit, in the connection's
+  // history and the project's event feed, under a sequence the store assigns (and
+  // returned through options.event); an update it returns nullopt for records nothing.
   virtual Result<ConnectionRow> UpdateConnection(const std::string& project, const std::string& id,
                                                  const std::function<Status(ConnectionRecord&)>& change,
                                                  const UpdateOptions& options = {}) = 0;
@@ -115,8 +128,9 @@ class Store {
   virtual Result<std::vector<ConnectionKey>> ListConnectionKeys(const std::string& project,
                                                                 const std::string& status = "",
                                                                 const std::string& provider = "") = 0;
-  // Status changes of one connection / of a whole project, newest first. `after` is a
-  // previous page's next_after; pages never repeat or skip an event.
+  // Recorded events of one connection / of a whole project, newest first (in the order
+  // recorded). `after` is a previous page's next_after; pages never repeat or skip an
+  // event.
   virtual Result<EventPage> ListHistory(const std::string& project, const std::string& connection_id,
                                         size_t limit, const std::string& after) = 0;
   virtual Result<EventPage> ListEvents(const std::string& project, size_t limit, const std::string& after) = 0;
@@ -146,7 +160,8 @@ class Store {
   virtual Status DeleteComponent(const std::string& project, const std::string& kind,
                                  const std::string& id) = 0;
 
-  // Connections by status across all projects, e.g. {"active": 10, "inactive": 2}.
+  // Connections by status across all projects, e.g. {"active": 10, "inactive": 2}: only
+  // the statuses some connection has (never a 0).
   virtual Result<std::map<std::string, int64_t>> CountConnectionsByStatus() = 0;
 
  protected:

@@ -95,7 +95,7 @@ TEST_CASE("a create without a probe is unverified until a probe judges it") {
   CHECK(stored.checked_at.empty());
   CHECK_FALSE(stored.status_reason.empty());
   CHECK(switchboard::api::ConnectionView(*report->row)["last_probe"].is_null());
-  auto counts = host.store->CountConnectionsByStatus();
+  auto counts = host.connections->CountByStatus();
   REQUIRE(counts.ok());
   CHECK(counts->at("unverified") == 1);
   CHECK(counts->at("active") == 0);

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "service/status_events.hpp"
 #include "store/open_store.hpp"
 
 using namespace switchboard;
@@ -39,6 +40,7 @@ struct TempStore {
   std::optional<StatusEvent> SetStatus(const std::string& id, const std::string& status, const std::string& reason) {
     std::optional<StatusEvent> event;
     UpdateOptions options;
+    options.event_for = StatusChangeEvent;
     options.event = &event;
     auto row = store->UpdateConnection("p", id, [&](ConnectionRecord& r) {
       r.status = status;

@@ -2,6 +2,7 @@
 // delete with an attach.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <thread>
 
 #include "store_conformance/backends.hpp"
@@ -9,6 +10,8 @@
 
 using namespace switchboard;
 using namespace switchboard::conformance;
+
+using Counts = std::map<std::string, int64_t>;
 
 // Moved from tests/unit_store/store_race_test.cpp: a contract of every backend.
 TEST_CASE("a delete racing an attach: exactly one succeeds, no dangling reference") {
@@ -39,7 +42,7 @@ TEST_CASE("a delete racing an attach: exactly one succeeds, no dangling referenc
     if (attached) {
       REQUIRE(deleted.Is(Code::kInUse));
       REQUIRE(row.ok());
-      REQUIRE(row->flows == 1);
+      REQUIRE(row->references_by_kind == Counts{{"flow", 1}});
       REQUIRE(refs->size() == 1);
       ++attaches_won;
     } else {
@@ -67,9 +70,9 @@ TEST_CASE("deleting a flow releases its references and the connection can go") {
   REQUIRE(refs.size() == 1);
   CHECK(refs[0].name == "Daily");
   REQUIRE(store->DeleteComponent("p", "flow", "f").ok());
-  REQUIRE(store->GetConnection("p", "con_1")->flows == 0);
+  REQUIRE(store->GetConnection("p", "con_1")->references_by_kind.empty());
   REQUIRE(store->DeleteConnection("p", "con_1", nullptr).ok());
-  CHECK(store->CountConnectionsByStatus()->at("active") == 0);
+  CHECK(store->CountConnectionsByStatus()->empty());
 }
 
 TEST_CASE("references are listed and counted per kind; a new version replaces the old ones") {
@@ -81,7 +84,7 @@ TEST_CASE("references are listed and counted per kind; a new version replaces th
   auto first = store->PutComponent(SampleComponent("flow", "f", "Daily", {"c1", "c2"}), {});
   REQUIRE(first.ok());
   REQUIRE(store->PutComponent(SampleComponent("deployment", "d", "Prod", {"c1"}), {}).ok());
-  CHECK(store->GetConnection("p", "c1")->flows == 1);  // flows only, not deployments
+  CHECK(store->GetConnection("p", "c1")->references_by_kind == Counts{{"deployment", 1}, {"flow", 1}});
   CHECK(store->ListReferences("p", "c1")->size() == 2);
   auto deployments = store->ListReferences("p", "c1", "deployment");
   REQUIRE(deployments.ok());
@@ -92,8 +95,8 @@ TEST_CASE("references are listed and counted per kind; a new version replaces th
   auto second = store->PutComponent(SampleComponent("flow", "f", "Daily", {"c2"}), {});  // c1 dropped
   REQUIRE(second.ok());
   CHECK(second->created_at == first->created_at);
-  CHECK(store->GetConnection("p", "c1")->flows == 0);
-  CHECK(store->GetConnection("p", "c2")->flows == 1);
+  CHECK(store->GetConnection("p", "c1")->references_by_kind == Counts{{"deployment", 1}});
+  CHECK(store->GetConnection("p", "c2")->references_by_kind == Counts{{"flow", 1}});
   CHECK(store->ListReferences("p", "c1", "flow")->empty());
   CHECK(store->GetComponent("p", "flow", "f")->connections == std::vector<std::string>{"c2"});
   CHECK(store->ListComponents("p", "flow")->size() == 1);
@@ -111,7 +114,7 @@ TEST_CASE("a component naming a connection the project lacks is refused and stor
   auto refused = store->PutComponent(SampleComponent("flow", "f", "Daily", {"c1", "c9"}), {});
   CHECK(refused.status().Is(Code::kUnknownConnection));
   CHECK(store->GetComponent("p", "flow", "f").status().Is(Code::kNotFound));
-  CHECK(store->GetConnection("p", "c1")->flows == 0);
+  CHECK(store->GetConnection("p", "c1")->references_by_kind.empty());
 
   // New connections made with the component are created in the same commit: a refused
   // component leaves none of them.
@@ -123,5 +126,47 @@ TEST_CASE("a component naming a connection the project lacks is refused and stor
   CHECK(taken.status().Is(Code::kNameTaken));
   auto stored = store->PutComponent(SampleComponent("flow", "f", "Daily", {"c2"}), {made});
   REQUIRE(stored.ok());
-  CHECK(store->GetConnection("p", "c2")->flows == 1);
+  CHECK(store->GetConnection("p", "c2")->references_by_kind == Counts{{"flow", 1}});
+}
+
+TEST_CASE("reference counts are kept per kind, for any kind, on every row the store returns") {
+  const Backend& backend = GENERATE(from_range(Backends()));
+  INFO("backend " << backend.name);
+  auto store = backend.open();
+  REQUIRE(store->CreateConnection(SampleConnection("c1", "One")).ok());
+  REQUIRE(store->CreateConnection(SampleConnection("c2", "Two")).ok());
+  // The store knows no kinds: one it never heard of is counted like any other.
+  REQUIRE(store->PutComponent(SampleComponent("flow", "f1", "Daily", {"c1"}), {}).ok());
+  REQUIRE(store->PutComponent(SampleComponent("flow", "f2", "Hourly", {"c1", "c2"}), {}).ok());
+  REQUIRE(store->PutComponent(SampleComponent("widget", "w", "Gadget", {"c1"}), {}).ok());
+  const Counts c1_counts{{"flow", 2}, {"widget", 1}};
+  CHECK(store->GetConnection("p", "c1")->references_by_kind == c1_counts);
+  CHECK(store->GetConnection("p", "c2")->references_by_kind == Counts{{"flow", 1}});
+  // Listed rows and updated rows carry them too.
+  auto page = store->ListConnections("p", {});
+  REQUIRE(page.ok());
+  REQUIRE(page->items.size() == 2);
+  CHECK(page->items[0].references_by_kind == c1_counts);
+  CHECK(page->items[1].references_by_kind == Counts{{"flow", 1}});
+  auto updated = store->UpdateConnection("p", "c1", [](ConnectionRecord& r) {
+    r.name = "One renamed";
+    return Status::Ok();
+  });
+  REQUIRE(updated.ok());
+  CHECK(updated->references_by_kind == c1_counts);
+  // A component put again with the same connections counts once.
+  REQUIRE(store->PutComponent(SampleComponent("flow", "f2", "Hourly", {"c1", "c2"}), {}).ok());
+  CHECK(store->GetConnection("p", "c1")->references_by_kind == c1_counts);
+  // A kind whose last reference went is absent, not 0.
+  REQUIRE(store->DeleteComponent("p", "widget", "w").ok());
+  CHECK(store->GetConnection("p", "c1")->references_by_kind == Counts{{"flow", 2}});
+  REQUIRE(store->DeleteComponent("p", "flow", "f1").ok());
+  REQUIRE(store->DeleteComponent("p", "flow", "f2").ok());
+  CHECK(store->GetConnection("p", "c1")->references_by_kind.empty());
+  CHECK(store->GetConnection("p", "c2")->references_by_kind.empty());
+  // A connection made with its component is counted in the same commit.
+  auto made = SampleConnection("c3", "Made inline");
+  REQUIRE(store->PutComponent(SampleComponent("deployment", "d", "Prod", {"c3", "c1"}), {made}).ok());
+  CHECK(store->GetConnection("p", "c3")->references_by_kind == Counts{{"deployment", 1}});
+  CHECK(store->GetConnection("p", "c1")->references_by_kind == Counts{{"deployment", 1}});
 }

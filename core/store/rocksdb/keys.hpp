@@ -62,6 +62,8 @@ inline std::string Ref(std::string_view p, std::string_view conn, std::string_vi
 inline std::string RefCount(std::string_view p, std::string_view conn, std::string_view kind) {
   return Join({"r", p, conn, kind});
 }
+// Every counter row of one connection (its kinds follow the prefix).
+inline std::string RefCountPrefix(std::string_view p, std::string_view conn) { return Prefix({"r", p, conn}); }
 inline std::string History(std::string_view p, std::string_view conn, std::string_view sequence) {
   return Join({p, conn, sequence});
 }

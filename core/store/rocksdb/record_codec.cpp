@@ -116,7 +116,7 @@ Result<ConnectionRecord> ConnectionFromStored(const json& j) {
     c.name = j.at("name");
     c.config = j.value("config", json::object());
     c.secrets = j.value("secrets", json::object());
-    c.status = j.value("status", "active");
+    c.status = j.value("status", c.status);  // a record without one has the model's default
     c.status_reason = j.value("status_reason", "");
     c.checked_at = j.value("checked_at", "");
     c.connected_at = j.value("connected_at", "");

@@ -374,15 +374,6 @@ struct RocksDbStore::Impl {
     return row->has_value();
   }
 
-  int64_t Counter(const std::string& key, const rocksdb::Snapshot* snapshot = nullptr) {
-    rocksdb::ReadOptions read;
-    read.snapshot = snapshot;
-    std::string value;
-    auto s = db->Get(read, cf(kCounters), key, &value);
-    if (!s.ok()) return 0;
-    return DecodeCounter(value);
-  }
-
   // Read-modify-write under the counter row's lock. Not a Merge: a batch holding a Merge
   // is never grouped with other writers' batches, so every commit would pay its own
   // fsync. A counter row is per connection, so only writers of one connection share it.
@@ -475,35 +466,41 @@ struct RocksDbStore::Impl {
     });
   }
 
-  static StatusEvent DescribeChange(const ConnectionRecord& before, const ConnectionRecord& after) {
-    StatusEvent e;
-    e.at = NowRfc3339();
-    e.project = after.project;
-    e.connection = after.id;
-    e.connection_name = after.name;
-    e.provider = after.provider;
-    e.reason = after.status_reason;
-    e.status = after.status;
-    e.previous_status = before.status;
-    const bool probed_now = after.last_probe.is_object() && after.last_probe != before.last_probe;
-    if (probed_now) {
-      e.outcome = after.last_probe.value("outcome", "");
-      e.message = after.last_probe.value("message", "");
-      e.at = after.last_probe.value("at", e.at);
+  // The reference counters of one connection, per kind (kinds counted down to 0 left
+  // out).
+  Result<std::map<std::string, int64_t>> ReferenceCounts(rocksdb::Iterator* it, const std::string& project,
+                                                         const std::string& id) {
+    const std::string prefix = keys::RefCountPrefix(project, id);
+    std::map<std::string, int64_t> counts;
+    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      const int64_t count = DecodeCounter(it->value());
+      if (count != 0) counts[it->key().ToString().substr(prefix.size())] = count;
     }
-    return e;
+    RETURN_IF_ERROR(Check(it->status()));
+    return counts;
   }
 
-  // The stored connection and its flow count; nullopt when there is none.
+  // The stored connection and its reference counts; nullopt when there is none.
+  // `counters`, when given, is an iterator over kCounters at `snapshot` (a list reuses
+  // one for all its rows).
   Result<std::optional<ConnectionRow>> ReadConnectionRow(const std::string& project, const std::string& id,
-                                                         const rocksdb::Snapshot* snapshot = nullptr) {
+                                                         const rocksdb::Snapshot* snapshot = nullptr,
+                                                         rocksdb::Iterator* counters = nullptr) {
     auto stored = GetJson(kConnections, keys::Connection(project, id), snapshot);
     if (!stored.ok()) return stored.status();
     if (!*stored) return std::optional<ConnectionRow>();
     auto record = ConnectionFromStored(**stored);
     if (!record.ok()) return record.status();
-    return std::optional<ConnectionRow>(
-        ConnectionRow{std::move(record).value(), Counter(keys::RefCount(project, id, "flow"), snapshot)});
+    std::unique_ptr<rocksdb::Iterator> own;
+    if (counters == nullptr) {
+      rocksdb::ReadOptions read;
+      read.snapshot = snapshot;
+      own.reset(db->NewIterator(read, cf(kCounters)));
+      counters = own.get();
+    }
+    auto counts = ReferenceCounts(counters, project, id);
+    if (!counts.ok()) return counts.status();
+    return std::optional<ConnectionRow>(ConnectionRow{std::move(record).value(), std::move(counts).value()});
   }
 
   // A page of events under `prefix`, newest first, resuming after the sequence `after`.
@@ -721,6 +718,7 @@ Result<ConnectionRow> RocksDbStore::UpdateConnection(const std::string& project,
                                                      const std::function<Status(ConnectionRecord&)>& change,
                                                      const UpdateOptions& options) {
   ConnectionRecord updated;
+  std::map<std::string, int64_t> counts;
   std::optional<StatusEvent> event;
   Status status = impl_->RunTransaction([&](rocksdb::Transaction& txn) -> Status {
     event.reset();
@@ -745,13 +743,17 @@ Result<ConnectionRow> RocksDbStore::UpdateConnection(const std::string& project,
       RETURN_IF_ERROR(impl_->PutIndexes(txn, updated));
     }
     RETURN_IF_ERROR(impl_->Check(txn.Put(impl_->cf(kConnections), keys::Connection(project, id), ToStored(updated).dump())));
-    if (updated.status != before.status || updated.status_reason != before.status_reason) {
+    std::unique_ptr<rocksdb::Iterator> counters(txn.GetIterator(rocksdb::ReadOptions(), impl_->cf(kCounters)));
+    auto counted = impl_->ReferenceCounts(counters.get(), project, id);
+    if (!counted.ok()) return counted.status();
+    counts = std::move(counted).value();
+    if (options.event_for) event = options.event_for(before, updated);
+    if (event) {
       if (!txn.GetWriteOptions()->sync && impl_->write_options.sync) {
         rocksdb::WriteOptions synced = *txn.GetWriteOptions();
         synced.sync = true;
         txn.SetWriteOptions(synced);
       }
-      event = impl_->DescribeChange(before, updated);
       const std::string sequence = NextEventSequence();
       const std::string text = ToStored(*event).dump();
       RETURN_IF_ERROR(impl_->Check(txn.Put(impl_->cf(kHistory), keys::History(project, id, sequence), text)));
@@ -761,7 +763,7 @@ Result<ConnectionRow> RocksDbStore::UpdateConnection(const std::string& project,
   }, options.durability);
   if (!status.ok()) return status;
   if (options.event != nullptr) *options.event = event;
-  return ConnectionRow{updated, impl_->Counter(keys::RefCount(project, id, "flow"))};
+  return ConnectionRow{updated, std::move(counts)};
 }
 
 Status RocksDbStore::DeleteConnection(const std::string& project, const std::string& id,
@@ -787,7 +789,7 @@ Status RocksDbStore::DeleteConnection(const std::string& project, const std::str
     RETURN_IF_ERROR(impl_->ReleaseName(txn, *record));
     // Its counters (of every kind) and its history go with it; the project's event feed
     // keeps the changes.
-    RETURN_IF_ERROR(impl_->DeletePrefix(txn, kCounters, keys::Prefix({"r", project, id})));
+    RETURN_IF_ERROR(impl_->DeletePrefix(txn, kCounters, keys::RefCountPrefix(project, id)));
     return impl_->DeletePrefix(txn, kHistory, keys::Prefix({project, id}));
   });
 }
@@ -831,8 +833,9 @@ Result<ConnectionPage> RocksDbStore::ListConnections(const std::string& project,
   } else if (!scanned.ok()) {
     return scanned;
   }
+  std::unique_ptr<rocksdb::Iterator> counters(impl_->db->NewIterator(read, impl_->cf(kCounters)));
   for (const auto& id : ids) {
-    auto row = impl_->ReadConnectionRow(project, id, snapshot);
+    auto row = impl_->ReadConnectionRow(project, id, snapshot, counters.get());
     if (row.ok()) {
       if (*row) page.items.push_back(std::move(**row));
       continue;
@@ -959,7 +962,7 @@ Status RocksDbStore::DeleteComponent(const std::string& project, const std::stri
 Result<std::map<std::string, int64_t>> RocksDbStore::CountConnectionsByStatus() {
   // Counted off the status index (<p> 0 <status> 0 <name>) rather than kept in a counter
   // row every create would have to lock.
-  std::map<std::string, int64_t> counts = {{"active", 0}, {"inactive", 0}, {"unverified", 0}};
+  std::map<std::string, int64_t> counts;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kStatuses)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     rocksdb::Slice key = it->key();
