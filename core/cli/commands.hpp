@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,5 +43,10 @@ LoadReport LoadPlugins(const Arguments& args, ProviderRegistry& registry);
 
 // Prints a usage error and the command's help; returns kExitUsage.
 int UsageError(const std::string& message, const char* help);
+
+// Whether a command ends before it starts, and with which exit code: its arguments did
+// not parse (the usage error and `help` printed) or asked for --help (`help` printed).
+// nullopt: go on with *parsed.
+std::optional<int> EndsBeforeStart(const Result<Arguments>& parsed, const std::string& help);
 
 }  // namespace switchboard::cli

@@ -90,4 +90,11 @@ int UsageError(const std::string& message, const char* help) {
   return kExitUsage;
 }
 
+std::optional<int> EndsBeforeStart(const Result<Arguments>& parsed, const std::string& help) {
+  if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
+  if (!parsed->Has("help")) return std::nullopt;
+  std::cout << help;
+  return kExitOk;
+}
+
 }  // namespace switchboard::cli

@@ -83,12 +83,8 @@ std::string PathSegment(const std::string& text) {
 
 int ProbeCommand(const std::vector<std::string>& argv) {
   auto parsed = ParseArguments(argv, {{"project", "status", "provider", "url", "token", "data"}, {"json"}});
-  if (!parsed.ok()) return UsageError(parsed.status().message(), kHelp);
+  if (auto exit_code = EndsBeforeStart(parsed, kHelp)) return *exit_code;
   const Arguments& args = *parsed;
-  if (args.Has("help")) {
-    std::cout << kHelp;
-    return kExitOk;
-  }
   const std::string project = args.Last("project");
   if (project.empty()) return UsageError("--project is required", kHelp);
   const std::string url = args.Setting("url", "SWITCHBOARD_URL", "http://127.0.0.1:8080");

@@ -80,12 +80,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
                     {"no-sync"}};
   spec.options.insert(kProbeOptionNames.begin(), kProbeOptionNames.end());
   auto parsed = ParsePluginCommandArguments(argv, spec);
-  if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
+  if (auto exit_code = EndsBeforeStart(parsed, help)) return *exit_code;
   const Arguments& args = *parsed;
-  if (args.Has("help")) {
-    std::cout << help;
-    return kExitOk;
-  }
   if (!args.positionals.empty()) return UsageError("serve takes no arguments", help.c_str());
 
   const std::filesystem::path data_dir = args.Setting("data", "SWITCHBOARD_DATA", "./data");

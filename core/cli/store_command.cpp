@@ -170,12 +170,8 @@ int Recover(const fs::path& db_dir, bool yes, bool as_json) {
 
 int StoreCommand(const std::vector<std::string>& argv) {
   auto parsed = ParseArguments(argv, ArgumentSpec{{"data"}, {"yes", "json"}});
-  if (!parsed.ok()) return UsageError(parsed.status().message(), kHelp);
+  if (auto exit_code = EndsBeforeStart(parsed, kHelp)) return *exit_code;
   const Arguments& args = *parsed;
-  if (args.Has("help")) {
-    std::cout << kHelp;
-    return kExitOk;
-  }
   if (args.positionals.size() != 1) return UsageError("give one command: check or recover", kHelp);
   const fs::path db_dir = fs::path(args.Setting("data", "SWITCHBOARD_DATA", "./data")) / "db";
   const std::string& command = args.positionals[0];

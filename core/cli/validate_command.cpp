@@ -41,12 +41,8 @@ int ValidateCommand(const std::vector<std::string>& argv) {
   const std::string help = Help();
   ArgumentSpec spec{{}, {"json"}};
   auto parsed = ParsePluginCommandArguments(argv, spec);
-  if (!parsed.ok()) return UsageError(parsed.status().message(), help.c_str());
+  if (auto exit_code = EndsBeforeStart(parsed, help)) return *exit_code;
   const Arguments& args = *parsed;
-  if (args.Has("help")) {
-    std::cout << help;
-    return kExitOk;
-  }
   if (args.positionals.size() != 2) return UsageError("validate needs PROVIDER and CONFIG.json", help.c_str());
 
   ProviderRegistry registry;
