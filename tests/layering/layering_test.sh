@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# layering_test.sh BUILD_DIR TARGET:LIBRARY:HEADER:EXPECTED...
+# layering_test.sh CORE_DIR BUILD_DIR TARGET:LIBRARY:HEADER:EXPECTED...
 # Builds each case's object library. "compiles" must build; "refused" must fail, and
 # fail because the compiler found no such header (any other failure is a broken case).
+# First, no file of CORE_DIR may name a header by a relative ("../") or absolute path:
+# the compiler would find it beside the including file, past every layer's root.
 set -uo pipefail
-build="$1"
-shift
+core="$1"
+build="$2"
+shift 2
 failures=0
+if bypasses="$(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<](\.\./|/)' "$core")"; then
+  echo "FAIL: includes that go around the layers' include roots:"
+  echo "$bypasses"
+  failures=$((failures + 1))
+else
+  echo "ok: no include in core/ names a header by a relative or absolute path"
+fi
 for case in "$@"; do
   IFS=: read -r target library header expected <<<"$case"
   output="$(cmake --build "$build" --target "$target" 2>&1)"
