@@ -3,7 +3,6 @@
 
 #include "api/metrics.hpp"
 #include "api/router.hpp"
-#include "plugins/plugin_reloader.hpp"
 #include "plugins/provider_registry.hpp"
 #include "probe/probe_jobs.hpp"
 #include "probe/probe_service.hpp"
@@ -24,7 +23,6 @@ struct App {
   Metrics& metrics;
   probe::ProbeService& probes;
   probe::ProbeJobs& jobs;
-  PluginReloader* reloader = nullptr;  // null: the plugin folders are not rescanned
 };
 
 void RegisterHealthRoutes(Router& router, App& app);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <limits>
+#include <switchboard/text_util.hpp>
 
 #include "common/bounded_json.hpp"
 #include "common/log.hpp"
@@ -52,14 +53,9 @@ bool ValidId(const std::string& id) {
   return true;
 }
 
-std::string Lowercase(std::string s) {
-  for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return s;
-}
-
 // Media types compare case-insensitively (RFC 9110 8.3.1): "Application/JSON" is JSON.
 bool IsJsonMediaType(const std::string& content_type) {
-  std::string base = Lowercase(content_type.substr(0, content_type.find(';')));
+  std::string base = Lower(content_type.substr(0, content_type.find(';')));
   while (!base.empty() && (base.back() == ' ' || base.back() == '\t')) base.pop_back();
   while (!base.empty() && (base.front() == ' ' || base.front() == '\t')) base.erase(0, 1);
   return base == "application/json" || (base.size() > 5 && base.compare(base.size() - 5, 5, "+json") == 0);

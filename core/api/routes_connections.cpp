@@ -151,12 +151,8 @@ void Patch(App& app, Call& call) {
     change.name = (*body)["name"].get<std::string>();
   }
   if (body->contains("config")) change.config = (*body)["config"];
-  auto updated = app.connections.Update(call.param(0), call.param(1), change);
+  auto updated = app.probes.Update(call.param(0), call.param(1), change);
   if (!updated.ok()) return call.Fail(updated.status());
-  // A changed config is unverified: probe it now, in the background (docs/probes.md).
-  if (change.config && updated->record.status == kStatusUnverified) {
-    app.probes.ProbeStored(call.param(0), call.param(1), [](Result<probe::ProbeReport>) {}, updated->record.provider);
-  }
   call.Reply(200, ConnectionView(*updated));
 }
 
@@ -178,8 +174,7 @@ void Reconnect(App& app, Call& call) {
 
 void ReplyToReconnect(Call& call, const Result<probe::ReconnectReport>& report) {
   if (!report.ok()) return call.Fail(report.status());
-  const json probe = ProbeJson(report->result, report->checked_at);
-  if (report->row) return call.Reply(200, {{"connection", ConnectionView(*report->row)}, {"probe", probe}});
+  if (report->row) return call.Reply(200, ProbedConnectionView(*report->row, report->result, report->checked_at));
   FailWithVerdict(call, report->result, report->checked_at, "new credentials");
 }
 

@@ -26,7 +26,7 @@ void Probe(App& app, Call& call) {
   Deferred later = call.Defer();
   app.probes.ProbeStored(call.param(0), call.param(1), [later](Result<probe::ProbeReport> report) {
     if (!report.ok()) return later->Fail(report.status());
-    later->Reply(200, {{"connection", ConnectionView(report->row)}, {"probe", ProbeJson(report->result, report->checked_at)}});
+    later->Reply(200, ProbedConnectionView(report->row, report->result, report->checked_at));
   });
 }
 

@@ -29,15 +29,13 @@ void RegisterProjectRoutes(Router& router, App& app) {
     for (const auto& p : *projects) {
       if (call.principal.CanSee(p.id)) visible.push_back(p);
     }
-    call.Reply(200, ListView(visible, ProjectView));
+    call.Reply(200, ListView(visible, [](const Project& p) { return ProjectView(p); }));
   });
 
   router.Handle("GET", "/v1/projects/{p}", Access::kProjectRead, [&app](Call& call) {
     auto project = app.projects.Get(call.param(0));
     if (!project.ok()) return call.Fail(project.status());
-    json view = ProjectView(*project);
-    view["role"] = RoleName(call.principal.server_admin ? Role::kAdmin : call.principal.role);
-    call.Reply(200, view);
+    call.Reply(200, ProjectView(*project, call.principal.server_admin ? Role::kAdmin : call.principal.role));
   });
 
   router.Handle("POST", "/v1/projects/{p}/tokens", Access::kProjectWrite, [&app](Call& call) {
@@ -45,9 +43,7 @@ void RegisterProjectRoutes(Router& router, App& app) {
     if (!body) return;
     auto issued = app.projects.IssueToken(call.param(0), *body);
     if (!issued.ok()) return call.Fail(issued.status());
-    json view = TokenView(issued->record);
-    view["token"] = issued->token;  // the only time it is ever shown
-    call.Reply(201, view);
+    call.Reply(201, IssuedTokenView(*issued));  // the only time the token is ever shown
   });
 
   router.Handle("GET", "/v1/projects/{p}/tokens", Access::kProjectWrite, [&app](Call& call) {

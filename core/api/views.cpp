@@ -1,5 +1,6 @@
 #include "api/views.hpp"
 
+#include "api/plugin_views.hpp"
 #include "common/json_text.hpp"
 #include "service/component_kinds.hpp"
 #include "service/connection_service.hpp"
@@ -40,9 +41,25 @@ json ProbeJson(const ProbeResult& result, const std::string& checked_at) {
 
 json ProjectView(const Project& p) { return {{"id", p.id}, {"name", p.name}, {"created_at", p.created_at}}; }
 
+json ProjectView(const Project& p, Role caller_role) {
+  json view = ProjectView(p);
+  view["role"] = RoleName(caller_role);
+  return view;
+}
+
+json ProbedConnectionView(const ConnectionRow& row, const ProbeResult& result, const std::string& checked_at) {
+  return {{"connection", ConnectionView(row)}, {"probe", ProbeJson(result, checked_at)}};
+}
+
 json TokenView(const TokenRecord& t) {
   return {{"id", t.id}, {"project", t.project}, {"role", RoleName(t.role)}, {"name", t.name},
           {"created_at", t.created_at}};
+}
+
+json IssuedTokenView(const IssuedProjectToken& issued) {
+  json view = TokenView(issued.record);
+  view["token"] = issued.token;
+  return view;
 }
 
 json ComponentView(const ComponentRecord& c) {
@@ -89,6 +106,23 @@ json ProbeJobView(const probe::ProbeJob& job) {
           {"summary", summary},
           {"created_at", job.created_at},
           {"finished_at", NullIfEmpty(job.finished_at)}};
+}
+
+json StorageView(const StorageReport& report) {
+  json out = {{"status", StorageStateName(report)},
+              {"writable", report.writes == WriteState::kOk},
+              {"integrity", report.corrupt ? "corrupt" : report.verified ? "verified" : "verifying"},
+              {"unreadable_rows", report.unreadable_rows}};
+  if (!report.writes_failing_since.empty()) out["writes_failing_since"] = report.writes_failing_since;
+  if (report.corrupt) out["corrupt_since"] = report.corrupt_since;
+  return out;
+}
+
+json HealthView(const StorageReport& storage, const ProviderRegistry& providers) {
+  return {{"status", storage.ok() ? "ok" : "degraded"},
+          {"providers", providers.size()},
+          {"plugins", PluginHealthView(providers)},
+          {"storage", StorageView(storage)}};
 }
 
 }  // namespace switchboard::api

@@ -11,7 +11,10 @@
 
 #include "api/cursor.hpp"
 #include "model/records.hpp"
+#include "model/storage_report.hpp"
+#include "plugins/provider_registry.hpp"
 #include "probe/probe_jobs.hpp"
+#include "service/project_service.hpp"
 
 namespace switchboard::api {
 
@@ -19,10 +22,16 @@ namespace switchboard::api {
 nlohmann::json ConnectionView(const ConnectionRow& row);
 // A probe verdict: {outcome, reason, message, field, retry_after_seconds, checked_at}
 nlohmann::json ProbeJson(const ProbeResult& result, const std::string& checked_at);
+// {connection, probe}: a connection as stored after a probe, and that probe's verdict.
+nlohmann::json ProbedConnectionView(const ConnectionRow& row, const ProbeResult& result, const std::string& checked_at);
 // {id, name, created_at}
 nlohmann::json ProjectView(const Project& project);
+// The project's view plus {role}: what the caller may do in it.
+nlohmann::json ProjectView(const Project& project, Role caller_role);
 // {id, project, role, name, created_at}: never the token or its hash.
 nlohmann::json TokenView(const TokenRecord& token);
+// The token's view plus {token}: the secret itself, in the answer that issued it only.
+nlohmann::json IssuedTokenView(const IssuedProjectToken& issued);
 // {id, kind, name, connections, integrations, created_at, updated_at}
 nlohmann::json ComponentView(const ComponentRecord& component);
 // [{kind, id, name}]: the components using a connection.
@@ -32,6 +41,11 @@ nlohmann::json ReferencesView(const std::vector<Reference>& references);
 nlohmann::json StatusEventView(const StatusEvent& event);
 // {id, project, state, filter, total, done, summary, created_at, finished_at}
 nlohmann::json ProbeJobView(const probe::ProbeJob& job);
+
+// What /healthz says of the storage: states and times, never paths or the engine's text.
+nlohmann::json StorageView(const StorageReport& storage);
+// /healthz: {status, providers, plugins, storage}.
+nlohmann::json HealthView(const StorageReport& storage, const ProviderRegistry& providers);
 
 // {items: [view(item)...], next_cursor}: the shape of every list the API answers;
 // next_cursor is null on the last page (`next_after` "").

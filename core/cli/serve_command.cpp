@@ -198,8 +198,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
   components.set_on_connection_created([&probe_service](const ConnectionRecord& created) {
     probe_service.ProbeStored(created.project, created.id, [](Result<probe::ProbeReport>) {}, created.provider);
   });
-  HostService host_service(**store, connections);
-  api::App app{registry, projects, connections, components, host_service, metrics, probe_service, (*probes)->jobs(), &reloader};
+  HostService host_service(**store, connections, &reloader);
+  api::App app{registry, projects, connections, components, host_service, metrics, probe_service, (*probes)->jobs()};
   http::WorkerPool workers("request handler", threads);
   http::WorkerPool plugin_workers("plugin call", plugin_threads);
   api::Router router(metrics, auth, [&projects](const std::string& p) { return projects.Exists(p); },
@@ -232,24 +232,24 @@ int ServeCommand(const std::vector<std::string>& argv) {
   std::mutex stop_mutex;
   std::condition_variable stop_changed;
   bool served = false;
-  std::thread signal_thread([&server, &reloader, &registry, &host_service, &stop_mutex, &stop_changed,
+  std::thread signal_thread([&server, &registry, &host_service, &stop_mutex, &stop_changed,
                              &served, stop_signals] {
     int received = 0;
     for (;;) {
       sigwait(&stop_signals, &received);
       if (received != SIGHUP) break;
       log::Info("received SIGHUP, reloading the plugins");
-      const ReloadReport report = reloader.Reload();
-      size_t changed = 0;
-      for (const auto& outcome : report.outcomes) changed += outcome.action != ReloadOutcome::Action::kUnchanged;
-      log::Info("plugins reloaded: " + std::to_string(changed) + " change(s)");
-      // Logs the connections the new schemas refuse. This thread takes SIGTERM too: a stop
-      // that arrives meanwhile ends the check, so the host still stops in its grace period.
-      host_service.CheckReloaded(report, [] {
+      // The check of the stored connections logs those the new schemas refuse. This
+      // thread takes SIGTERM too: a stop that arrives meanwhile ends the check, so the
+      // host still stops in its grace period.
+      const HostService::PluginReload reload = host_service.ReloadPlugins([] {
         sigset_t pending;
         sigpending(&pending);
         return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1;
       });
+      size_t changed = 0;
+      for (const auto& outcome : reload.report.outcomes) changed += outcome.action != ReloadOutcome::Action::kUnchanged;
+      log::Info("plugins reloaded: " + std::to_string(changed) + " change(s)");
     }
     log::Info(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
     server.Stop();

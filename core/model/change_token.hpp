@@ -8,8 +8,9 @@ namespace switchboard {
 
 // Names the state of the store as of a moment: two equal tokens mean no change was
 // committed between the two reads, by this process or any other sharing the backend.
-// Opaque to callers: compare with == and NewerThan only. A token is valid for as long as
-// the Store that gave it is open.
+// Opaque to callers: compare with == and NewerThan only. Tokens from different opens of
+// a store never compare equal (their origins differ), so one kept across a reopen only
+// reads as stale.
 struct ChangeToken {
   std::string origin;     // the backend's scope for `sequence` (one open of a database...)
   uint64_t sequence = 0;  // grows with every commit within one origin

@@ -157,7 +157,7 @@ void ProbeRunner::ContinueAfter(std::shared_ptr<Probe> probe, Result<ProbeStep> 
   client_.Fetch(*step->request(), [this, probe, url = step->request()->url](FetchResult fetched) {
     if (auto* error = std::get_if<FetchError>(&fetched)) {
       // A refused destination is the configuration's fault, not the network's.
-      if (error->code == "egress_refused") {
+      if (error->RefusedByEgressPolicy()) {
         return probe->Finish(DestinationRefused(probe->provider->field_schema(), probe->config, url, error->message));
       }
       return probe->Finish(TransientResult(error->code, "The provider could not be reached: " + error->message));

@@ -18,6 +18,15 @@ ProbeService::ProbeService(Store& store, ConnectionService& connections, ProbeRu
                            StatusEventSink sink)
     : store_(store), connections_(connections), runner_(runner), sink_(std::move(sink)) {}
 
+Result<ConnectionRow> ProbeService::Update(const std::string& project, const std::string& id,
+                                           const ConnectionChange& change) {
+  auto updated = connections_.Update(project, id, change);
+  if (updated.ok() && change.config && updated->record.status == kStatusUnverified) {
+    ProbeStored(project, id, [](Result<ProbeReport>) {}, updated->record.provider);
+  }
+  return updated;
+}
+
 void ProbeService::ProbeStored(const std::string& project, const std::string& id, ProbeDone done,
                                const std::string& provider_id) {
   const std::string key = SlotKey(project, id);

@@ -62,6 +62,10 @@ class ProbeService {
                    const std::string& provider_id = "");
   Result<ProbeReport> ProbeStoredAndWait(const std::string& project, const std::string& id);
 
+  // Applies `change` (ConnectionService::Update). A changed config is stored unverified
+  // and probed now, in the background (docs/probes.md); the row returned is as stored.
+  Result<ConnectionRow> Update(const std::string& project, const std::string& id, const ConnectionChange& change);
+
   // Probes `config` as a reconnect of the connection; stores it (Active) only when valid.
   // Fails like ConnectionService::Update when the config is not valid (with the field
   // errors inside the Status). `done` runs on the calling thread when the config is refused before any

@@ -144,7 +144,7 @@ void FetchOperation::ConnectTo(std::vector<tcp::endpoint> endpoints) {
   }
   if (allowed.empty()) {
     if (refusal.empty()) return Fail("dns", url_.host + " has no addresses");
-    return Fail("egress_refused", "refused to connect to " + url_.Authority() + ": " + refusal);
+    return Fail(FetchError::kEgressRefused, "refused to connect to " + url_.Authority() + ": " + refusal);
   }
   connection_ = std::make_unique<HttpConnection>();
   if (url_.https()) {

@@ -59,8 +59,14 @@ struct HttpClientOptions {
 //   response_too_large the body exceeds max_response_bytes (or headers exceed 64 KiB)
 //   protocol           the connection broke or the answer is not HTTP/1.x
 struct FetchError {
+  // Written where the fetch failed and read as a probe's transient reason, so it stays
+  // the text listed above; compare it only through the constants below.
+  static constexpr char kEgressRefused[] = "egress_refused";
+
   std::string code;
   std::string message;  // names host and port at most, never the URL
+
+  bool RefusedByEgressPolicy() const { return code == kEgressRefused; }
 };
 
 // An HTTP response of any status (4xx and 5xx included), or why there is none.

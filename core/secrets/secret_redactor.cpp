@@ -5,6 +5,7 @@
 #include <functional>
 #include <span>
 #include <utility>
+#include <switchboard/text_util.hpp>
 
 #include "secrets/encoding.hpp"
 
@@ -18,15 +19,7 @@ constexpr int kMaxDepth = 16;
 
 bool IsTokenChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
-std::string LowerAscii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool EndsWith(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
+std::string LowerAscii(std::string_view text) { return Lower(std::string(text)); }
 
 // Percent-encodings: `all` encodes every non-alphanumeric byte, otherwise RFC 3986
 // unreserved characters stay; `plus` writes a space as '+'.

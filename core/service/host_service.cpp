@@ -11,4 +11,11 @@ std::map<std::string, Result<SchemaCompatibility>> HostService::CheckReloaded(co
   return CheckReloadedProviders(report, store_, connections_, stop_requested);
 }
 
+HostService::PluginReload HostService::ReloadPlugins(const StopRequested& stop_requested) const {
+  PluginReload reload;
+  reload.report = reloader_->Reload();
+  reload.compatibility = CheckReloaded(reload.report, stop_requested);
+  return reload;
+}
+
 }  // namespace switchboard

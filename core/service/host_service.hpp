@@ -18,7 +18,9 @@ class Store;  // store/store.hpp: the service's .cpp files use it, its clients n
 
 class HostService {
  public:
-  HostService(Store& store, const ConnectionService& connections) : store_(store), connections_(connections) {}
+  // `reloader` null: this host does not rescan its plugin folders.
+  HostService(Store& store, const ConnectionService& connections, PluginReloader* reloader = nullptr)
+      : store_(store), connections_(connections), reloader_(reloader) {}
 
   // Whether writes currently fail and whether stored data failed a checksum.
   StorageReport StorageHealth() const;
@@ -28,9 +30,21 @@ class HostService {
   std::map<std::string, Result<SchemaCompatibility>> CheckReloaded(const ReloadReport& report,
                                                                    const StopRequested& stop_requested = {}) const;
 
+  // What a rescan of the plugin folders did, and for each provider it added or updated,
+  // the stored connections its new schema no longer fits.
+  struct PluginReload {
+    ReloadReport report;
+    std::map<std::string, Result<SchemaCompatibility>> compatibility;
+  };
+  bool CanReloadPlugins() const { return reloader_ != nullptr; }
+  // Rescans the plugin folders (plugin_reloader.hpp), then checks the stored connections
+  // (CheckReloaded, which `stop_requested` ends early). Only when CanReloadPlugins().
+  PluginReload ReloadPlugins(const StopRequested& stop_requested = {}) const;
+
  private:
   Store& store_;
   const ConnectionService& connections_;
+  PluginReloader* reloader_;
 };
 
 }  // namespace switchboard

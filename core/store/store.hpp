@@ -16,7 +16,7 @@
 // - Names are unique per project, case-insensitively and across look-alikes
 //   (common/names.hpp UniquenessKey).
 // - No message carries the engine's own text (paths, files, offsets): that goes to the
-//   log (see StorageHealth).
+//   log (see store/storage_health.hpp).
 //
 // Codes any method may return besides those it names: busy (retry), corruption (a row
 // failed its integrity check), storage_full (the volume is full; nothing was stored),
@@ -38,7 +38,7 @@
 #include "model/queries.hpp"
 #include "model/records.hpp"
 #include "model/change_token.hpp"
-#include "store/storage_health.hpp"
+#include "model/storage_report.hpp"
 
 namespace switchboard {
 
@@ -70,8 +70,11 @@ class Store {
   virtual ~Store() = default;
 
   // The state as of now. Read it before reading data: what was read may be reused for
-  // as long as ChangeToken() returns an equal token. Moves on every commit, never on a
-  // change that failed.
+  // as long as CurrentChangeToken() returns an equal token. Moves on every commit, by
+  // this process or any other sharing the backend, never on a change that failed; each
+  // backend keeps that across processes (RocksDB: one process holds the database, so a
+  // commit counter under an origin drawn at open does; PostgreSQL: a sequence the
+  // commits advance).
   virtual ChangeToken CurrentChangeToken() const = 0;
 
   // Whether writes currently fail and whether stored data failed a checksum.

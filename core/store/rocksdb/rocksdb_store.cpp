@@ -26,6 +26,7 @@
 #include "store/rocksdb/record_codec.hpp"
 #include "store/rocksdb/rocksdb_open.hpp"
 #include "store/rocksdb/wal_scan.hpp"
+#include "store/storage_health.hpp"
 
 namespace switchboard {
 namespace {
@@ -109,10 +110,6 @@ const char* const kCorruptDetail = "stored data failed its integrity check and c
       return status_;                            \
     }                                            \
   } while (0)
-
-bool StartsWith(const rocksdb::Slice& key, const std::string& prefix) {
-  return key.size() >= prefix.size() && std::memcmp(key.data(), prefix.data(), prefix.size()) == 0;
-}
 
 // RocksDB's own recovery from a full volume (its SstFileManager's) waits for free space of
 // a whole write buffer, 64 MiB, before it resumes, and while it waits DB::Resume()
@@ -388,7 +385,7 @@ struct RocksDbStore::Impl {
   // Deletes every row of `family` whose key starts with `prefix`.
   Status DeletePrefix(rocksdb::Transaction& txn, Family family, const std::string& prefix) {
     std::unique_ptr<rocksdb::Iterator> rows(txn.GetIterator(rocksdb::ReadOptions(), cf(family)));
-    for (rows->Seek(prefix); rows->Valid() && StartsWith(rows->key(), prefix); rows->Next()) {
+    for (rows->Seek(prefix); rows->Valid() && rows->key().starts_with(prefix); rows->Next()) {
       RETURN_IF_ERROR(Check(txn.Delete(cf(family), rows->key())));
     }
     return Check(rows->status());
@@ -472,7 +469,7 @@ struct RocksDbStore::Impl {
                                                          const std::string& id) {
     const std::string prefix = keys::RefCountPrefix(project, id);
     std::map<std::string, int64_t> counts;
-    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       const int64_t count = DecodeCounter(it->value());
       if (count != 0) counts[it->key().ToString().substr(prefix.size())] = count;
     }
@@ -509,7 +506,7 @@ struct RocksDbStore::Impl {
     EventPage page;
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf(family)));
     const std::string start = after.empty() ? prefix : prefix + after + std::string(1, '\0');
-    for (it->Seek(start); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       if (page.items.size() == limit) {
         page.next_after = page.last_sequence;
         break;
@@ -533,7 +530,7 @@ struct RocksDbStore::Impl {
     const std::string prefix = by_status ? keys::Prefix({project, query.status}) : keys::Prefix({project});
     const std::string needle = keys::Lower(query.q);
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, cf(by_status ? kStatuses : kNames)));
-    for (it->Seek(prefix + query.after); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    for (it->Seek(prefix + query.after); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       rocksdb::Slice key = it->key();
       std::string lower_name(key.data() + prefix.size(), key.size() - prefix.size());
       if (!query.after.empty() && lower_name <= query.after) continue;
@@ -550,7 +547,7 @@ struct RocksDbStore::Impl {
   Result<std::vector<Reference>> ScanReferences(rocksdb::Iterator* it, const std::string& prefix,
                                                 const std::string& kind) {
     std::vector<Reference> refs;
-    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       std::string rest = it->key().ToString().substr(prefix.size());
       auto sep = rest.find('\0');
       if (sep == std::string::npos) continue;
@@ -935,7 +932,7 @@ Result<std::vector<ComponentRecord>> RocksDbStore::ListComponents(const std::str
   std::vector<ComponentRecord> out;
   const std::string prefix = keys::Prefix({project, kind});
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kComponents)));
-  for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     auto component = ComponentFromStored(json::parse(it->value().ToString(), nullptr, false));
     if (!component.ok()) return component.status();
     out.push_back(std::move(component).value());
