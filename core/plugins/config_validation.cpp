@@ -3,6 +3,7 @@
 #include <set>
 #include <utility>
 
+#include "schema/config_limits.hpp"
 #include "schema/config_validator.hpp"
 
 namespace switchboard {
@@ -11,7 +12,9 @@ using nlohmann::json;
 
 Result<std::vector<FieldError>> ValidateConfig(const LoadedProvider& provider, const json& config) {
   std::vector<FieldError> errors = CheckAgainstFieldSchema(provider.compiled_schema(), config);
-  if (!config.is_object()) return errors;
+  // A config refused as a whole never reaches the plugin: one over the field limit could
+  // be of any size, and the plugin would parse all of it.
+  if (!config.is_object() || config.size() > kMaxConfigFields) return errors;
 
   // The plugin sees only fields that passed the schema, so its checks never trip over a
   // wrong type; a field already flagged is not flagged twice.

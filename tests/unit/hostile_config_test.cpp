@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "fixture_paths.hpp"
 #include "plugins/plugin_loader.hpp"
 #include "schema/config_limits.hpp"
 #include "plugins/config_validation.hpp"
@@ -102,6 +103,22 @@ TEST_CASE("a config of 100,000 unknown fields is one too_many_fields error, not 
   REQUIRE(errors.ok());
   REQUIRE(errors->size() == 1);
   CHECK(errors->front().field == "");
+  CHECK(errors->front().code == "too_many_fields");
+}
+
+TEST_CASE("a config over the field limit is refused before its plugin sees any of it") {
+  // This fixture's runner segfaults in validate when the token is "trigger". Passing the
+  // oversized config on made the plugin parse it all: a hostile config could end (or,
+  // like openai's runner under its memory limit, abort) the plugin's runner.
+  auto plugin = LoadPlugin(testing::CrashingPluginDir() / "crash_segv_validate.so");
+  INFO(plugin.status().ToString());
+  REQUIRE(plugin.ok());
+  json config = {{"token", "trigger"}};
+  for (size_t i = 0; i < kMaxConfigFields; ++i) config["f" + std::to_string(i)] = i;
+  auto errors = ValidateConfig(**plugin, config);
+  INFO(errors.status().ToString());
+  REQUIRE(errors.ok());
+  REQUIRE(errors->size() == 1);
   CHECK(errors->front().code == "too_many_fields");
 }
 
