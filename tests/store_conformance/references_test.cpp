@@ -170,3 +170,33 @@ TEST_CASE("reference counts are kept per kind, for any kind, on every row the st
   CHECK(store->GetConnection("p", "c3")->references_by_kind == Counts{{"deployment", 1}});
   CHECK(store->GetConnection("p", "c1")->references_by_kind == Counts{{"deployment", 1}});
 }
+
+TEST_CASE("a put says whether the component is new, and a new version keeps its created_at") {
+  const Backend& backend = GENERATE(from_range(Backends()));
+  INFO("backend " << backend.name);
+  auto store = backend.open();
+  REQUIRE(store->CreateConnection(SampleConnection("c1", "One")).ok());
+  bool created = false;
+  auto first = store->PutComponent(SampleComponent("flow", "f", "Daily", {"c1"}), {}, &created);
+  REQUIRE(first.ok());
+  CHECK(created);
+  created = true;
+  ComponentRecord next = SampleComponent("flow", "f", "Nightly", {"c1"});
+  next.created_at = "2030-01-01T00:00:00Z";
+  auto second = store->PutComponent(next, {}, &created);
+  REQUIRE(second.ok());
+  CHECK_FALSE(created);
+  CHECK(second->name == "Nightly");
+  CHECK(second->created_at == first->created_at);
+  // The same id under another kind is another component.
+  created = false;
+  REQUIRE(store->PutComponent(SampleComponent("deployment", "f", "Daily", {"c1"}), {}, &created).ok());
+  CHECK(created);
+  // A refused put creates nothing, so the next one is still the first.
+  created = true;
+  CHECK(store->PutComponent(SampleComponent("flow", "g", "Other", {"missing"}), {}, &created).status().Is(
+      Code::kUnknownConnection));
+  created = false;
+  REQUIRE(store->PutComponent(SampleComponent("flow", "g", "Other", {"c1"}), {}, &created).ok());
+  CHECK(created);
+}

@@ -14,6 +14,7 @@
 // history        <p> 0 <connection id> 0 <sequence>       status event (newest first)
 // events         <p> 0 <sequence>                         status event (newest first)
 // default        admin_token_hash, name_index_version     meta
+//                storage_probe                            time of the resumer's last test write (writes failing)
 #pragma once
 
 #include <string>
