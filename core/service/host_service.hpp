@@ -25,11 +25,6 @@ class HostService {
   // Whether writes currently fail and whether stored data failed a checksum.
   StorageReport StorageHealth() const;
 
-  // The stored connections each provider `report` added or updated no longer fit
-  // (schema_compatibility.hpp).
-  std::map<std::string, Result<SchemaCompatibility>> CheckReloaded(const ReloadReport& report,
-                                                                   const StopRequested& stop_requested = {}) const;
-
   // What a rescan of the plugin folders did, and for each provider it added or updated,
   // the stored connections its new schema no longer fits.
   struct PluginReload {
@@ -38,7 +33,8 @@ class HostService {
   };
   bool CanReloadPlugins() const { return reloader_ != nullptr; }
   // Rescans the plugin folders (plugin_reloader.hpp), then checks the stored connections
-  // (CheckReloaded, which `stop_requested` ends early). Only when CanReloadPlugins().
+  // of each added or updated provider against its new schema (schema_compatibility.hpp;
+  // `stop_requested` ends the check early). Only when CanReloadPlugins().
   PluginReload ReloadPlugins(const StopRequested& stop_requested = {}) const;
 
  private:
