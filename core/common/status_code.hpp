@@ -73,6 +73,16 @@ namespace switchboard {
   X(kPluginUnavailable, "plugin_unavailable") \
   X(kRunnerUnavailable, "runner_unavailable") \
   X(kBadFrame, "bad_frame") \
+  /* Using connections (the proxy, the credentials endpoint, runtime tokens) */ \
+  X(kProviderCannotAuthorize, "provider_cannot_authorize") \
+  X(kConnectionInactive, "connection_inactive") \
+  X(kNotReferenced, "connection_not_referenced") \
+  X(kPathRefused, "path_refused") \
+  X(kOriginRefused, "origin_refused") \
+  X(kAuthorizationFailed, "authorization_failed") \
+  X(kProviderUnreachable, "provider_unreachable") \
+  X(kProviderTimeout, "provider_timeout") \
+  X(kProviderResponseTooLarge, "provider_response_too_large") \
   /* The runner's sandbox */ \
   X(kSandboxAddressSpace, "sandbox_address_space") \
   X(kSandboxDumpable, "sandbox_dumpable") \

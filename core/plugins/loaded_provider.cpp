@@ -191,4 +191,17 @@ void LoadedProvider::StartProbeStep(const nlohmann::json& input, std::function<s
                   });
 }
 
+// Until the channels carry the ABI 1.1 methods, no plugin can authorize.
+bool LoadedProvider::CanAuthorize() const { return false; }
+
+void LoadedProvider::StartAuthorizeStep(const nlohmann::json&, std::function<std::string(std::string_view)>,
+                                        AuthorizeDone done) const {
+  done(Status::Error(Code::kProviderCannotAuthorize, "provider '" + id_ + "' cannot authorize requests yet"));
+}
+
+void LoadedProvider::StartClassifyResponse(const nlohmann::json& input, ClassifyDone done) const {
+  const int status = input.contains("response") ? input["response"].value("status", 0) : 0;
+  done(ClassifyByStatus(status));
+}
+
 }  // namespace switchboard

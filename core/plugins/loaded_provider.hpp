@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <switchboard/authorize.hpp>
 #include <switchboard/probe.hpp>
 #include <switchboard/provider.hpp>
 #include <switchboard/provider_abi.h>
@@ -75,6 +76,26 @@ class LoadedProvider : public std::enable_shared_from_this<LoadedProvider> {
   using StepDone = std::function<void(Result<ProbeStep>)>;
   void StartProbeStep(const nlohmann::json& input, std::function<std::string(std::string_view)> redact_log,
                       StepDone done) const;
+
+  // Whether the plugin was built for ABI 1.1 or later: only such a plugin can say how its
+  // credentials are applied (authorize_step, classify_response).
+  bool CanAuthorize() const;
+
+  // One authorize step; see sb_provider_v1.authorize_step. Input {config, state,
+  // response} as for a probe step. A grant has passed CheckAuthorization
+  // (plugins/authorization_check.hpp); a request the plugin asks for, the probe limits.
+  // Fails like StartProbeStep, and with provider_cannot_authorize (naming the ABI the
+  // plugin was built for) when it predates 1.1 or says it cannot.
+  using AuthorizeDone = std::function<void(Result<AuthorizeStep>)>;
+  void StartAuthorizeStep(const nlohmann::json& input, std::function<std::string(std::string_view)> redact_log,
+                          AuthorizeDone done) const;
+
+  // Reads a provider's error answer to a proxied request; see
+  // sb_provider_v1.classify_response. Input {config, request, response}. A plugin built
+  // for ABI 1.0 is answered by ClassifyByStatus without a call. The classification's
+  // reason and message have the config's secrets redacted.
+  using ClassifyDone = std::function<void(Result<Classification>)>;
+  void StartClassifyResponse(const nlohmann::json& input, ClassifyDone done) const;
 
  private:
   // The plugin's output parsed under `limits`, or the failure in the host's words.

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "switchboard/authorize.hpp"
 #include "switchboard/probe.hpp"
 #include "switchboard/provider_abi.h"
 
@@ -91,6 +92,22 @@ class Provider {
   // is null on the first step. See <switchboard/probe.hpp>.
   virtual ProbeStep Probe(const ProbeInput& input) const = 0;
 
+  // Optional (ABI 1.1). One step of authorizing requests to the provider: the request
+  // the host must make first (AuthorizeStep::Send, an OAuth2 refresh), the headers and
+  // query parameters to add with the origins they may go to (Grant), or why the
+  // credentials cannot be used (Refuse). See <switchboard/authorize.hpp>. Default: this
+  // provider cannot say, and the host refuses to proxy for it.
+  virtual AuthorizeStep Authorize(const AuthorizeInput& input) const {
+    (void)input;
+    throw PluginError("provider_cannot_authorize", "this provider does not say how its credentials are applied");
+  }
+
+  // Optional (ABI 1.1). What the provider's error answer to a proxied request says about
+  // the credentials. Default: ClassifyByStatus (401, 403, 429 and 5xx).
+  virtual Classification ClassifyResponse(const ClassifyInput& input) const {
+    return ClassifyByStatus(input.response.status);
+  }
+
  protected:
   // Writes a line to the host's log. Never log a secret.
   void Log(sb_log_level level, std::string_view message) const {
@@ -134,6 +151,8 @@ sb_result_code Guard(sb_buffer* out, Produce&& produce) noexcept {
   try {
     WriteBuffer(out, produce());
     return SB_OK;
+  } catch (const PluginError& e) {
+    WriteError(out, e.code(), e.what());
   } catch (const Json::exception& e) {
     WriteError(out, "json_error", e.what());
   } catch (const std::exception& e) {
@@ -185,6 +204,38 @@ inline sb_result_code ProbeStepTrampoline(void* instance, const char* input, siz
   });
 }
 
+// The optional input member `name` of `parsed`, or null.
+inline const Json& MemberOrNull(const Json& parsed, const char* name) {
+  static const Json kNull = nullptr;
+  auto it = parsed.find(name);
+  return it == parsed.end() ? kNull : *it;
+}
+
+inline sb_result_code AuthorizeStepTrampoline(void* instance, const char* input, size_t size,
+                                              sb_buffer* out) noexcept {
+  return Guard(out, [&] {
+    Json parsed = Json::parse(std::string_view(input, size));
+    HttpResponse response;
+    const Json& given = MemberOrNull(parsed, "response");
+    if (given.is_object()) response = given.get<HttpResponse>();
+    AuthorizeInput authorize_input{MemberOrNull(parsed, "config"), MemberOrNull(parsed, "state"),
+                                   given.is_object() ? &response : nullptr};
+    return ProviderOf(instance).Authorize(authorize_input).ToJson().dump();
+  });
+}
+
+inline sb_result_code ClassifyResponseTrampoline(void* instance, const char* input, size_t size,
+                                                 sb_buffer* out) noexcept {
+  return Guard(out, [&] {
+    Json parsed = Json::parse(std::string_view(input, size));
+    const HttpRequest request = MemberOrNull(parsed, "request").is_object() ? parsed["request"].get<HttpRequest>()
+                                                                            : HttpRequest{};
+    const HttpResponse response = parsed.at("response").get<HttpResponse>();
+    ClassifyInput classify_input{MemberOrNull(parsed, "config"), request, response};
+    return ProviderOf(instance).ClassifyResponse(classify_input).ToJson().dump();
+  });
+}
+
 inline void Release(void*, sb_buffer* buffer) noexcept {
   if (buffer == nullptr) return;
   delete[] buffer->data;
@@ -228,6 +279,8 @@ const sb_provider_v1* RegisterProvider(const sb_host_v1* host, char* error,
     table.probe_step = &detail::ProbeStepTrampoline;
     table.release = &detail::Release;
     table.destroy = &detail::Destroy;
+    table.authorize_step = &detail::AuthorizeStepTrampoline;
+    table.classify_response = &detail::ClassifyResponseTrampoline;
     return &instance.release()->table;
   } catch (const std::exception& e) {
     detail::CopyError(error, error_capacity, std::string("provider constructor threw: ") + e.what());

@@ -31,9 +31,9 @@
 extern "C" {
 #endif
 
-/* history: stable since 1.0 */
+/* history: 1.0 the first; 1.1 added authorize_step and classify_response */
 #define SB_ABI_VERSION_MAJOR 1
-#define SB_ABI_VERSION_MINOR 0
+#define SB_ABI_VERSION_MINOR 1
 #define SB_ABI_VERSION_PACK(major, minor) ((uint32_t)(((uint32_t)(major) << 16) | ((uint32_t)(minor)&0xFFFFu)))
 #define SB_ABI_VERSION SB_ABI_VERSION_PACK(SB_ABI_VERSION_MAJOR, SB_ABI_VERSION_MINOR)
 #define SB_ABI_VERSION_MAJOR_OF(packed) ((uint32_t)(packed) >> 16)
@@ -95,7 +95,7 @@ typedef struct sb_host_v1 {
  * possibly from several threads at once for the same provider: they must be reentrant.
  * Inputs are owned by the host and valid only during the call. Outputs go into `out`,
  * which the host later passes to `release`.
- * history: stable since 1.0
+ * history: 1.0; 1.1 appended authorize_step and classify_response
  */
 typedef struct sb_provider_v1 {
   uint32_t abi_version; /* SB_ABI_VERSION the plugin was built against */
@@ -135,8 +135,41 @@ typedef struct sb_provider_v1 {
    * host unloads the library. */
   void (*destroy)(void* instance);
 
+  /* --- added in ABI 1.1 --------------------------------------------------------------
+   * A host reads these only when `struct_size` covers them (a 1.0 plugin's does not;
+   * SB_PROVIDER_V1_0_SIZE is where they begin). */
+
+  /* Advances the authorization of requests to the provider by one step, driven like
+   * probe_step (the plugin opens no sockets).
+   * Input: {"config": {...}, "state": <plugin's JSON or null>,
+   *         "response": null | {"status", "headers": {lower-case name: value}, "body"}}
+   * Output, exactly one of
+   *         {"request": {"method", "url", "headers": {...}, "body"}, "state": <any JSON>}
+   *             a request the host must make first (an OAuth2 refresh);
+   *         {"authorization": {"headers": {lower-case name: value}, "query": {name: value},
+   *                            "origins": [{"origin": "https://host[:port]", "base_path"}],
+   *                            "expires_at": RFC 3339 | null, "config_update": {...}}}
+   *             what to add to a request, and the only origins (under their base path)
+   *             it may be sent to; the first origin is where proxied requests go;
+   *         {"refused": {"outcome", "reason", "message", ...}}
+   *             a probe result (not "valid") the host applies to the connection.
+   * Fails with {"code": "provider_cannot_authorize"} when the provider has no way. */
+  sb_result_code (*authorize_step)(void* instance, const char* input_json, size_t input_size,
+                                   sb_buffer* out);
+
+  /* Reads the provider's answer to a proxied request (the host asks only about an error
+   * status). Input: {"config": {...}, "request": {"method", "url", "headers", "body"},
+   *                  "response": {"status", "headers", "body"}}
+   * Output: {"class": "fine" | "invalid_credentials" | "missing_permission" | "transient",
+   *          "reason", "message"}. */
+  sb_result_code (*classify_response)(void* instance, const char* input_json, size_t input_size,
+                                      sb_buffer* out);
+
   /* New members go here, with the ABI version that added them. */
 } sb_provider_v1;
+
+/* The size of a provider table built against ABI 1.0: everything before authorize_step. */
+#define SB_PROVIDER_V1_0_SIZE (offsetof(sb_provider_v1, authorize_step))
 
 /*
  * The entry point every plugin exports as SB_PROVIDER_ENTRY_SYMBOL.
