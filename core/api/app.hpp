@@ -4,6 +4,7 @@
 #include "api/metrics.hpp"
 #include "api/router.hpp"
 #include "plugins/provider_registry.hpp"
+#include "probe/connection_use.hpp"
 #include "probe/probe_jobs.hpp"
 #include "probe/probe_service.hpp"
 #include "service/component_service.hpp"
@@ -23,12 +24,14 @@ struct App {
   Metrics& metrics;
   probe::ProbeService& probes;
   probe::ProbeJobs& jobs;
+  probe::ConnectionUse& use;
 };
 
 void RegisterHealthRoutes(Router& router, App& app);
 void RegisterProjectRoutes(Router& router, App& app);
 void RegisterProviderRoutes(Router& router, App& app);
 void RegisterConnectionRoutes(Router& router, App& app);
+void RegisterConnectionUseRoutes(Router& router, App& app);
 void RegisterComponentRoutes(Router& router, App& app);
 void RegisterProbeRoutes(Router& router, App& app);
 void RegisterAdminRoutes(Router& router, App& app);

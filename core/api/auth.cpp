@@ -31,6 +31,7 @@ Result<Principal> Authenticator::Authenticate(const http::HttpRequest& req) cons
   principal.project = record->project;
   principal.role = record->role;
   principal.token_id = record->id;
+  principal.component = record->component;
   return principal;
 }
 

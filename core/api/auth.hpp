@@ -1,7 +1,9 @@
 // Who is calling: resolves "Authorization: Bearer <token>" to a principal (the scheme
 // compares case-insensitively, RFC 9110 11.1). The server
 // admin token acts as an admin of every project and alone may create projects.
-// Project tokens see only their own project. Thread-safe.
+// Project tokens see only their own project; a runtime token (one issued for a flow or
+// deployment) sees nothing: it may only use the connections its component references.
+// Thread-safe.
 #pragma once
 
 #include <optional>
@@ -19,9 +21,14 @@ struct Principal {
   std::string project;  // the token's project; empty for the server admin
   Role role = Role::kMember;
   std::string token_id;
+  // Set for a runtime token: the component whose connections it may use, and nothing else.
+  ComponentBinding component;
 
-  bool CanSee(const std::string& p) const { return server_admin || project == p; }
-  bool CanChange(const std::string& p) const { return server_admin || (project == p && role == Role::kAdmin); }
+  bool runtime() const { return !component.empty(); }
+  bool CanSee(const std::string& p) const { return server_admin || (project == p && !runtime()); }
+  bool CanChange(const std::string& p) const {
+    return server_admin || (project == p && role == Role::kAdmin && !runtime());
+  }
 };
 
 class Authenticator {

@@ -17,6 +17,10 @@ const std::map<std::string, int>& StatusTable() {
       {"unknown_provider", 422}, {"unknown_connection", 422}, {"busy", 503},
       {"credentials_rejected", 422}, {"probe_unavailable", 503}, {"secrets_required", 422},
       {"plugin_error", 502},     {"plugin_output_invalid", 502},     {"plugin_unavailable", 503},     {"corruption", 500},        {"io_error", 500},
+      {"connection_not_referenced", 403}, {"connection_inactive", 409},
+      {"provider_cannot_authorize", 501}, {"path_refused", 400},
+      {"authorization_failed", 503}, {"provider_unreachable", 502}, {"provider_timeout", 504},
+      {"provider_response_too_large", 502}, {"origin_refused", 502},
       {"storage_full", 507},     {"storage_unavailable", 503}, {"internal", 500}};
   return table;
 }
@@ -33,7 +37,9 @@ std::string TitleFor(int status) {
     case 415: return "Unsupported Media Type";
     case 431: return "Request Header Fields Too Large";
     case 422: return "Unprocessable Content";
+    case 501: return "Not Implemented";
     case 502: return "Bad Gateway";
+    case 504: return "Gateway Timeout";
     case 503: return "Service Unavailable";
     case 507: return "Insufficient Storage";
     default: return "Internal Server Error";

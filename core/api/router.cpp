@@ -27,11 +27,15 @@ bool IsParameter(const std::string& segment) {
 }
 
 // Fills `params` with the path's values for the route's {parameters}.
+bool IsTail(const std::string& segment) { return segment == "{path...}"; }
+
 bool Matches(const std::vector<std::string>& route, const std::vector<std::string>& path,
              std::vector<std::string>* params) {
-  if (route.size() != path.size()) return false;
+  const bool tail = !route.empty() && IsTail(route.back());
+  const size_t fixed = tail ? route.size() - 1 : route.size();
+  if (tail ? path.size() < fixed : path.size() != fixed) return false;
   std::vector<std::string> values;
-  for (size_t i = 0; i < route.size(); ++i) {
+  for (size_t i = 0; i < fixed; ++i) {
     if (IsParameter(route[i])) {
       if (path[i].empty()) return false;
       values.push_back(path[i]);
@@ -199,6 +203,35 @@ void Router::Run(const Route& route, http::HttpRequest request, std::vector<std:
   }
   if (route.access == Access::kServerAdmin && !principal.server_admin) {
     return refuse(403, "forbidden", "only the server admin token may do this");
+  }
+  const bool use = route.access == Access::kConnectionUse || route.access == Access::kConnectionCredentials;
+  if (principal.runtime() && !use && route.access != Access::kPublic) {
+    return refuse(403, "forbidden", "a runtime token can only use the connections of its " + principal.component.kind +
+                                        " (the proxy and credentials routes)");
+  }
+  if (use) {
+    const std::string& project = params.at(0);
+    if (principal.runtime()) {
+      if (principal.project != project) return refuse(404, "not_found", "no project '" + project + "'");
+      Status allowed = use_check_ ? use_check_(project, principal.component, params.at(1))
+                                  : Status::Error(Code::kInternal, "no use check configured");
+      if (!allowed.ok()) {
+        Call call(std::move(request), Principal{}, {}, finish);
+        call.Fail(allowed);
+        return call.Complete();
+      }
+    } else {
+      if (!principal.CanSee(project) || !project_exists_(project)) {
+        return refuse(404, "not_found", "no project '" + project + "'");
+      }
+      if (route.access == Access::kConnectionCredentials) {
+        return refuse(403, "forbidden", "only a runtime token (issued for a flow or deployment) may fetch credentials");
+      }
+      if (!principal.CanChange(project)) {
+        return refuse(403, "forbidden", "members can view this project but only admins and runtime tokens may use "
+                                        "its connections");
+      }
+    }
   }
   if (route.access == Access::kProjectRead || route.access == Access::kProjectWrite) {
     const std::string& project = params.at(0);

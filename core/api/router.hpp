@@ -31,7 +31,12 @@ enum class Access {
   kAuthenticated,  // any valid token
   kProjectRead,    // first path parameter is a project the caller can see
   kProjectWrite,   // ... and may change (project admin or server admin)
-  kServerAdmin     // the server admin token only
+  kServerAdmin,    // the server admin token only
+  // Using the connection of the second path parameter in the project of the first: a
+  // runtime token whose component references it at this moment, or a project admin.
+  kConnectionUse,
+  // The same, for runtime tokens only (the credentials endpoint hands out secrets).
+  kConnectionCredentials
 };
 
 // Which pool runs a route's handler.
@@ -79,6 +84,8 @@ class Call {
     SendJson(res, status, body);
     Answered();
   }
+  // Sends `res` as the handler filled it (status, headers, body): a proxied answer.
+  void Send() { Answered(); }
   void Fail(const Problem& problem) {
     SendProblem(res, problem);
     Answered();
@@ -119,6 +126,13 @@ class Router {
   Router(Metrics& metrics, const Authenticator& auth, std::function<bool(const std::string&)> project_exists,
          http::WorkerPool& workers, http::WorkerPool& plugin_workers);
 
+  // Decides whether a runtime token's component may use a connection now (ok, or the
+  // refusal to send); the rule of kConnectionUse and kConnectionCredentials. Set before
+  // the first Dispatch.
+  using UseCheck = std::function<Status(const std::string& project, const ComponentBinding& component,
+                                        const std::string& connection)>;
+  void set_use_check(UseCheck check) { use_check_ = std::move(check); }
+
   void Handle(const std::string& method, const std::string& route, Access access, Handler handler) {
     Handle(method, route, access, Lane::kWorker, std::move(handler));
   }
@@ -135,7 +149,9 @@ class Router {
   struct Route {
     std::string method;
     std::string route;
-    std::vector<std::string> segments;  // "{p}" matches any one non-empty segment
+    std::vector<std::string> segments;  // "{p}" matches any one non-empty segment;
+                                        // a last "{path...}" any rest (handlers read it
+                                        // from the raw target), even none
     Access access;
     Lane lane;
     Handler handler;
@@ -146,6 +162,7 @@ class Router {
   Metrics& metrics_;
   const Authenticator& auth_;
   std::function<bool(const std::string&)> project_exists_;
+  UseCheck use_check_;
   http::WorkerPool& workers_;
   http::WorkerPool& plugin_workers_;
   std::deque<Route> routes_;  // deque: queued tasks keep pointers to their Route

@@ -3,6 +3,7 @@
 //   GET    /v1/projects/{p}/flows           ?connection={id} lists the flows using it
 //   GET    /v1/projects/{p}/flows/{id}
 //   DELETE /v1/projects/{p}/flows/{id}      releases its references
+//   POST   /v1/projects/{p}/flows/{id}/tokens  {name?}: a runtime token for the flow (shown once)
 // and the same under /deployments.
 //
 // The rules (integrations that create or reuse connections, atomically) are
@@ -42,6 +43,13 @@ void RegisterKind(Router& router, App& app, const std::string& plural, const std
   router.Handle("DELETE", base + "/{id}", Access::kProjectWrite, [&app, kind](Call& call) {
     if (Status s = app.components.Delete(call.param(0), kind, call.param(1)); !s.ok()) return call.Fail(s);
     call.res.status = 204;
+  });
+  router.Handle("POST", base + "/{id}/tokens", Access::kProjectWrite, [&app, kind](Call& call) {
+    auto body = call.req.body.empty() ? std::optional<json>(json::object()) : call.JsonBody();
+    if (!body) return;
+    auto issued = app.projects.IssueRuntimeToken(call.param(0), kind, call.param(1), *body);
+    if (!issued.ok()) return call.Fail(issued.status());
+    call.Reply(201, IssuedTokenView(*issued));  // the only time the token is ever shown
   });
 }
 

@@ -1,5 +1,7 @@
 #include "api/views.hpp"
 
+#include <algorithm>
+
 #include "api/plugin_views.hpp"
 #include "common/json_text.hpp"
 #include "service/component_kinds.hpp"
@@ -27,7 +29,28 @@ json ConnectionView(const ConnectionRow& row) {
           {"updated_at", c.updated_at},
           {"expires_at", NullIfEmpty(c.expires_at)},
           {"expiry_warning", ExpiryWarning(c)},
-          {"last_probe", c.last_probe.is_object() ? c.last_probe : json(nullptr)}};
+          {"last_probe", c.last_probe.is_object() ? c.last_probe : json(nullptr)},
+          {"last_used_at", NullIfEmpty(c.last_used_at)},
+          {"use_count", c.use_count}};
+}
+
+json UsageView(const ConnectionRecord& c) {
+  json by = json::array();
+  if (c.usage.is_object()) {
+    for (auto it = c.usage.begin(); it != c.usage.end(); ++it) {
+      const std::string& user = it.key();
+      const size_t slash = user.find('/');
+      by.push_back({{"user", user},
+                    {"kind", slash == std::string::npos ? user : user.substr(0, slash)},
+                    {"id", slash == std::string::npos ? json(nullptr) : json(user.substr(slash + 1))},
+                    {"count", it.value().value("count", int64_t{0})},
+                    {"last_used_at", NullIfEmpty(it.value().value("last_used_at", ""))}});
+    }
+  }
+  std::sort(by.begin(), by.end(), [](const json& a, const json& b) {
+    return a["last_used_at"].dump() > b["last_used_at"].dump();
+  });
+  return {{"connection", c.id}, {"use_count", c.use_count}, {"last_used_at", NullIfEmpty(c.last_used_at)}, {"by", by}};
 }
 
 json ProbeJson(const ProbeResult& result, const std::string& checked_at) {
@@ -52,8 +75,10 @@ json ProbedConnectionView(const ConnectionRow& row, const ProbeResult& result, c
 }
 
 json TokenView(const TokenRecord& t) {
-  return {{"id", t.id}, {"project", t.project}, {"role", RoleName(t.role)}, {"name", t.name},
-          {"created_at", t.created_at}};
+  json view = {{"id", t.id}, {"project", t.project}, {"role", RoleName(t.role)}, {"name", t.name},
+               {"created_at", t.created_at}, {"kind", t.component.empty() ? "project" : "runtime"}};
+  if (!t.component.empty()) view["component"] = {{"kind", t.component.kind}, {"id", t.component.id}};
+  return view;
 }
 
 json IssuedTokenView(const IssuedProjectToken& issued) {

@@ -30,6 +30,9 @@ nlohmann::json ProjectView(const Project& project);
 nlohmann::json ProjectView(const Project& project, Role caller_role);
 // {id, project, role, name, created_at}: never the token or its hash.
 nlohmann::json TokenView(const TokenRecord& token);
+// {use_count, last_used_at, by: [{user, kind, id, count, last_used_at}]}: who used a
+// connection, most recent first (flushed every few seconds, so a moment behind).
+nlohmann::json UsageView(const ConnectionRecord& connection);
 // The token's view plus {token}: the secret itself, in the answer that issued it only.
 nlohmann::json IssuedTokenView(const IssuedProjectToken& issued);
 // {id, kind, name, connections, integrations, created_at, updated_at}

@@ -8,7 +8,8 @@ namespace switchboard::cli {
 
 const std::vector<std::string> kProbeOptionNames = {
     "egress-allow", "probe-timeout", "probe-concurrency", "probe-provider-concurrency",
-    "probe-interval", "probe-ca-file", "probe-threads", "webhook-url"};
+    "probe-interval", "probe-ca-file", "probe-threads", "webhook-url",
+    "proxy-timeout", "proxy-max-response", "usage-flush-interval"};
 
 const char* const kProbeOptionsHelp =
     "\n"
@@ -24,7 +25,14 @@ const char* const kProbeOptionsHelp =
     "  --probe-ca-file FILE extra CA certificates to trust (PEM)          SWITCHBOARD_PROBE_CA_FILE\n"
     "  --probe-threads N    network threads; default 2                    SWITCHBOARD_PROBE_THREADS\n"
     "  --webhook-url URL    POST each status change here, signed with     SWITCHBOARD_WEBHOOK_URL\n"
-    "                       HMAC-SHA256 of SWITCHBOARD_WEBHOOK_SECRET\n";
+    "                       HMAC-SHA256 of SWITCHBOARD_WEBHOOK_SECRET\n"
+    "\n"
+    "Using connections (the proxy and the credentials endpoint):\n"
+    "  --proxy-timeout MS   a proxied request's deadline; default 30000   SWITCHBOARD_PROXY_TIMEOUT\n"
+    "  --proxy-max-response BYTES  largest answer passed on; default 16 MiB\n"
+    "                                                                     SWITCHBOARD_PROXY_MAX_RESPONSE\n"
+    "  --usage-flush-interval MS  how often use counts are written; default 10000\n"
+    "                                                                     SWITCHBOARD_USAGE_FLUSH_INTERVAL\n";
 
 namespace {
 
@@ -94,6 +102,25 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
   } catch (const std::exception& e) {
     return Status::Error(Code::kUsage, std::string("--probe-ca-file: ") + e.what());
   }
+  if (!ParseCount(args.Setting("proxy-timeout", "SWITCHBOARD_PROXY_TIMEOUT", "30000"), 1, 600000, value)) {
+    return Status::Error(Code::kUsage, "--proxy-timeout must be from 1 to 600000 milliseconds");
+  }
+  engine->proxy_options_ = engine->client_options_;
+  engine->proxy_options_.timeout = std::chrono::milliseconds(value);
+  engine->proxy_options_.follow_redirects = false;
+  // Flows call their providers steadily: keep enough connections to each for many callers.
+  engine->proxy_options_.max_idle_per_origin = 128;
+  if (!ParseCount(args.Setting("proxy-max-response", "SWITCHBOARD_PROXY_MAX_RESPONSE", std::to_string(16 << 20)), 1,
+                  1L << 30, value)) {
+    return Status::Error(Code::kUsage, "--proxy-max-response must be from 1 to 1073741824 bytes");
+  }
+  engine->proxy_options_.max_response_bytes = static_cast<size_t>(value);
+  if (!ParseCount(args.Setting("usage-flush-interval", "SWITCHBOARD_USAGE_FLUSH_INTERVAL", "10000"), 10, 3600000,
+                  value)) {
+    return Status::Error(Code::kUsage, "--usage-flush-interval must be from 10 to 3600000 milliseconds");
+  }
+  engine->usage_flush_interval_ = std::chrono::milliseconds(value);
+  engine->proxy_client_ = std::make_unique<probe::HttpClient>(engine->io_, engine->proxy_options_);
   engine->runner_ = std::make_unique<probe::ProbeRunner>(engine->io_, *engine->client_, engine->limits_);
   engine->runner_->set_observer(std::move(observer));
 
@@ -111,6 +138,9 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
   }
   engine->service_ = std::make_unique<probe::ProbeService>(store, connections, *engine->runner_, sink);
   engine->jobs_ = std::make_unique<probe::ProbeJobs>(store, *engine->service_);
+  engine->usage_ = std::make_unique<probe::UsageCounter>(connections);
+  engine->use_ = std::make_unique<probe::ConnectionUse>(engine->io_, connections, *engine->service_,
+                                                        *engine->proxy_client_, *engine->client_, *engine->usage_);
   if (engine->interval_.count() > 0) {
     probe::ScheduleOptions schedule;
     schedule.interval = engine->interval_;
@@ -129,6 +159,17 @@ void ProbeEngine::Start() {
       io_.get_executor());
   for (int i = 0; i < io_threads_; ++i) threads_.emplace_back([this] { io_.run(); });
   if (scheduler_) scheduler_->Start();
+  usage_timer_ = std::make_unique<boost::asio::steady_timer>(io_);
+  ScheduleUsageFlush();
+}
+
+void ProbeEngine::ScheduleUsageFlush() {
+  usage_timer_->expires_after(usage_flush_interval_);
+  usage_timer_->async_wait([this](const boost::system::error_code& error) {
+    if (error) return;
+    usage_->Flush();
+    ScheduleUsageFlush();
+  });
 }
 
 void ProbeEngine::Stop() {
@@ -136,7 +177,9 @@ void ProbeEngine::Stop() {
   work_.reset();
   io_.stop();
   for (auto& thread : threads_) thread.join();
+  const bool started = !threads_.empty();
   threads_.clear();
+  if (started && usage_) usage_->Flush();
 }
 
 std::string ProbeEngine::Describe() const {

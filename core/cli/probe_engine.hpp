@@ -10,10 +10,12 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "cli/arguments.hpp"
 #include "common/status.hpp"
 #include "probe_net/http_client.hpp"
+#include "probe/connection_use.hpp"
 #include "probe/probe_jobs.hpp"
 #include "probe/probe_runner.hpp"
 #include "probe/probe_scheduler.hpp"
@@ -36,16 +38,19 @@ class ProbeEngine {
 
   probe::ProbeService& service() { return *service_; }
   probe::ProbeJobs& jobs() { return *jobs_; }
+  probe::ConnectionUse& use() { return *use_; }
 
   // Starts the io threads and, when an interval is set, scheduled probes.
   void Start();
-  // Stops the schedule and the io threads; probes in flight are abandoned.
+  // Stops the schedule and the io threads; probes in flight are abandoned. The usage
+  // counted so far is written.
   void Stop();
 
   std::string Describe() const;  // one line for the log
 
  private:
   ProbeEngine() = default;
+  void ScheduleUsageFlush();
 
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
@@ -57,6 +62,12 @@ class ProbeEngine {
   std::unique_ptr<probe::ProbeService> service_;
   std::unique_ptr<probe::ProbeJobs> jobs_;
   std::unique_ptr<probe::ProbeScheduler> scheduler_;
+  std::unique_ptr<probe::HttpClient> proxy_client_;
+  std::unique_ptr<probe::UsageCounter> usage_;
+  std::unique_ptr<probe::ConnectionUse> use_;
+  std::unique_ptr<boost::asio::steady_timer> usage_timer_;
+  std::chrono::milliseconds usage_flush_interval_{10000};
+  probe::HttpClientOptions proxy_options_;
   probe::ProbeLimits limits_;
   probe::HttpClientOptions client_options_;
   std::vector<std::string> allowed_;

@@ -199,15 +199,21 @@ int ServeCommand(const std::vector<std::string>& argv) {
     probe_service.ProbeStored(created.project, created.id, [](Result<probe::ProbeReport>) {}, created.provider);
   });
   HostService host_service(**store, connections, &reloader);
-  api::App app{registry, projects, connections, components, host_service, metrics, probe_service, (*probes)->jobs()};
+  api::App app{registry,      projects, connections, components, host_service, metrics, probe_service,
+               (*probes)->jobs(), (*probes)->use()};
   http::WorkerPool workers("request handler", threads);
   http::WorkerPool plugin_workers("plugin call", plugin_threads);
   api::Router router(metrics, auth, [&projects](const std::string& p) { return projects.Exists(p); },
                      workers, plugin_workers);
+  router.set_use_check([&components](const std::string& project, const ComponentBinding& component,
+                                     const std::string& connection) {
+    return components.CheckUse(project, component, connection);
+  });
   api::RegisterHealthRoutes(router, app);
   api::RegisterProjectRoutes(router, app);
   api::RegisterProviderRoutes(router, app);
   api::RegisterConnectionRoutes(router, app);
+  api::RegisterConnectionUseRoutes(router, app);
   api::RegisterComponentRoutes(router, app);
   api::RegisterProbeRoutes(router, app);
   api::RegisterAdminRoutes(router, app);

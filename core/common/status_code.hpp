@@ -52,6 +52,7 @@ namespace switchboard {
   X(kUnreadable, "unreadable") \
   /* Secrets and tokens */ \
   X(kUnauthorized, "unauthorized") \
+  X(kForbidden, "forbidden") \
   X(kTampered, "tampered") \
   X(kUnknownKey, "unknown_key") \
   X(kInvalidMasterKey, "invalid_master_key") \

@@ -82,6 +82,7 @@ void HttpResponse::set_content(std::string content, const std::string& content_t
 
 bool ParseTarget(const std::string& target, HttpRequest& request) {
   if (target.empty() || target.front() != '/') return false;
+  request.target = target;
   const size_t question = target.find('?');
   request.path = Decode(target.substr(0, question), /*plus_is_space=*/false);
   if (request.path.find('\0') != std::string::npos) return false;

@@ -18,6 +18,7 @@ bool EqualsIgnoreCase(const std::string& a, const std::string& b);
 
 struct HttpRequest {
   std::string method;  // "GET", "POST"...
+  std::string target;  // as received: the path and query, still percent-encoded
   std::string path;    // percent-decoded, without the query
   std::vector<std::pair<std::string, std::string>> params;  // the query, decoded, in order
   HeaderList headers;

@@ -3,6 +3,7 @@
 // (RocksDB: store/rocksdb/record_codec.hpp).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,6 +22,18 @@ enum class Role { kMember, kAdmin };
 const char* RoleName(Role role);
 bool ParseRole(const std::string& text, Role& role);
 
+// A runtime token's binding: the one component (a flow, a deployment) whose runtime
+// presents it. The component's created_at pins the very component the token was issued
+// for: one deleted and created again under the same id is another, and the token does
+// not follow it.
+struct ComponentBinding {
+  std::string kind;
+  std::string id;
+  std::string created_at;
+
+  bool empty() const { return id.empty(); }
+};
+
 struct TokenRecord {
   std::string id;
   std::string project;
@@ -28,6 +41,8 @@ struct TokenRecord {
   std::string name;  // what the token is for, chosen by whoever created it
   std::string hash;  // hex SHA-256 of the token; the token itself is never stored
   std::string created_at;
+  // Set for a runtime token: it may only use the connections this component references.
+  ComponentBinding component;
 };
 
 struct ConnectionRecord {
@@ -46,6 +61,16 @@ struct ConnectionRecord {
   std::string expires_at;  // when the provider says the credentials lapse, "" if unknown
   // The latest probe: {outcome, reason, message, field, at}; null before the first.
   nlohmann::json last_probe = nullptr;
+  // When the plugin last authorized requests (an OAuth2 refresh, or reading an API key)
+  // and until when that authorization holds; "" when never / when it does not lapse.
+  std::string authorized_at;
+  std::string authorization_expires_at;
+  // Uses through the proxy and the credentials endpoint, counted in memory and flushed
+  // now and then (usage_counter.hpp): the latest, the total, and per component
+  // ("flow/daily": {"count", "last_used_at"}; "admin" for a person's proxied calls).
+  std::string last_used_at;
+  int64_t use_count = 0;
+  nlohmann::json usage = nlohmann::json::object();
 };
 
 // A change of a connection's status (or of its reason), kept in the connection's history

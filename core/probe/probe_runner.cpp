@@ -57,8 +57,6 @@ struct ProbeRunner::Probe {
   }
 };
 
-// A provider's reply as a plugin may see it: valid UTF-8 throughout (a Latin-1 error page
-// becomes U+FFFD where it is not UTF-8), so it can always cross the ABI as JSON.
 json ResponseForPlugin(const HttpResponse& response) {
   json headers = json::object();
   for (const auto& [name, value] : response.headers) headers[ToValidUtf8(name)] = ToValidUtf8(value);

@@ -77,4 +77,8 @@ class ProbeRunner {
 // A verdict for a probe that could not reach the provider or could not be judged.
 ProbeResult TransientResult(const std::string& reason, const std::string& message);
 
+// A provider's reply as a plugin may see it: valid UTF-8 throughout (a Latin-1 error page
+// becomes U+FFFD where it is not UTF-8), so it can always cross the ABI as JSON.
+nlohmann::json ResponseForPlugin(const HttpResponse& response);
+
 }  // namespace switchboard::probe

@@ -246,6 +246,19 @@ void ProbeService::Release(const std::string& key) {
   next();
 }
 
+void ProbeService::WithCredentials(const std::string& project, const std::string& id,
+                                   std::function<void(std::function<void()>)> work) {
+  const std::string key = SlotKey(project, id);
+  WhenIdle(key, [this, key, work = std::move(work)] { work([this, key] { Release(key); }); });
+}
+
+Result<ConnectionRow> ProbeService::ApplyVerdict(const ConnectionRecord& judged, const ProbeResult& result) {
+  std::optional<StatusEvent> event;
+  auto row = connections_.RecordProbe(judged, result, &event);
+  if (row.ok()) Emit(event);
+  return row;
+}
+
 void ProbeService::Emit(const std::optional<StatusEvent>& event) {
   if (event && sink_) sink_(*event);
 }

@@ -92,6 +92,16 @@ class ProbeService {
   void Test(const std::string& provider_id, const nlohmann::json& config, TestDone done);
   Result<ProbeResult> TestAndWait(const std::string& provider_id, const nlohmann::json& config);
 
+  // Runs `work` when nothing else spends the connection's credentials (no probe, no
+  // reconnect, no other authorization): an OAuth2 refresh token is never spent twice at
+  // once. `work` calls the function it is given exactly once, when it is done.
+  void WithCredentials(const std::string& project, const std::string& id,
+                       std::function<void(std::function<void()> release)> work);
+
+  // Applies a verdict reached outside a probe (an authorization the provider refused) as
+  // a probe's: status, reason, history, event, webhook.
+  Result<ConnectionRow> ApplyVerdict(const ConnectionRecord& judged, const ProbeResult& result);
+
   // Probes queued or running.
   size_t in_flight() const;
 

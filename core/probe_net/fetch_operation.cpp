@@ -282,7 +282,7 @@ void FetchOperation::OnRead(error_code ec, std::size_t) {
 
   int status = static_cast<int>(message.result_int());
   auto location = message.find(http::field::location);
-  if (IsRedirect(status) && location != message.end()) {
+  if (options_.follow_redirects && IsRedirect(status) && location != message.end()) {
     return FollowRedirect(std::string(location->value()), status);
   }
 

@@ -34,6 +34,9 @@ namespace switchboard::probe {
 struct HttpClientOptions {
   std::chrono::milliseconds timeout{10000};  // the whole request, redirects included
   int max_redirects = 3;
+  // false: a redirect is answered as it came (the proxy's client: a caller's credentials
+  // never follow one, and the caller decides where to go next).
+  bool follow_redirects = true;
   bool verify_tls = true;    // certificate chain and host name; SNI is always sent
   std::string ca_file;       // an extra CA bundle (tests); "" = the system's only
   size_t max_response_bytes = 1 << 20;  // body limit; headers are capped at 64 KiB apart

@@ -1,5 +1,7 @@
 #include "service/component_service.hpp"
 
+#include <algorithm>
+
 #include <set>
 
 #include "common/json_members.hpp"
@@ -174,6 +176,22 @@ Result<std::vector<ComponentRecord>> ComponentService::List(const std::string& p
 
 Status ComponentService::Delete(const std::string& project, const std::string& kind, const std::string& id) {
   return store_.DeleteComponent(project, kind, id);
+}
+
+Status ComponentService::CheckUse(const std::string& project, const ComponentBinding& component,
+                                  const std::string& connection) {
+  auto stored = store_.GetComponent(project, component.kind, component.id);
+  if (!stored.ok() && !stored.status().Is(Code::kNotFound)) return stored.status();
+  if (!stored.ok() || stored->created_at != component.created_at) {
+    return Status::Error(Code::kForbidden, "the " + component.kind + " '" + component.id +
+                                               "' this runtime token was issued for no longer exists");
+  }
+  const auto& used = stored->connections;
+  if (std::find(used.begin(), used.end(), connection) == used.end()) {
+    return Status::Error(Code::kNotReferenced, "the " + component.kind + " '" + component.id +
+                                                   "' does not reference connection '" + connection + "'");
+  }
+  return Status::Ok();
 }
 
 }  // namespace switchboard

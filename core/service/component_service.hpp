@@ -58,6 +58,12 @@ class ComponentService {
   // Deletes it and releases its references.
   Status Delete(const std::string& project, const std::string& kind, const std::string& id);
 
+  // Whether the runtime of `component` may use connection `connection` now: ok when the
+  // very component the binding names (same created_at) exists and references it;
+  // forbidden when the component is gone, connection_not_referenced when it does not
+  // reference the connection, or the store's failure.
+  Status CheckUse(const std::string& project, const ComponentBinding& component, const std::string& connection);
+
  private:
   struct Plan;
   Result<Plan> PlanPut(const std::string& project, const std::string& kind, const std::string& id,

@@ -449,6 +449,57 @@ Result<ConnectionRow> ConnectionService::RecordProbe(const ConnectionRecord& pro
   return row;
 }
 
+Result<ConnectionRow> ConnectionService::RecordAuthorization(const ConnectionRecord& authorized,
+                                                             const json& config_update, const std::string& expires_at) {
+  UpdateOptions options;
+  // A rotated refresh token must survive a crash: the provider has already spent the old one.
+  if (config_update.empty()) options.durability = Durability::kMayLoseOnCrash;
+  bool stale = false;
+  auto row = store_.UpdateConnection(authorized.project, authorized.id, [&](ConnectionRecord& record) -> Status {
+    if (record.config != authorized.config || record.secrets != authorized.secrets) {
+      stale = true;
+      return Status::Error(Code::kStaleProbe, "the credentials changed while they were authorized");
+    }
+    record.authorized_at = NowRfc3339();
+    record.authorization_expires_at = expires_at;
+    if (!config_update.empty()) {
+      auto config = UnsealedConfig(record);
+      if (!config.ok()) return config.status();
+      std::set<std::string> replaced;
+      ApplyConfigUpdate(config_update, *config, replaced);
+      StoreConfig(record, *config, replaced);
+    }
+    return Status::Ok();
+  }, options);
+  if (!row.ok() && stale) return store_.GetConnection(authorized.project, authorized.id);
+  return row;
+}
+
+Result<ConnectionRow> ConnectionService::RecordUsage(const std::string& project, const std::string& id,
+                                                     const UsageDelta& delta) {
+  UpdateOptions options;
+  options.durability = Durability::kMayLoseOnCrash;
+  return store_.UpdateConnection(project, id, [&](ConnectionRecord& record) -> Status {
+    record.use_count += delta.count;
+    if (delta.last_used_at > record.last_used_at) record.last_used_at = delta.last_used_at;
+    if (!record.usage.is_object()) record.usage = json::object();
+    for (const auto& [user, counted] : delta.by_user) {
+      json& entry = record.usage[user];
+      if (!entry.is_object()) entry = {{"count", 0}, {"last_used_at", ""}};
+      entry["count"] = entry.value("count", int64_t{0}) + counted.first;
+      if (counted.second > entry.value("last_used_at", "")) entry["last_used_at"] = counted.second;
+    }
+    return Status::Ok();
+  }, options);
+}
+
+std::string ConnectionService::CredentialsDigest(const ConnectionRecord& record) {
+  // Sealed secrets carry a fresh nonce whenever they change, so a changed secret always
+  // changes the digest.
+  return std::to_string(std::hash<std::string>{}(record.provider + '\0' + record.config.dump() + '\0' +
+                                                 record.secrets.dump()));
+}
+
 std::optional<std::string> StatusAfter(Outcome outcome) {
   switch (outcome) {
     case Outcome::kValid: return kStatusActive;

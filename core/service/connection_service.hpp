@@ -123,6 +123,28 @@ class ConnectionService {
   Result<ConnectionRow> RecordProbe(const ConnectionRecord& probed, const ProbeResult& result,
                                     std::optional<StatusEvent>* event);
 
+  // Stores what authorizing requests to the provider produced: when (authorized_at), until
+  // when it holds, and its config update (a rotated refresh token, sealed) — all in one
+  // write, durable when there is an update. `authorized` is the record the plugin ran
+  // against: when its credentials changed since (a reconnect), nothing is stored and the
+  // current row is returned.
+  Result<ConnectionRow> RecordAuthorization(const ConnectionRecord& authorized, const nlohmann::json& config_update,
+                                            const std::string& expires_at);
+
+  // Adds uses counted since the last flush (usage_counter.hpp): `count` more, the latest
+  // at `last_used_at`, and per component ("flow/daily") its count and latest. A cheap
+  // write: a crash may lose it. not_found when the connection is gone.
+  struct UsageDelta {
+    int64_t count = 0;
+    std::string last_used_at;
+    std::map<std::string, std::pair<int64_t, std::string>> by_user;  // user -> (count, latest)
+  };
+  Result<ConnectionRow> RecordUsage(const std::string& project, const std::string& id, const UsageDelta& delta);
+
+  // A digest of the credentials `record` holds (its config and sealed secrets): equal
+  // digests, same credentials. What a cached authorization is keyed by.
+  static std::string CredentialsDigest(const ConnectionRecord& record);
+
   // The full config with secrets unsealed, for probes. Never send it to a client.
   Result<nlohmann::json> UnsealedConfig(const ConnectionRecord& record) const;
 

@@ -1,5 +1,6 @@
 #include "service/project_service.hpp"
 
+#include <algorithm>
 #include <regex>
 
 #include "secrets/tokens.hpp"
@@ -45,26 +46,56 @@ bool ProjectService::Exists(const std::string& id) { return store_.GetProject(id
 
 Result<std::vector<Project>> ProjectService::List() { return store_.ListProjects(); }
 
+namespace {
+
+// The optional "name" of a token request, checked as every name is.
+void ReadTokenName(const json& body, TokenRecord& record, std::vector<FieldError>& errors) {
+  if (!body.contains("name")) return;
+  if (!body["name"].is_string()) return errors.push_back({"name", "wrong_type", "name must be a string."});
+  record.name = body["name"];
+  // An empty name is no name; any other must be one (bounded, visible, NFC).
+  if (!record.name.empty()) {
+    if (auto bad = ConnectionService::CheckName(record.name, "name")) errors.push_back(*bad);
+  }
+}
+
+void RefuseUnknownFields(const json& body, std::initializer_list<const char*> known, std::vector<FieldError>& errors) {
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; })) {
+      errors.push_back({it.key(), "unknown_field", "'" + it.key() + "' is not a token field."});
+    }
+  }
+}
+
+}  // namespace
+
 Result<IssuedProjectToken> ProjectService::IssueToken(const std::string& project, const json& body) {
   TokenRecord record;
   std::vector<FieldError> errors;
   if (!body.contains("role") || !body["role"].is_string() || !ParseRole(body["role"], record.role)) {
     errors.push_back({"role", "not_allowed_value", "role must be \"admin\" or \"member\"."});
   }
-  if (body.contains("name")) {
-    if (!body["name"].is_string()) errors.push_back({"name", "wrong_type", "name must be a string."});
-    else record.name = body["name"];
-    // An empty name is no name; any other must be one (bounded, visible, NFC).
-    if (!record.name.empty()) {
-      if (auto bad = ConnectionService::CheckName(record.name, "name")) errors.push_back(*bad);
-    }
-  }
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    if (it.key() != "name" && it.key() != "role") {
-      errors.push_back({it.key(), "unknown_field", "'" + it.key() + "' is not a token field."});
-    }
-  }
+  ReadTokenName(body, record, errors);
+  RefuseUnknownFields(body, {"name", "role"}, errors);
   if (!errors.empty()) return Status::Invalid(Code::kInvalidBody, "the token request is not valid", std::move(errors));
+  return Issue(project, std::move(record));
+}
+
+Result<IssuedProjectToken> ProjectService::IssueRuntimeToken(const std::string& project, const std::string& kind,
+                                                             const std::string& id, const json& body) {
+  TokenRecord record;
+  std::vector<FieldError> errors;
+  ReadTokenName(body, record, errors);
+  RefuseUnknownFields(body, {"name"}, errors);
+  if (!errors.empty()) return Status::Invalid(Code::kInvalidBody, "the token request is not valid", std::move(errors));
+  auto component = store_.GetComponent(project, kind, id);
+  if (!component.ok()) return component.status();
+  record.role = Role::kMember;
+  record.component = {kind, id, component->created_at};
+  return Issue(project, std::move(record));
+}
+
+Result<IssuedProjectToken> ProjectService::Issue(const std::string& project, TokenRecord record) {
   IssuedToken issued = ::switchboard::IssueToken();  // the free function, not this method
   record.id = issued.id;
   record.project = project;

@@ -37,12 +37,19 @@ class ProjectService {
 
   // Issues a token of project `project` from {role, name?}.
   Result<IssuedProjectToken> IssueToken(const std::string& project, const nlohmann::json& body);
+  // Issues a runtime token for component `id` of `kind` (not_found when there is none)
+  // from {name?}: it may only use the connections that component references.
+  Result<IssuedProjectToken> IssueRuntimeToken(const std::string& project, const std::string& kind,
+                                               const std::string& id, const nlohmann::json& body);
   // The token of id `id` (the part of a presented token before its secret).
   Result<TokenRecord> FindToken(const std::string& id);
   Result<std::vector<TokenRecord>> ListTokens(const std::string& project);
   Status RevokeToken(const std::string& project, const std::string& id);
 
  private:
+  // Stores `record` (role, name and binding set) under a new token of `project`.
+  Result<IssuedProjectToken> Issue(const std::string& project, TokenRecord record);
+
   Store& store_;
 };
 

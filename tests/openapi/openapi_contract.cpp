@@ -88,10 +88,13 @@ std::optional<std::string> OpenApiContract::MatchPath(const std::string& concret
   if (!document_.contains("paths") || !document_["paths"].is_object()) return best;
   for (auto it = document_["paths"].begin(); it != document_["paths"].end(); ++it) {
     std::vector<std::string> pattern = Segments(it.key());
-    if (pattern.size() != wanted.size()) continue;
+    // A last "{path}" takes the rest of the path, slashes and all, or nothing (the proxy).
+    const bool tail = !pattern.empty() && pattern.back() == "{path}";
+    const size_t fixed = tail ? pattern.size() - 1 : pattern.size();
+    if (tail ? wanted.size() < fixed : pattern.size() != wanted.size()) continue;
     int literals = 0;
     bool matches = true;
-    for (size_t i = 0; i < pattern.size() && matches; ++i) {
+    for (size_t i = 0; i < fixed && matches; ++i) {
       if (IsTemplate(pattern[i])) {
         matches = !wanted[i].empty();
       } else {

@@ -11,6 +11,14 @@
 namespace switchboard::openapi {
 namespace {
 
+std::string ReplaceTail(std::string path) {
+  const std::string tail = "{path...}";
+  if (path.size() >= tail.size() && path.compare(path.size() - tail.size(), tail.size(), tail) == 0) {
+    path.replace(path.size() - tail.size(), tail.size(), "{path}");
+  }
+  return path;
+}
+
 // Comments blanked out (so route sketches in comments are not mistaken for routes);
 // string and character literals kept as they are.
 std::string WithoutComments(const std::string& source) {
@@ -146,7 +154,8 @@ class SourceReader {
         continue;
       }
       for (const auto& m : *methods) {
-        for (const auto& p : *paths) found.routes.insert({m, p});
+        // The router's "{path...}" (the rest of the path) is the document's "{path}".
+        for (const auto& p : *paths) found.routes.insert({m, ReplaceTail(p)});
       }
     }
     return found;

@@ -34,9 +34,14 @@ json ToStored(const Project& p) {
 }
 
 json ToStored(const TokenRecord& t) {
-  return {{"v", kRecordVersion}, {"id", t.id},     {"project", t.project},
-          {"role", RoleName(t.role)}, {"name", t.name}, {"hash", t.hash},
-          {"created_at", t.created_at}};
+  json stored = {{"v", kRecordVersion}, {"id", t.id},     {"project", t.project},
+                 {"role", RoleName(t.role)}, {"name", t.name}, {"hash", t.hash},
+                 {"created_at", t.created_at}};
+  if (!t.component.empty()) {
+    stored["component"] = {{"kind", t.component.kind}, {"id", t.component.id},
+                           {"created_at", t.component.created_at}};
+  }
+  return stored;
 }
 
 json ToStored(const ConnectionRecord& c) {
@@ -54,7 +59,12 @@ json ToStored(const ConnectionRecord& c) {
           {"created_at", c.created_at},
           {"updated_at", c.updated_at},
           {"expires_at", c.expires_at},
-          {"last_probe", c.last_probe}};
+          {"last_probe", c.last_probe},
+          {"authorized_at", c.authorized_at},
+          {"authorization_expires_at", c.authorization_expires_at},
+          {"last_used_at", c.last_used_at},
+          {"use_count", c.use_count},
+          {"usage", c.usage}};
 }
 
 json ToStored(const StatusEvent& e) {
@@ -105,6 +115,10 @@ Result<TokenRecord> TokenFromStored(const json& j) {
     t.name = j.value("name", "");
     t.hash = j.at("hash");
     t.created_at = j.value("created_at", "");
+    if (j.contains("component") && j["component"].is_object()) {
+      const json& c = j["component"];
+      t.component = {c.at("kind"), c.at("id"), c.value("created_at", "")};
+    }
   });
 }
 
@@ -124,6 +138,11 @@ Result<ConnectionRecord> ConnectionFromStored(const json& j) {
     c.updated_at = j.value("updated_at", "");
     c.expires_at = j.value("expires_at", "");
     c.last_probe = j.contains("last_probe") && j["last_probe"].is_object() ? j["last_probe"] : json(nullptr);
+    c.authorized_at = j.value("authorized_at", "");
+    c.authorization_expires_at = j.value("authorization_expires_at", "");
+    c.last_used_at = j.value("last_used_at", "");
+    c.use_count = j.value("use_count", int64_t{0});
+    c.usage = j.contains("usage") && j["usage"].is_object() ? j["usage"] : json::object();
   });
 }
 

@@ -1,8 +1,9 @@
 // The connections table. Each row: provider icon and name, connection name, status
 // badge (Active, Inactive or Not verified; an Inactive or unverified row says why in the
 // row itself, and the details show on hover and keyboard focus), Flows count (opens the
-// flows using it), Connected on (viewer's local time), and the actions, Probe now among
-// them (its verdict is shown in the row).
+// flows using it), Connected on (viewer's local time), Last used (how long ago a flow used
+// it through the host; the exact time on hover), and the actions, Probe now among them
+// (its verdict is shown in the row).
 import {h, hidden, uid} from './dom.js';
 import {describeReason, formatDate, formatDateTime, plural, relativeTime, statusLabel} from './format.js';
 import {providerIcon} from './provider_picker.js';
@@ -12,7 +13,7 @@ import {providerIcon} from './provider_picker.js';
 export function renderTable(items, {providers, canChange, noteId, on}) {
   const providerOf = (id) => providers.find((p) => p.id === id) || {id, name: id};
   const head = h('thead', {}, h('tr', {},
-      ['Provider', 'Name', 'Status', 'Flows', 'Connected on'].map((label) => h('th', {scope: 'col'}, label)),
+      ['Provider', 'Name', 'Status', 'Flows', 'Connected on', 'Last used'].map((label) => h('th', {scope: 'col'}, label)),
       h('th', {scope: 'col'}, h('span', {}, 'Actions'))));
   const rows = items.map((connection) => {
     const provider = providerOf(connection.provider);
@@ -31,6 +32,7 @@ export function renderTable(items, {providers, canChange, noteId, on}) {
         h('td', {'data-label': 'Connected on'}, connection.connected_at ?
           h('time', {datetime: connection.connected_at}, formatDateTime(connection.connected_at)) :
           h('span', {class: 'muted'}, '—', hidden('never'))),
+        h('td', {'data-label': 'Last used'}, lastUsedCell(connection)),
         h('td', {'data-label': 'Actions'}, h('div', {class: 'row-actions'},
             action('Probe now', (c) => on.probe(c, row), 'probe'),
             action('Reconnect', on.reconnect, 'reconnect'),
@@ -41,6 +43,14 @@ export function renderTable(items, {providers, canChange, noteId, on}) {
   });
   return h('table', {class: 'connections'},
       h('caption', {class: 'visually-hidden'}, 'Connections'), head, h('tbody', {}, rows));
+}
+
+function lastUsedCell(connection) {
+  if (!connection.last_used_at) return h('span', {class: 'muted'}, 'Never', hidden(' used'));
+  const uses = Number(connection.use_count) || 0;
+  return h('time', {datetime: connection.last_used_at,
+    title: `${formatDateTime(connection.last_used_at)} · ${plural(uses, 'use', 'uses')}`},
+  relativeTime(connection.last_used_at));
 }
 
 function flowsCell(connection, openFlows) {

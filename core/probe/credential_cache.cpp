@@ -1,0 +1,140 @@
+#include "probe/credential_cache.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+namespace switchboard::probe {
+
+std::optional<std::chrono::system_clock::time_point> ParseRfc3339(const std::string& text) {
+  int year, month, day, hour, minute, second, consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
+                  &consumed) != 6 || consumed != 19) {
+    return std::nullopt;
+  }
+  size_t at = 19;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
+  }
+  long offset = 0;
+  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
+    ++at;
+  } else if (at + 6 == text.size() && (text[at] == '+' || text[at] == '-') && text[at + 3] == ':') {
+    int oh = 0, om = 0;
+    if (std::sscanf(text.c_str() + at + 1, "%2d:%2d", &oh, &om) != 2) return std::nullopt;
+    offset = (text[at] == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
+    at += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (at != text.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+      second > 60) {
+    return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  return std::chrono::system_clock::from_time_t(timegm(&tm) - offset);
+}
+
+CredentialCache::Clock::time_point CredentialCache::ExpiryOf(const Authorization& grant) const {
+  if (grant.expires_at.empty()) return now_() + kUndatedLifetime;
+  auto at = ParseRfc3339(grant.expires_at);
+  // An expiry that cannot be read is treated as lapsing now: the grant is served to the
+  // uses that waited for it, and the next use fetches again.
+  return at ? *at : now_();
+}
+
+void CredentialCache::Get(const std::string& key, const std::string& digest, const Fetch& fetch, Done done) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  Entry& entry = entries_[key];
+  const auto now = now_();
+  const bool usable = entry.grant && entry.digest == digest && now + entry.margin < entry.expires;
+  if (usable) {
+    auto grant = entry.grant;
+    const bool refresh = !entry.fetching && now + entry.ahead >= entry.expires;
+    if (refresh) entry.fetching = true;
+    const uint64_t generation = entry.generation;
+    lock.unlock();
+    done(std::move(grant));
+    if (refresh) Start(key, fetch, generation);
+    return;
+  }
+  if (entry.digest != digest) entry.grant.reset();  // about credentials no longer stored
+  entry.waiters.push_back(std::move(done));
+  if (entry.fetching) return;
+  entry.fetching = true;
+  const uint64_t generation = entry.generation;
+  lock.unlock();
+  Start(key, fetch, generation);
+}
+
+void CredentialCache::Start(const std::string& key, const Fetch& fetch, uint64_t generation) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++fetches_;
+  }
+  try {
+    fetch([this, key, generation](Result<Fetched> fetched) { Finish(key, generation, std::move(fetched)); });
+  } catch (const std::exception& e) {
+    Finish(key, generation, Status::Error(Code::kInternal, std::string("authorization failed: ") + e.what()));
+  }
+}
+
+void CredentialCache::Finish(const std::string& key, uint64_t generation, Result<Fetched> fetched) {
+  std::vector<Done> waiters;
+  Result<std::shared_ptr<const UsableAuthorization>> answer = Status::Error(Code::kInternal, "unset");
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = entries_.find(key);
+    if (found == entries_.end()) return;
+    Entry& entry = found->second;
+    entry.fetching = false;
+    waiters.swap(entry.waiters);
+    if (fetched.ok() && !fetched->usable) fetched = Status::Error(Code::kInternal, "an authorization fetch gave nothing");
+    if (fetched.ok()) {
+      answer = fetched->usable;
+      if (entry.generation == generation && fetched->usable) {
+        entry.grant = fetched->usable;
+        entry.digest = fetched->digest;
+        const auto now = now_();
+        entry.expires = ExpiryOf(fetched->usable->grant);
+        const auto lifetime = entry.expires > now ? entry.expires - now : Clock::duration::zero();
+        entry.margin = std::min<Clock::duration>(kExpiryMargin, lifetime / 4);
+        entry.ahead = std::min<Clock::duration>(kRefreshAhead, lifetime / 2);
+      }
+    } else {
+      // A failed background refresh leaves a grant that is still fresh: the connection's
+      // status (a refusal makes it inactive) is what stops its use.
+      answer = fetched.status();
+    }
+    if (!entry.grant && waiters.empty()) entries_.erase(found);
+  }
+  for (auto& waiter : waiters) waiter(answer);
+}
+
+void CredentialCache::Forget(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = entries_.find(key);
+  if (found == entries_.end()) return;
+  found->second.grant.reset();
+  found->second.generation = ++generations_;
+  if (!found->second.fetching) entries_.erase(found);
+}
+
+uint64_t CredentialCache::fetches() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return fetches_;
+}
+
+size_t CredentialCache::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace switchboard::probe
