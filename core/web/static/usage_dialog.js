@@ -1,7 +1,9 @@
-// The flows (and deployments) that use a connection, each a link to it; opened from
-// the Flows count in the table.
+// The flows (and deployments) that use a connection, each a link to it, and for an admin
+// how often and how lately each one's runtime used it; opened from the Flows count in the
+// table.
 import {api, projectPath} from './api.js';
 import {h} from './dom.js';
+import {formatDateTime, plural, relativeTime} from './format.js';
 import {dialogActions, openModal} from './modal.js';
 import {componentHref} from './url_state.js';
 
@@ -17,7 +19,10 @@ export function openUsageDialog({project, connection}) {
   Promise.all([
     api('GET', projectPath(project, `/flows${query}`)),
     api('GET', projectPath(project, `/deployments${query}`)),
-  ]).then(([flows, deployments]) => {
+    // Only admins may see usage; for a member the list stands alone.
+    api('GET', projectPath(project, `/connections/${encodeURIComponent(connection.id)}/usage`)).catch(() => null),
+  ]).then(([flows, deployments, usage]) => {
+    const usedBy = new Map(((usage && usage.by) || []).map((entry) => [entry.user, entry]));
     const rows = [
       ...flows.items.map((item) => ({kind: 'flow', ...item})),
       ...deployments.items.map((item) => ({kind: 'deployment', ...item})),
@@ -29,10 +34,17 @@ export function openUsageDialog({project, connection}) {
     }
     body.replaceChildren(h('ul', {class: 'reference-list'}, rows.map((row) => h('li', {},
         h('a', {href: componentHref(project, row.kind, row.id), 'data-nav': ''}, row.name || row.id),
-        h('span', {class: 'muted'}, row.kind === 'deployment' ? ' (deployment)' : ' (flow)')))));
+        h('span', {class: 'muted'}, row.kind === 'deployment' ? ' (deployment)' : ' (flow)'),
+        usage ? usageNote(usedBy.get(`${row.kind}/${row.id}`)) : null))));
   }).catch((error) => {
     body.removeAttribute('aria-busy');
     body.replaceChildren(h('p', {class: 'form-alert', role: 'alert'}, `Cannot list the flows: ${error.message}`));
   });
   return modal;
+}
+
+function usageNote(entry) {
+  if (!entry || !entry.last_used_at) return h('span', {class: 'muted usage-note'}, ' · not used yet');
+  return h('span', {class: 'muted usage-note'}, ` · ${plural(entry.count, 'use', 'uses')}, last `,
+      h('time', {datetime: entry.last_used_at, title: formatDateTime(entry.last_used_at)}, relativeTime(entry.last_used_at)));
 }
