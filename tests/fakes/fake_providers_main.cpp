@@ -162,15 +162,15 @@ int main(int argc, char** argv) {
               << args.listen.port << "\n";
     return 1;
   }
+  std::thread capture_thread([&capture] { capture.listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs, so a stop must not come before it.
+  while (!capture.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::thread([&server, &capture, stop_signals] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
     capture.stop();
     server.stop();
   }).detach();
-  std::thread capture_thread([&capture] { capture.listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs, so a stop must not come before it.
-  while (!capture.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 
   // The capture line goes to stderr: scripts take the first URL on stdout as the fake's.
   std::cerr << "fake-providers capture listening on " << context.capture_origin() << std::endl;
