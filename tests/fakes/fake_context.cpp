@@ -19,8 +19,8 @@ void Stats::Count(const std::string& provider, const std::string& endpoint,
 void Stats::CountRefresh(const std::string& provider, const std::string& root, bool spent) {
   std::lock_guard lock(mutex_);
   ProviderCounts& counts = providers_[provider];
-  ++counts.refresh_grants[root];
-  if (spent) ++counts.spent_refresh_grants[root];
+  ++counts.refreshes_by_family[root];
+  if (spent) ++counts.spent_refreshes_by_family[root];
 }
 
 void Stats::Enter() {
@@ -39,9 +39,9 @@ Json Stats::ToJson() const {
     providers[name] = {{"requests", counts.requests},
                        {"by_endpoint", counts.by_endpoint},
                        {"by_credential", counts.by_credential}};
-    if (!counts.refresh_grants.empty()) {
-      providers[name]["refresh_grants"] = counts.refresh_grants;
-      providers[name]["spent_refresh_grants"] = counts.spent_refresh_grants;
+    if (!counts.refreshes_by_family.empty()) {
+      providers[name]["refreshes_by_family"] = counts.refreshes_by_family;
+      providers[name]["spent_refreshes_by_family"] = counts.spent_refreshes_by_family;
     }
   }
   return {{"total", total_},

@@ -49,8 +49,8 @@ class Stats {
     long requests = 0;
     std::map<std::string, long> by_endpoint;
     std::map<std::string, long> by_credential;
-    std::map<std::string, long> refresh_grants;
-    std::map<std::string, long> spent_refresh_grants;
+    std::map<std::string, long> refreshes_by_family;
+    std::map<std::string, long> spent_refreshes_by_family;
   };
   mutable std::mutex mutex_;
   long total_ = 0;

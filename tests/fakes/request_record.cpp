@@ -21,16 +21,25 @@ bool AddedByServer(const std::string& name) {
 
 nlohmann::json DescribeRequest(const httplib::Request& req, size_t body_limit) {
   const size_t question = req.target.find('?');
-  nlohmann::json headers = nlohmann::json::object();
+  nlohmann::json lists = nlohmann::json::object();
   for (const auto& [name, value] : req.headers) {
     if (AddedByServer(name)) continue;
-    headers[Lower(name)].push_back(value);
+    lists[Lower(name)].push_back(value);
+  }
+  nlohmann::json headers = nlohmann::json::object();
+  for (const auto& [name, values] : lists.items()) {
+    std::string joined;
+    for (const auto& value : values) {
+      joined += (joined.empty() ? "" : ", ") + value.get<std::string>();
+    }
+    headers[name] = joined;
   }
   nlohmann::json record = {
       {"method", req.method},
       {"path", req.target.substr(0, question)},
       {"query", question == std::string::npos ? "" : req.target.substr(question + 1)},
       {"headers", headers},
+      {"header_lists", lists},
       {"body", req.body.substr(0, body_limit)}};
   if (req.body.size() > body_limit) record["body_truncated"] = true;
   return record;
@@ -50,7 +59,12 @@ nlohmann::json CaptureLog::ToJson() const {
   std::lock_guard lock(mutex_);
   nlohmann::json requests = nlohmann::json::array();
   for (const auto& record : requests_) requests.push_back(record);
-  return {{"requests", requests}, {"dropped", dropped_}};
+  return requests;
+}
+
+long CaptureLog::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
 }
 
 void CaptureLog::Clear() {

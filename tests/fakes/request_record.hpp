@@ -11,10 +11,11 @@
 
 namespace fakes {
 
-// {"method", "path", "query", "headers", "body"}: `path` and `query` as sent (not
-// percent-decoded; query without the "?"), `headers` by lower-case name with every value
-// in the order received, `body` as text (bytes that are not UTF-8 become U+FFFD), cut
-// after `body_limit` bytes with "body_truncated": true.
+// {"method", "path", "query", "headers", "header_lists", "body"}: `path` and `query` as
+// sent (not percent-decoded; query without the "?"); `headers` by lower-case name, the
+// values of a repeated header joined with ", "; `header_lists` the same with every value
+// apart, in the order received; `body` as text (bytes that are not UTF-8 become U+FFFD),
+// cut after `body_limit` bytes with "body_truncated": true.
 nlohmann::json DescribeRequest(const httplib::Request& req, size_t body_limit);
 
 // The requests the capture listener received, oldest first, at most `capacity` (older
@@ -25,8 +26,9 @@ class CaptureLog {
   static constexpr size_t kBodyLimit = 64 * 1024;
 
   void Record(const httplib::Request& req);
-  // {"requests": [...], "dropped": N}
+  // The records, oldest first, as a JSON array.
   nlohmann::json ToJson() const;
+  long dropped() const;
   void Clear();
 
  private:
