@@ -27,10 +27,13 @@ bool EndsWith(const std::string& text, const std::string& suffix) {
 }
 
 void AddAllRoutes(httplib::Server& server, FakeContext& context) {
+  server.set_payload_max_length(kMaxRequestBodyBytes);
   AddOpenAiRoutes(server, context);
   AddTrelloRoutes(server, context);
   AddGoogleRoutes(server, context);
   AddMicrosoftRoutes(server, context);
+  AddEchoRoutes(server);
+  AddCapturedRoutes(server, context);
   server.Get("/_stats", [&context](const httplib::Request&, httplib::Response& res) {
     SendJson(res, 200, context.stats().ToJson());
   });

@@ -26,7 +26,7 @@ constexpr Word kWords[] = {
     {"down", Mode::kDown},                {"tokendown", Mode::kTokenDown},
     {"badaccess", Mode::kBadAccess},      {"401once", Mode::kUnauthorizedOnce},
     {"expiring", Mode::kExpiring},        {"rotate", Mode::kRotate},
-    {"echo", Mode::kEcho},
+    {"echo", Mode::kEcho},                {"redirect", Mode::kRedirect},
 };
 
 // Longest first, so "userratelimited" is not read as "ratelimited".
@@ -52,7 +52,9 @@ std::optional<int> TakeSlow(std::string_view& text, int default_slow_ms) {
     ++digits;
   }
   std::string_view head = text.substr(0, text.size() - digits);
-  if (!EndsWith(head, "slow")) return std::nullopt;
+  // More than six digits (over 16 minutes) is not a delay anyone means, and would
+  // overflow stoi.
+  if (!EndsWith(head, "slow") || digits > 6) return std::nullopt;
   int ms = default_slow_ms;
   if (digits > 0) {
     ms = std::stoi(std::string(text.substr(text.size() - digits)));
@@ -63,11 +65,31 @@ std::optional<int> TakeSlow(std::string_view& text, int default_slow_ms) {
   return ms;
 }
 
+// Strips "shortlived" (and a hyphen before it) off the end of `text`.
+bool TakeShortLived(std::string_view& text) {
+  constexpr std::string_view kShortLived = "shortlived";
+  if (!EndsWith(text, kShortLived)) return false;
+  text.remove_suffix(kShortLived.size());
+  if (EndsWith(text, "-")) text.remove_suffix(1);
+  return true;
+}
+
 }  // namespace
 
 CredentialMode ParseCredential(std::string_view credential, int default_slow_ms) {
   CredentialMode result;
-  result.slow_ms = TakeSlow(credential, default_slow_ms);
+  // The modifiers come after the word, in either order.
+  for (bool stripped = true; stripped;) {
+    stripped = false;
+    if (!result.slow_ms) {
+      result.slow_ms = TakeSlow(credential, default_slow_ms);
+      stripped = result.slow_ms.has_value();
+    }
+    if (!result.short_lived && TakeShortLived(credential)) {
+      result.short_lived = true;
+      stripped = true;
+    }
+  }
   for (const Word& word : WordsLongestFirst()) {
     if (EndsWith(credential, word.text)) {
       result.mode = word.mode;

@@ -34,6 +34,7 @@ enum class Mode {
   kExpiring,         // expiring       (Trello token lapsing in 3 days)
   kRotate,           // rotate         (single-use refresh tokens: each refresh rotates)
   kEcho,             // echo           (the error quotes the credential in every encoding)
+  kRedirect,         // redirect       (the use-path API call answers 307 to the capture port)
 };
 
 struct CredentialMode {
@@ -41,6 +42,9 @@ struct CredentialMode {
   // Extra latency for this credential: "...-slow" (the --slow-ms default) or
   // "...-slow250" (250 ms). It may follow another word: "sk-test-down-slow500".
   std::optional<int> slow_ms;
+  // "...-shortlived": access tokens issued from this refresh token live 2 seconds. It may
+  // follow another word and precede "-slow": "1//0g-x-rotate-shortlived-slow100".
+  bool short_lived = false;
 };
 
 // Reads the convention off a credential. The word may follow a hyphen ("sk-test-revoked")

@@ -16,6 +16,13 @@ void Stats::Count(const std::string& provider, const std::string& endpoint,
   ++counts.by_credential[credential.empty() ? "(none)" : credential];
 }
 
+void Stats::CountRefresh(const std::string& provider, const std::string& root, bool spent) {
+  std::lock_guard lock(mutex_);
+  ProviderCounts& counts = providers_[provider];
+  ++counts.refreshes_by_family[root];
+  if (spent) ++counts.spent_refreshes_by_family[root];
+}
+
 void Stats::Enter() {
   int now = ++in_flight_;
   int peak = max_in_flight_.load();
@@ -32,6 +39,10 @@ Json Stats::ToJson() const {
     providers[name] = {{"requests", counts.requests},
                        {"by_endpoint", counts.by_endpoint},
                        {"by_credential", counts.by_credential}};
+    if (!counts.refreshes_by_family.empty()) {
+      providers[name]["refreshes_by_family"] = counts.refreshes_by_family;
+      providers[name]["spent_refreshes_by_family"] = counts.spent_refreshes_by_family;
+    }
   }
   return {{"total", total_},
           {"in_flight", in_flight_.load()},
@@ -44,6 +55,16 @@ void Stats::Reset() {
   total_ = 0;
   providers_.clear();
   max_in_flight_ = in_flight_.load();
+}
+
+void FakeContext::RedirectToCapture(const httplib::Request& req, httplib::Response& res) const {
+  res.status = 307;
+  res.set_header("Location", capture_origin_ + "/captured" + req.path);
+  res.set_content("Temporary Redirect", "text/plain; charset=utf-8");
+}
+
+int FakeContext::AccessTokenSeconds(const Grant& grant) const {
+  return grant.mode.short_lived ? kShortLivedAccessTokenSeconds : options_.access_token_seconds;
 }
 
 void FakeContext::Delay(const CredentialMode& mode) const {
@@ -77,7 +98,8 @@ void FakeContext::Post(httplib::Server& server, const std::string& pattern,
 
 void SendJson(httplib::Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
 }
 
 }  // namespace fakes

@@ -1,7 +1,10 @@
 // Google: the OAuth 2.0 token endpoint (refresh-token grant; {"error",
 // "error_description"} failures) and the Calendar API's calendarList read (Google's JSON
 // error envelope), as in providers.md 2.2-2.4. Refresh tokens are normally not rotated;
-// one ending in "rotate" is replaced on every refresh and the old one dies.
+// one ending in "rotate" is replaced on every refresh and the old one dies. calendarList
+// is both the probe and the use-path call: it accepts only unexpired access tokens this
+// fake issued, and a "redirect" family is sent to the capture listener.
+#include <chrono>
 #include <string>
 
 #include "provider_routes.hpp"
@@ -29,10 +32,14 @@ void Token(FakeContext& context, const httplib::Request& req, httplib::Response&
   const std::string client_secret = req.get_param_value("client_secret");
   const std::string refresh_token = req.get_param_value("refresh_token");
   const std::string grant_type = req.get_param_value("grant_type");
-  std::shared_ptr<Grant> grant =
-      refresh_token.empty() ? nullptr : context.grants().FindRefresh(refresh_token);
-  context.stats().Count(kProvider, "token", grant ? grant->root : refresh_token);
-  context.Delay(grant ? grant->mode : CredentialMode{});
+  const RefreshLookup found = context.grants().FindRefresh(refresh_token);
+  context.stats().Count(kProvider, "token", found.grant ? found.grant->root : refresh_token);
+  if (found.grant && grant_type == "refresh_token") {
+    context.stats().CountRefresh(kProvider, found.grant->root, found.spent);
+  }
+  context.Delay(found.grant ? found.grant->mode : CredentialMode{});
+  // A token spent by rotation is dead, whatever its family.
+  const std::shared_ptr<Grant> grant = found.spent ? nullptr : found.grant;
 
   if (grant_type != "refresh_token") {
     return TokenError(res, 400, "unsupported_grant_type", "Invalid grant_type: " + grant_type);
@@ -76,8 +83,10 @@ void Token(FakeContext& context, const httplib::Request& req, httplib::Response&
   std::string scope = req.get_param_value("scope");
   if (scope.empty()) scope = kCalendarReadonly;
   if (grant->mode.mode == Mode::kNarrowScope) scope = kEventsReadonly;
-  Json body = {{"access_token", context.grants().IssueAccess(grant, "ya29.a0Af")},
-               {"expires_in", 3599},
+  const int lifetime = context.AccessTokenSeconds(*grant);
+  Json body = {{"access_token",
+                context.grants().IssueAccess(kProvider, grant, "ya29.a0Af", std::chrono::seconds(lifetime))},
+               {"expires_in", lifetime},
                {"scope", scope},
                {"token_type", "Bearer"}};
   if (grant->mode.mode == Mode::kRotate) {
@@ -131,12 +140,16 @@ void Unauthenticated(httplib::Response& res, bool token_given) {
 
 void ListCalendars(FakeContext& context, const httplib::Request& req, httplib::Response& res) {
   const std::string access_token = BearerToken(req);
-  std::shared_ptr<Grant> grant = context.grants().FindAccess(access_token);
+  const AccessLookup found = context.grants().FindAccess(kProvider, access_token);
+  const std::shared_ptr<Grant>& grant = found.grant;
   context.stats().Count(kProvider, "calendarList", grant ? grant->root : access_token);
   context.Delay(grant ? grant->mode : CredentialMode{});
-  if (!grant) return Unauthenticated(res, !access_token.empty());
+  // Google answers an unknown, made-up and an expired token alike.
+  if (!grant || found.expired) return Unauthenticated(res, !access_token.empty());
 
   switch (grant->mode.mode) {
+    case Mode::kRedirect:
+      return context.RedirectToCapture(req, res);
     case Mode::kBadAccess:
       return Unauthenticated(res, true);
     case Mode::kUnauthorizedOnce:

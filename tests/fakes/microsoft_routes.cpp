@@ -2,7 +2,9 @@
 // error bodies) and Microsoft Graph reads under /me (Graph's error envelope), as in
 // providers.md 4.2-4.4. Like the real service, every refresh returns a new refresh token
 // and the old one keeps working; a token ending in "rotate" is single-use instead, so a
-// test can prove the host stored the new one.
+// test can prove the host stored the new one. Graph accepts only unexpired access tokens
+// this fake issued; /me/messages is the use-path call (paged by $top and $skip), and the
+// one a "redirect" family is sent to the capture listener from.
 #include <chrono>
 #include <ctime>
 #include <set>
@@ -166,21 +168,27 @@ bool RefuseToken(const httplib::Request& req, const std::shared_ptr<Grant>& gran
 
 void Token(FakeContext& context, const httplib::Request& req, httplib::Response& res) {
   const std::string refresh_token = req.get_param_value("refresh_token");
-  std::shared_ptr<Grant> grant =
-      refresh_token.empty() ? nullptr : context.grants().FindRefresh(refresh_token);
-  context.stats().Count(kProvider, "token", grant ? grant->root : refresh_token);
-  context.Delay(grant ? grant->mode : CredentialMode{});
+  const RefreshLookup found = context.grants().FindRefresh(refresh_token);
+  context.stats().Count(kProvider, "token", found.grant ? found.grant->root : refresh_token);
+  if (found.grant && req.get_param_value("grant_type") == "refresh_token") {
+    context.stats().CountRefresh(kProvider, found.grant->root, found.spent);
+  }
+  context.Delay(found.grant ? found.grant->mode : CredentialMode{});
+  // A token spent by rotation is dead, whatever its family.
+  const std::shared_ptr<Grant> grant = found.spent ? nullptr : found.grant;
   if (RefuseToken(req, grant, res)) return;
 
   const std::set<std::string> requested = SplitScopes(req.get_param_value("scope"));
   const bool offline = requested.empty() || requested.count("offline_access") != 0;
+  const int lifetime = context.AccessTokenSeconds(*grant);
   Json body = {{"token_type", "Bearer"},
                {"scope", grant->mode.mode == Mode::kNarrowScope ? "User.Read"
                                                                 : GrantedScope(requested)},
-               {"expires_in", 3599},
-               {"ext_expires_in", 3599},
+               {"expires_in", lifetime},
+               {"ext_expires_in", lifetime},
                {"access_token",
-                context.grants().IssueAccess(grant, "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.fake.")}};
+                context.grants().IssueAccess(kProvider, grant, "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.fake.",
+                                             std::chrono::seconds(lifetime))}};
   if (offline) body["refresh_token"] = context.grants().IssueRefresh(grant, "1.AXkAfake.");
   if (requested.count("openid") != 0) body["id_token"] = "eyJ0eXAiOiJKV1QifQ.eyJvaWQiOiJmYWtlIn0.";
   if (grant->mode.mode == Mode::kRotate) context.grants().Spend(refresh_token);
@@ -203,6 +211,69 @@ void Unauthenticated(httplib::Response& res, const std::string& message) {
   res.set_header("WWW-Authenticate",
                  R"(Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000")");
   GraphError(res, 401, "InvalidAuthenticationToken", message);
+}
+
+Json Message(int index) {
+  static const char* const kSubjects[] = {"Quarterly planning", "Lunch on Friday?",
+                                          "Your invoice is ready", "Build failed on main",
+                                          "Welcome to the team"};
+  static const char* const kSenders[][2] = {{"Megan Bowen", "MeganB@contoso.com"},
+                                            {"Alex Wilber", "AlexW@contoso.com"},
+                                            {"Contoso Billing", "billing@contoso.com"},
+                                            {"Build Bot", "ci@contoso.com"},
+                                            {"Lee Gu", "LeeG@contoso.com"}};
+  const std::string id = "AAMkAGI2TGuLAAA" + std::to_string(index) + "=";
+  const std::string day = "2026-11-" + std::to_string(20 + index) + "T09:1" +
+                          std::to_string(index) + ":00Z";
+  return {{"@odata.etag", "W/\"CQAAABYAAAC4ofQHEIqCSbQPot83AFcbAAAW" + std::to_string(index) + "\""},
+          {"id", id},
+          {"createdDateTime", day},
+          {"lastModifiedDateTime", day},
+          {"receivedDateTime", day},
+          {"sentDateTime", day},
+          {"hasAttachments", false},
+          {"subject", kSubjects[index]},
+          {"bodyPreview", std::string(kSubjects[index]) + ": see the details below."},
+          {"importance", "normal"},
+          {"conversationId", "AAQkAGI2TGuLAAAQ" + std::to_string(index) + "="},
+          {"isRead", index % 2 == 1},
+          {"isDraft", false},
+          {"webLink", "https://outlook.office365.com/owa/?ItemID=" + id + "&exvsurl=1&viewmodel=ReadMessageItem"},
+          {"body", {{"contentType", "text"}, {"content", std::string(kSubjects[index]) + ": see the details below."}}},
+          {"sender", {{"emailAddress", {{"name", kSenders[index][0]}, {"address", kSenders[index][1]}}}}},
+          {"from", {{"emailAddress", {{"name", kSenders[index][0]}, {"address", kSenders[index][1]}}}}},
+          {"toRecipients", Json::array({{{"emailAddress", {{"name", "Adele Vance"}, {"address", kUserPrincipalName}}}}})},
+          {"ccRecipients", Json::array()},
+          {"replyTo", Json::array()}};
+}
+
+// A whole number within [low, high] from a query parameter, or `fallback` for anything
+// else (Graph's own answer to a bad $top is not modelled).
+int IntParam(const httplib::Request& req, const char* name, int low, int high, int fallback) {
+  const std::string text = req.get_param_value(name);
+  if (text.empty() || text.size() > 6 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return fallback;
+  }
+  const int value = std::stoi(text);
+  return value < low || value > high ? fallback : value;
+}
+
+// GET /me/messages: five messages, newest first, paged by $top (default 10, as Graph)
+// and $skip; a page that is not the last links to the next on the host that was asked.
+Json Messages(const std::string& context_url, const httplib::Request& req) {
+  constexpr int kMessages = 5;
+  const int top = IntParam(req, "$top", 1, 1000, 10);
+  const int skip = IntParam(req, "$skip", 0, 100000, 0);
+  Json value = Json::array();
+  for (int i = skip; i < kMessages && i < skip + top; ++i) value.push_back(Message(i));
+  Json page = {{"@odata.context", context_url}, {"value", value}};
+  if (skip + top < kMessages) {
+    page["@odata.nextLink"] = "http://" + req.get_header_value("Host") +
+                              "/graph/v1.0/me/messages?%24top=" + std::to_string(top) +
+                              "&%24skip=" + std::to_string(skip + top);
+  }
+  return page;
 }
 
 Json Resource(const std::string& resource, const httplib::Request& req) {
@@ -243,14 +314,15 @@ Json Resource(const std::string& resource, const httplib::Request& req) {
                                     {"owner", {{"name", "Adele Vance"},
                                                {"address", kUserPrincipalName}}}}})}};
   }
-  return {{"@odata.context", context_base + owner + "/messages"}, {"value", Json::array()}};
+  return Messages(context_base + owner + "/messages", req);
 }
 
 // GET /me and the mail and calendar reads under it. `resource` is "" for /me itself.
 void GraphRead(FakeContext& context, const std::string& resource, const httplib::Request& req,
                httplib::Response& res) {
   const std::string access_token = BearerToken(req);
-  std::shared_ptr<Grant> grant = context.grants().FindAccess(access_token);
+  const AccessLookup found = context.grants().FindAccess(kProvider, access_token);
+  const std::shared_ptr<Grant>& grant = found.grant;
   context.stats().Count(kProvider, resource.empty() ? "me" : "me/" + resource,
                         grant ? grant->root : access_token);
   context.Delay(grant ? grant->mode : CredentialMode{});
@@ -263,7 +335,12 @@ void GraphRead(FakeContext& context, const std::string& resource, const httplib:
 
   if (access_token.empty()) return Unauthenticated(res, "Access token is empty.");
   if (!grant) return Unauthenticated(res, "CompactToken parsing failed with error code: 80049217");
+  if (found.expired) return Unauthenticated(res, "Lifetime validation failed, the token is expired.");
   switch (grant->mode.mode) {
+    case Mode::kRedirect:
+      // Only the use-path read; /me stays the probe's plain answer.
+      if (resource == "messages") return context.RedirectToCapture(req, res);
+      break;
     case Mode::kBadAccess:
       return Unauthenticated(res, "Access token has expired or is not yet valid.");
     case Mode::kUnauthorizedOnce:

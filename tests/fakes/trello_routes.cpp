@@ -1,9 +1,12 @@
-// Trello: key and token on every request (query parameters, or the OAuth header form),
-// plain-text 401 bodies, JSON 429 bodies, no Retry-After (providers.md 3.2-3.6).
+// Trello: GET /1/members/me (the probe), /1/tokens/{token} (expiry) and
+// /1/members/me/boards (the use path), with key and token on every request (query
+// parameters, or the OAuth header form), plain-text 401 bodies, JSON 429 bodies, no
+// Retry-After (providers.md 3.2-3.6).
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <regex>
+#include <sstream>
 #include <string>
 
 #include "provider_routes.hpp"
@@ -122,6 +125,62 @@ void MembersMe(FakeContext& context, const httplib::Request& req, httplib::Respo
   SendJson(res, 200, {{"id", MemberId(auth.token)}, {"username", "fakeuser"}});
 }
 
+Json Board(const std::string& token, const std::string& name, const std::string& slug,
+           const std::string& desc, bool closed, const std::string& short_link) {
+  const std::string url = "https://trello.com/b/" + short_link;
+  return {{"id", MemberId(token + "#board#" + name)},
+          {"name", name},
+          {"desc", desc},
+          {"descData", nullptr},
+          {"closed", closed},
+          {"idOrganization", MemberId(token + "#workspace")},
+          {"idEnterprise", nullptr},
+          {"pinned", false},
+          {"url", url + "/" + slug},
+          {"shortUrl", url},
+          {"shortLink", short_link},
+          {"dateLastActivity", closed ? "2026-03-02T16:40:12.511Z" : "2026-11-20T09:14:02.311Z"},
+          {"idMemberCreator", MemberId(token)},
+          {"prefs", {{"permissionLevel", "private"},
+                     {"background", closed ? "grey" : "blue"},
+                     {"backgroundColor", closed ? "#838C91" : "#0079BF"}}},
+          {"labelNames", {{"green", ""}, {"yellow", ""}, {"orange", ""}, {"red", ""},
+                          {"purple", ""}, {"blue", ""}}}};
+}
+
+// GET /1/members/me/boards: the token's boards, one open and one closed. Honours
+// filter=open|closed (default all, as Trello) and fields=a,b (id is always included).
+void MemberBoards(FakeContext& context, const httplib::Request& req, httplib::Response& res) {
+  const TrelloAuth auth = ReadAuth(req);
+  context.stats().Count(kProvider, "members/me/boards", auth.token);
+  const CredentialMode mode = context.grants().Parse(auth.token);
+  context.Delay(mode);
+  if (Refuse(auth, mode, res)) return;
+  if (mode.mode == Mode::kRedirect) return context.RedirectToCapture(req, res);
+
+  const std::string filter = req.get_param_value("filter");
+  std::string fields = req.get_param_value("fields");
+  Json boards = Json::array();
+  for (Json board : {Board(auth.token, "Product Roadmap", "product-roadmap",
+                           "What we build next, and when.", false, "n7qKx2Lp"),
+                     Board(auth.token, "Archived Sprint 12", "archived-sprint-12", "", true,
+                           "Qa4Zt8Wm")}) {
+    const bool closed = board["closed"];
+    if ((filter == "open" && closed) || (filter == "closed" && !closed)) continue;
+    if (!fields.empty() && fields != "all") {
+      Json picked = {{"id", board["id"]}};
+      std::istringstream names(fields);
+      for (std::string field; std::getline(names, field, ',');) {
+        if (board.contains(field)) picked[field] = board[field];
+      }
+      board = picked;
+    }
+    boards.push_back(board);
+  }
+  RateLimitHeaders(res, 97);
+  SendJson(res, 200, boards);
+}
+
 // GET /1/tokens/{token}?fields=dateExpires: when the token lapses (null: never).
 void TokenInfo(FakeContext& context, const httplib::Request& req, httplib::Response& res) {
   const TrelloAuth auth = ReadAuth(req);
@@ -146,6 +205,10 @@ void AddTrelloRoutes(httplib::Server& server, FakeContext& context) {
   context.Get(server, "/trello/1/members/me",
               [&context](const httplib::Request& req, httplib::Response& res) {
                 MembersMe(context, req, res);
+              });
+  context.Get(server, "/trello/1/members/me/boards",
+              [&context](const httplib::Request& req, httplib::Response& res) {
+                MemberBoards(context, req, res);
               });
   context.Get(server, R"(/trello/1/tokens/([^/]+))",
               [&context](const httplib::Request& req, httplib::Response& res) {
