@@ -9,6 +9,7 @@
 set -euo pipefail
 host_bin="$1"
 fake_bin="$2"
+legacy_dir="$3"  # holds the committed ABI 1.0 plugin, legacy_v10.so
 work="$(mktemp -d)"
 cleanup() {
   [[ -n "${host_pid:-}" ]] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
@@ -28,7 +29,7 @@ fake="$(wait_for_line "$work/fake.out" 'providers listening')"
 [[ -n "$fake" ]] || { echo "FAIL: fake providers did not start"; cat "$work/fake.log"; exit 1; }
 
 "$host_bin" serve --data "$work/data" --listen 127.0.0.1:0 --egress-allow 127.0.0.1/32 \
-  --probe-interval 0 --usage-flush-interval 200 >"$work/host.out" 2>"$work/host.log" &
+  --probe-interval 0 --usage-flush-interval 200 --plugins "$legacy_dir" >"$work/host.out" 2>"$work/host.log" &
 host_pid=$!
 base="$(wait_for_line "$work/host.out" 'switchboard listening')"
 [[ -n "$base" ]] || { echo "FAIL: host did not start"; cat "$work/host.log"; exit 1; }
@@ -57,11 +58,14 @@ req() {
   [[ -n "$data" ]] && args+=(--data-binary "$data")
   [[ -n "$token" ]] && args+=(-H "Authorization: Bearer $token")
   status="$(curl "${args[@]}" "$@")"; body="$(cat "$work/body")"
-  if [[ "$path" == */credentials ]]; then cat "$work/headers" "$work/body" >>"$work/credentials_responses"
+  # Tokens are shown once when issued, credentials where they are asked for: those
+  # answers are the only ones allowed to carry a secret.
+  if [[ "$path" == */credentials || ( "$method" == POST && "$path" == */tokens ) ]]; then
+    cat "$work/headers" "$work/body" >>"$work/secret_responses"
   else cat "$work/headers" "$work/body" >>"$work/responses"; fi
   conform "$method" "$path"
 }
-field() { jq -r "$1" <<<"$body"; }
+field() { jq -r "$1" <<<"$body" 2>/dev/null || echo "(not json)"; }
 refreshes() { # the fake's count of refresh grants for a refresh-token family
   curl -s "$fake/_stats" | jq -r --arg t "$1" '[.providers[] | .refreshes_by_family[$t] // 0] | add'
 }
@@ -74,7 +78,7 @@ api=/v1/projects/use/connections
 
 secrets=(sk-demo-good "a1b2c3d4e5f60718293a4b5c6d7e8f90" "ATTA9f8e7d6c5b4a39281706f5e4d3c2b1a0998877665544332211ffeeddccbbaa00E1F2A3B4"
          GOCSPX-demoSecret 1//0g-demo-good "Xy8Q~demoSecret" 1.AXkA-demo-good sk-demo-revoked sk-demo-redirect
-         1//0g-demo-shortlived sk-demo-fixed)
+         1//0g-demo-shortlived sk-demo-fixed lv1_legacy_secret)
 create() { # NAME PROVIDER CONFIG [QUERY] -> $cid
   req "$token" POST "$api${4:-}" "{\"name\":\"$1\",\"provider\":\"$2\",\"config\":$3}"
   check "create $1" 201 "$status"
@@ -88,9 +92,10 @@ create Revoked openai "{\"api_key\":\"sk-demo-revoked\",\"base_url\":\"$fake/ope
 create Redirect openai "{\"api_key\":\"sk-demo-redirect\",\"base_url\":\"$fake/openai/v1\"}" '?probe=false'; redirect=$cid
 create Burst google_calendar "{\"client_id\":\"123456789012-abc123def456ghi789jkl012mno345pq.apps.googleusercontent.com\",\"client_secret\":\"GOCSPX-demoSecret\",\"refresh_token\":\"1//0g-demo-shortlived\",\"token_uri\":\"$fake/google/token\",\"api_base\":\"$fake/google/calendar/v3\"}" '?probe=false'; burst=$cid
 create Echo openai "{\"api_key\":\"sk-demo-good\",\"base_url\":\"$fake/echo/v1\"}" '?probe=false'; echo_c=$cid
+create Legacy legacy_v10 "{\"token\":\"lv1_legacy_secret\",\"base_url\":\"$fake/legacy\"}" '?probe=false'; legacy=$cid
 create Unused openai "{\"api_key\":\"sk-demo-good\",\"base_url\":\"$fake/openai/v1\"}"; unused=$cid
 
-req "$token" PUT /v1/projects/use/flows/daily "{\"name\":\"Daily\",\"connections\":[\"$openai\",\"$trello\",\"$google\",\"$outlook\",\"$revoked\",\"$redirect\",\"$burst\",\"$echo_c\"]}"
+req "$token" PUT /v1/projects/use/flows/daily "{\"name\":\"Daily\",\"connections\":[\"$openai\",\"$trello\",\"$google\",\"$outlook\",\"$revoked\",\"$redirect\",\"$burst\",\"$echo_c\",\"$legacy\"]}"
 check "put flow" 201 "$status"
 req "$token" POST /v1/projects/use/flows/daily/tokens '{"name":"daily runner"}'
 check "runtime token" 201 "$status"
@@ -140,14 +145,22 @@ for c in "$openai" "$trello" "$google" "$outlook"; do
   origin="$(field '.origins[0].origin + .origins[0].base_path')"
   headers=(); while IFS=$'\t' read -r k v; do [[ -n "$k" ]] && headers+=(-H "$k: $v"); done < <(field '.headers | to_entries[] | [.key, .value] | @tsv')
   query="$(field '[.query | to_entries[] | "\(.key)=\(.value | @uri)"] | join("&")')"
-  for v in $(field '.headers[]' | sed 's/^Bearer //'); do access_tokens+=("$v"); done
+  [[ "$status" == 200 ]] && for v in $(field '.headers[]' | sed 's/^Bearer //'); do access_tokens+=("$v"); done
   case "$c" in
     "$openai") path=/models ;; "$trello") path=/members/me/boards ;;
     "$google") path=/users/me/calendarList ;; "$outlook") path=/me/messages ;;
   esac
-  direct="$(curl -s -o /dev/null -w '%{http_code}' "${headers[@]}" "$origin$path${query:+?$query}")"
+  direct="$(curl -s -o /dev/null -w '%{http_code}' "${headers[@]}" "$origin$path${query:+?$query}" || true)"
   check "direct call with credentials $c" 200 "$direct"
 done
+
+# ---- a plugin built for ABI 1.0 keeps working, but cannot be used through the host ---------
+req "$runtime" GET "$api/$legacy/proxy/whoami" ''
+check "ABI 1.0 plugin: proxy" 501 "$status"
+check "ABI 1.0 plugin: code" provider_cannot_authorize "$(field .code)"
+check "ABI 1.0 plugin: names its ABI" true "$(field '.detail | test("1\\.0")')"
+req "$runtime" POST "$api/$legacy/credentials" ''
+check "ABI 1.0 plugin: credentials" 501 "$status"
 
 # ---- least privilege ---------------------------------------------------------------------
 req "$runtime" GET "$api/$unused/proxy/models" ''
@@ -215,7 +228,7 @@ for _ in $(seq 1000); do
   printf 'url = "%s"\nheader = "Authorization: Bearer %s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n' \
     "$base$api/$burst/proxy/users/me/calendarList" "$runtime" >>"$urls"
 done
-codes="$(curl -s --parallel --parallel-immediate --parallel-max 200 -K "$urls" | sort | uniq -c | tr -s ' ')"
+codes="$(curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max 200 -K "$urls" 2>/dev/null | sort | uniq -c | tr -s ' ')"
 check "1000 uses answered 200" " 1000 200" "$codes"
 after="$(refreshes 1//0g-demo-shortlived)"
 check "one refresh for the burst" 1 "$((after - before))"
