@@ -113,7 +113,7 @@ void CredentialCache::Finish(const std::string& key, uint64_t generation, Result
       // status (a refusal makes it inactive) is what stops its use.
       answer = fetched.status();
     }
-    if (!entry.grant && waiters.empty()) entries_.erase(found);
+    if (!entry.grant && entry.waiters.empty()) entries_.erase(found);  // nothing to keep, nobody waiting
   }
   for (auto& waiter : waiters) waiter(answer);
 }

@@ -138,7 +138,7 @@ TEST_CASE("changed credentials are never served an authorization of the old ones
   CHECK(got == "Bearer new");
 }
 
-TEST_CASE("a failed fetch answers every waiter and keeps nothing, and Forget drops a grant") {
+TEST_CASE("a failed fetch answers every waiter and keeps nothing and Forget drops a grant") {
   FakeClock clock;
   CredentialCache cache(clock.Fn());
   int failures = 0;
@@ -159,7 +159,7 @@ TEST_CASE("a failed fetch answers every waiter and keeps nothing, and Forget dro
   CHECK(fetch.runs == 2);
 }
 
-TEST_CASE("an undated authorization is kept a while, an unreadable expiry is not kept") {
+TEST_CASE("an undated authorization is kept a while but an unreadable expiry is not") {
   FakeClock clock;
   CredentialCache cache(clock.Fn());
   HeldFetch fetch;

@@ -172,10 +172,12 @@ int main(int argc, char** argv) {
     server.stop();
   }).detach();
 
-  // The capture line goes to stderr: scripts take the first URL on stdout as the fake's.
-  std::cerr << "fake-providers capture listening on " << context.capture_origin() << std::endl;
   std::cout << "fake-providers listening on http://" << args.listen.host << ":" << port
             << std::endl;
+  // Without its scheme: scripts and tests take the first http:// URL the fake prints, on
+  // either stream, as the fake's own.
+  const std::string capture_origin = context.capture_origin();
+  std::cout << "fake-providers capture listener on " << capture_origin.substr(capture_origin.find("://") + 3) << std::endl;
   const bool served = server.listen_after_bind();
   capture.stop();
   capture_thread.join();
