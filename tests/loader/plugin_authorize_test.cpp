@@ -15,6 +15,7 @@
 
 #include "fixture_paths.hpp"
 #include "plugins/plugin_loader.hpp"
+#include "plugins/runner/channel_frames.hpp"
 
 namespace switchboard {
 namespace {
@@ -94,6 +95,46 @@ std::string CapturedLog(Run&& run) {
 }
 
 const PluginIsolation kBoth[] = {PluginIsolation::kInProcess, PluginIsolation::kProcess};
+
+TEST_CASE("frames: the ABI 1.1 calls cross the runner channel; the type after them is still unknown") {
+  using runner::FrameType;
+  const std::string stream = runner::EncodeFrame(3, FrameType::kAuthorizeStep, R"({"config":{}})") +
+                             runner::EncodeFrame(4, FrameType::kClassifyResponse, R"({"response":{}})");
+  runner::FrameReader reader;
+  reader.Append(stream.data(), stream.size());
+  auto first = reader.Next();
+  REQUIRE(first.ok());
+  REQUIRE(first->has_value());
+  CHECK((*first)->type == FrameType::kAuthorizeStep);
+  auto second = reader.Next();
+  REQUIRE(second.ok());
+  REQUIRE(second->has_value());
+  CHECK((*second)->type == FrameType::kClassifyResponse);
+  CHECK((*second)->payload == R"({"response":{})");
+
+  std::string six = runner::EncodeFrame(5, FrameType::kOk, "x");
+  six[8] = 6;
+  runner::FrameReader refusing;
+  refusing.Append(six.data(), six.size());
+  CHECK_FALSE(refusing.Next().ok());
+}
+
+TEST_CASE("methods: a channel says which optional functions the plugin's table has") {
+  for (auto isolation : kBoth) {
+    INFO(NameOf(isolation));
+    auto full = Load("authorize_fixture", isolation);
+    CHECK(full->channel().Has(PluginMethod::kProbeStep));
+    CHECK(full->channel().Has(PluginMethod::kAuthorizeStep));
+    CHECK(full->channel().Has(PluginMethod::kClassifyResponse));
+    for (const char* name : {"authorize_absent", "authorize_claims_v10", "authorize_short_table"}) {
+      INFO(name);
+      auto lacking = Load(name, isolation);
+      CHECK(lacking->channel().Has(PluginMethod::kProbeStep));
+      CHECK_FALSE(lacking->channel().Has(PluginMethod::kAuthorizeStep));
+      CHECK_FALSE(lacking->channel().Has(PluginMethod::kClassifyResponse));
+    }
+  }
+}
 
 TEST_CASE("authorize: a valid grant comes back as the plugin made it, in-process and isolated") {
   for (auto isolation : kBoth) {

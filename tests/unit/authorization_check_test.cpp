@@ -78,10 +78,12 @@ TEST_CASE("authorization check: an origin is exactly scheme://host[:port], canon
   // A DNS label is at most 63 bytes, a name at most 253.
   CHECK(OriginOk("https://" + std::string(63, 'a') + ".example.com"));
   CHECK_FALSE(OriginOk("https://" + std::string(64, 'a') + ".example.com"));
-  std::string long_name;
-  while (long_name.size() < 250) long_name += std::string(49, 'b') + ".";
-  long_name += "com";
-  CHECK_FALSE(OriginOk("https://" + long_name));
+  std::string name;
+  while (name.size() < 250) name += std::string(49, 'b') + ".";
+  name += "com";
+  REQUIRE(name.size() == 253);
+  CHECK(OriginOk("https://" + name));
+  CHECK_FALSE(OriginOk("https://b" + name));
 }
 
 TEST_CASE("authorization check: plain http only to a loopback host") {
