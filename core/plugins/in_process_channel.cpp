@@ -34,6 +34,13 @@ Result<std::shared_ptr<InProcessChannel>> InProcessChannel::Open(const std::file
 
 InProcessChannel::InProcessChannel(std::unique_ptr<OpenedPlugin> plugin) : plugin_(std::move(plugin)) {}
 
+PluginMethods InProcessChannel::methods() const {
+  PluginMethods methods = PluginMethods::Required();
+  if (plugin_->has_authorize_step()) methods.Add(PluginMethod::kAuthorizeStep);
+  if (plugin_->has_classify_response()) methods.Add(PluginMethod::kClassifyResponse);
+  return methods;
+}
+
 void InProcessChannel::Start(PluginMethod method, std::string input, CallOptions options, Done done) {
   PluginOutput output;
   OpenedPlugin::Output call;
@@ -45,6 +52,12 @@ void InProcessChannel::Start(PluginMethod method, std::string input, CallOptions
       case PluginMethod::kDescribe: call = plugin_->Describe(kMaxPluginOutputBytes, output.text); break;
       case PluginMethod::kValidate: call = plugin_->Validate(input, kMaxPluginOutputBytes, output.text); break;
       case PluginMethod::kProbeStep: call = plugin_->ProbeStep(input, kMaxPluginOutputBytes, output.text); break;
+      case PluginMethod::kAuthorizeStep:
+        call = plugin_->AuthorizeStep(input, kMaxPluginOutputBytes, output.text);
+        break;
+      case PluginMethod::kClassifyResponse:
+        call = plugin_->ClassifyResponse(input, kMaxPluginOutputBytes, output.text);
+        break;
     }
   }
   if (call.too_large) return done(Status::Error(Code::kTooLarge, std::to_string(call.size) + " bytes"));

@@ -21,6 +21,7 @@ class InProcessChannel final : public ProviderChannel {
 
   void Start(PluginMethod method, std::string input, CallOptions options, Done done) override;
   uint32_t abi_version() const override { return plugin_->table().abi_version; }
+  PluginMethods methods() const override;
   PluginAvailability availability() const override { return {}; }
   bool in_process() const override { return true; }
 

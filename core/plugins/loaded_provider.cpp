@@ -4,6 +4,7 @@
 
 #include "common/bounded_json.hpp"
 #include "common/utf8.hpp"
+#include "plugins/authorization_check.hpp"
 #include "plugins/plugin_error_text.hpp"
 #include "plugins/plugin_limits.hpp"
 #include "secrets/secret_redactor.hpp"
@@ -191,17 +192,153 @@ void LoadedProvider::StartProbeStep(const nlohmann::json& input, std::function<s
                   });
 }
 
-// Until the channels carry the ABI 1.1 methods, no plugin can authorize.
-bool LoadedProvider::CanAuthorize() const { return false; }
+namespace {
 
-void LoadedProvider::StartAuthorizeStep(const nlohmann::json&, std::function<std::string(std::string_view)>,
+bool BuiltForAtLeast1_1(uint32_t abi_version) {
+  return SB_ABI_VERSION_MAJOR_OF(abi_version) > 1 ||
+         (SB_ABI_VERSION_MAJOR_OF(abi_version) == 1 && SB_ABI_VERSION_MINOR_OF(abi_version) >= 1);
+}
+
+std::string AbiText(uint32_t abi_version) {
+  return std::to_string(SB_ABI_VERSION_MAJOR_OF(abi_version)) + "." + std::to_string(SB_ABI_VERSION_MINOR_OF(abi_version));
+}
+
+// The error code a plugin's error result gives, or "".
+std::string PluginErrorCode(const PluginOutput& output, const JsonLimits& limits) {
+  auto parsed = ParseBoundedJson(output.text, limits);
+  if (!parsed.ok() || !parsed->is_object()) return "";
+  auto code = parsed->find("code");
+  return code != parsed->end() && code->is_string() ? code->get<std::string>() : "";
+}
+
+// The response status classify_response's input carries, 0 when it has none.
+int ResponseStatus(const json& input) {
+  if (!input.is_object()) return 0;
+  auto response = input.find("response");
+  if (response == input.end() || !response->is_object()) return 0;
+  auto status = response->find("status");
+  return status != response->end() && status->is_number_integer() ? status->get<int>() : 0;
+}
+
+}  // namespace
+
+bool LoadedProvider::CanAuthorize() const {
+  return BuiltForAtLeast1_1(abi_version()) && channel_->Has(PluginMethod::kAuthorizeStep);
+}
+
+Status LoadedProvider::CannotAuthorize(const std::string& detail) const {
+  const std::string abi = AbiText(abi_version());
+  if (!BuiltForAtLeast1_1(abi_version())) {
+    return Status::Error(Code::kProviderCannotAuthorize,
+                         "provider '" + id_ + "' was built for plugin ABI " + abi +
+                             ", which cannot say how its credentials are applied to requests; rebuild it with SDK "
+                             "1.1 or later");
+  }
+  return Status::Error(Code::kProviderCannotAuthorize,
+                       "provider '" + id_ + "' (built for plugin ABI " + abi +
+                           ") does not say how its credentials are applied to requests" +
+                           (detail.empty() ? "" : ": " + detail));
+}
+
+Result<AuthorizeStep> LoadedProvider::ToAuthorizeStep(Result<PluginOutput> output, const Redact& redact) const {
+  // Provider::Authorize's default: the plugin has no way, which is not its failure.
+  if (output.ok() && output->plugin_error &&
+      PluginErrorCode(*output, kAuthorizeStepOutputLimits) == CodeName(Code::kProviderCannotAuthorize)) {
+    auto parsed = ParseBoundedJson(output->text, kAuthorizeStepOutputLimits);
+    return CannotAuthorize(redact(PluginErrorMessage(output->text, parsed)));
+  }
+  auto result = Parse(PluginMethod::kAuthorizeStep, std::move(output), kAuthorizeStepOutputLimits);
+  if (!result.ok()) return Status::Error(result.status().code(), redact(result.status().message()));
+  auto invalid = [&](const std::string& what) {
+    return Status::Error(Code::kPluginOutputInvalid, redact("provider '" + id_ + "' authorize_step: " + what));
+  };
+  try {
+    AuthorizeStep step = AuthorizeStep::FromJson(*result);
+    if (step.request()) {
+      if (Status status = CheckProbeRequest(*step.request()); !status.ok()) return invalid(status.message());
+      return step;
+    }
+    if (step.authorization()) {
+      if (Status status = CheckAuthorization(*step.authorization()); !status.ok()) {
+        return invalid(status.message() + " [" + status.code_name() + "]");
+      }
+      return step;
+    }
+    // A refusal reaches the connection's status and its events: the plugin's words
+    // about it, like a validate's, never carry the config's secrets.
+    ProbeResult refusal = *step.refusal();
+    if (refusal.outcome == Outcome::kValid) return invalid("refused with the outcome valid");
+    refusal.reason = redact(refusal.reason);
+    refusal.message = redact(refusal.message);
+    refusal.field = redact(refusal.field);
+    return AuthorizeStep::Refuse(std::move(refusal));
+  } catch (const std::exception& e) {
+    return Status::Error(Code::kPluginOutputInvalid,
+                         redact("provider '" + id_ + "' returned a malformed authorize step: " + PluginExcerpt(e.what())));
+  }
+}
+
+void LoadedProvider::StartAuthorizeStep(const nlohmann::json& input, std::function<std::string(std::string_view)> redact_log,
                                         AuthorizeDone done) const {
-  done(Status::Error(Code::kProviderCannotAuthorize, "provider '" + id_ + "' cannot authorize requests yet"));
+  if (!CanAuthorize()) return done(CannotAuthorize(""));
+  static const json kNoConfig = json::object();
+  const json& config = input.is_object() && input.contains("config") ? input["config"] : kNoConfig;
+  auto redactor = std::make_shared<LazySecretRedactor>(config, secret_fields_);
+  CallOptions options;
+  options.deadline = std::chrono::steady_clock::now() + probe_timeout_;
+  if (!redactor->empty() || redact_log) {
+    options.redact_log = [redactor, redact_log = std::move(redact_log)](std::string_view line) {
+      std::string text = redactor->Redact(line);
+      return redact_log ? redact_log(text) : text;
+    };
+  }
+  channel_->Start(PluginMethod::kAuthorizeStep, DumpJson(input), std::move(options),
+                  [self = shared_from_this(), redactor, done = std::move(done)](Result<PluginOutput> output) {
+                    done(self->ToAuthorizeStep(std::move(output),
+                                               [&redactor](std::string_view text) { return redactor->Redact(text); }));
+                  });
+}
+
+Result<Classification> LoadedProvider::ToClassification(Result<PluginOutput> output, const Redact& redact) const {
+  auto result = Parse(PluginMethod::kClassifyResponse, std::move(output), kClassifyOutputLimits);
+  if (!result.ok()) return Status::Error(result.status().code(), redact(result.status().message()));
+  auto invalid = [&](const std::string& what) {
+    return Status::Error(Code::kPluginOutputInvalid, redact("provider '" + id_ + "' classify_response " + what));
+  };
+  try {
+    Classification classification = Classification::FromJson(*result);
+    if (classification.reason.size() > kMaxClassificationReasonBytes) {
+      return invalid("returned a reason over " + std::to_string(kMaxClassificationReasonBytes) + " bytes");
+    }
+    if (classification.message.size() > kMaxClassificationMessageBytes) {
+      return invalid("returned a message over " + std::to_string(kMaxClassificationMessageBytes) + " bytes");
+    }
+    classification.reason = redact(classification.reason);
+    classification.message = redact(classification.message);
+    return classification;
+  } catch (const std::exception& e) {
+    return invalid("returned a malformed classification: " + PluginExcerpt(e.what()));
+  }
 }
 
 void LoadedProvider::StartClassifyResponse(const nlohmann::json& input, ClassifyDone done) const {
-  const int status = input.contains("response") ? input["response"].value("status", 0) : 0;
-  done(ClassifyByStatus(status));
+  // A plugin that cannot read its provider's error bodies is answered by the status alone.
+  if (!BuiltForAtLeast1_1(abi_version()) || !channel_->Has(PluginMethod::kClassifyResponse)) {
+    return done(ClassifyByStatus(ResponseStatus(input)));
+  }
+  static const json kNoConfig = json::object();
+  const json& config = input.is_object() && input.contains("config") ? input["config"] : kNoConfig;
+  auto redactor = std::make_shared<LazySecretRedactor>(config, secret_fields_);
+  CallOptions options;
+  options.deadline = std::chrono::steady_clock::now() + validate_timeout_;
+  if (!redactor->empty()) {
+    options.redact_log = [redactor](std::string_view line) { return redactor->Redact(line); };
+  }
+  channel_->Start(PluginMethod::kClassifyResponse, DumpJson(input), std::move(options),
+                  [self = shared_from_this(), redactor, done = std::move(done)](Result<PluginOutput> output) {
+                    done(self->ToClassification(std::move(output),
+                                                [&redactor](std::string_view text) { return redactor->Redact(text); }));
+                  });
 }
 
 }  // namespace switchboard

@@ -101,6 +101,14 @@ class LoadedProvider : public std::enable_shared_from_this<LoadedProvider> {
   // The plugin's output parsed under `limits`, or the failure in the host's words.
   Result<nlohmann::json> Parse(PluginMethod method, Result<PluginOutput> output, const JsonLimits& limits) const;
   Result<ProbeStep> ToProbeStep(Result<PluginOutput> output) const;
+  using Redact = std::function<std::string(std::string_view)>;
+  // The authorize_step or classify_response output checked, every text the host passes on
+  // (its error messages included) put through `redact`.
+  Result<AuthorizeStep> ToAuthorizeStep(Result<PluginOutput> output, const Redact& redact) const;
+  Result<Classification> ToClassification(Result<PluginOutput> output, const Redact& redact) const;
+  // provider_cannot_authorize, naming the ABI the plugin was built for; `detail` (the
+  // plugin's own words, redacted) after it when there is one.
+  Status CannotAuthorize(const std::string& detail) const;
 
   std::shared_ptr<ProviderChannel> channel_;
   std::chrono::milliseconds validate_timeout_;

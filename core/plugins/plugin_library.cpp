@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #define BOOST_DLL_USE_STD_FS
 #include <boost/dll/shared_library.hpp>
@@ -24,6 +25,34 @@ Status Refuse(const fs::path& file, Code reason, const std::string& what) {
 
 // The fields of sb_provider_v1 that ABI 1.0 requires, i.e. up to and including destroy.
 constexpr size_t kMinimumTableSize = offsetof(sb_provider_v1, destroy) + sizeof(void (*)(void*));
+
+// Whether a table of `struct_size` bytes holds all of the member at `offset`: a member
+// cut short by the size is absent, never half read.
+constexpr bool Covers(size_t struct_size, size_t offset, size_t member_size) {
+  return struct_size >= offset + member_size;
+}
+
+// The table as the host keeps it: the plugin's first struct_size bytes, and of the
+// members after ABI 1.0's only those the size covers whole and the plugin's minor
+// version has (a 1.0 plugin's bytes there, if it claims any, are nothing it put there).
+sb_provider_v1 CopyTable(const sb_provider_v1& raw) {
+  sb_provider_v1 table{};
+  std::memcpy(&table, &raw, std::min<size_t>(raw.struct_size, sizeof table));
+  const size_t size = raw.struct_size;
+  const bool v1_1 = SB_ABI_VERSION_MINOR_OF(raw.abi_version) >= 1;
+  if (!v1_1 || !Covers(size, offsetof(sb_provider_v1, authorize_step), sizeof table.authorize_step)) {
+    table.authorize_step = nullptr;
+  }
+  if (!v1_1 || !Covers(size, offsetof(sb_provider_v1, classify_response), sizeof table.classify_response)) {
+    table.classify_response = nullptr;
+  }
+  return table;
+}
+
+OpenedPlugin::Output Absent(std::string_view error, std::string& out) {
+  out.assign(error);
+  return OpenedPlugin::Output{SB_ERROR, error.size(), false};
+}
 
 // Boost.DLL reports only an errno ("Bad file descriptor"); the loader's own message says
 // what is wrong (not an ELF file, wrong architecture, a missing library or symbol).
@@ -74,6 +103,25 @@ OpenedPlugin::Output OpenedPlugin::ProbeStep(const std::string& input, size_t ma
                     max_output, out);
 }
 
+OpenedPlugin::Output OpenedPlugin::AuthorizeStep(const std::string& input, size_t max_output, std::string& out) const {
+  if (table_.authorize_step == nullptr) {
+    return Absent(R"({"code":"provider_cannot_authorize","message":"the plugin has no authorize_step"})", out);
+  }
+  sb_buffer buffer{};
+  return TakeOutput(table_, table_.authorize_step(table_.instance, input.data(), input.size(), &buffer), buffer,
+                    max_output, out);
+}
+
+OpenedPlugin::Output OpenedPlugin::ClassifyResponse(const std::string& input, size_t max_output,
+                                                    std::string& out) const {
+  if (table_.classify_response == nullptr) {
+    return Absent(R"({"code":"function_absent","message":"the plugin has no classify_response"})", out);
+  }
+  sb_buffer buffer{};
+  return TakeOutput(table_, table_.classify_response(table_.instance, input.data(), input.size(), &buffer), buffer,
+                    max_output, out);
+}
+
 Result<std::unique_ptr<OpenedPlugin>> OpenPluginLibrary(const fs::path& file, const sb_host_v1* host) {
   // Stage 1: open. RTLD_LOCAL keeps one plugin's symbols from resolving another's.
   auto library = std::make_shared<boost::dll::shared_library>();
@@ -119,8 +167,7 @@ Result<std::unique_ptr<OpenedPlugin>> OpenPluginLibrary(const fs::path& file, co
                       VersionText(version) + " requires");
   }
   // Read only what the plugin says it has; newer members we don't know stay unread.
-  sb_provider_v1 table{};
-  std::memcpy(&table, raw, std::min<size_t>(raw->struct_size, sizeof table));
+  const sb_provider_v1 table = CopyTable(*raw);
   if (!table.describe || !table.validate || !table.probe_step || !table.release || !table.destroy) {
     return Refuse(file, Code::kRegistrationFailed, "provider table has a null function");
   }

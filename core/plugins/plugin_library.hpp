@@ -30,8 +30,11 @@ class OpenedPlugin {
   OpenedPlugin(const OpenedPlugin&) = delete;
   OpenedPlugin& operator=(const OpenedPlugin&) = delete;
 
-  // Only the members the plugin's struct_size covers are set; the rest are null.
+  // Only the members the plugin's struct_size covers whole, and its ABI version has,
+  // are set; the rest are null (absent): a 1.0 plugin has no authorize_step.
   const sb_provider_v1& table() const { return table_; }
+  bool has_authorize_step() const { return table_.authorize_step != nullptr; }
+  bool has_classify_response() const { return table_.classify_response != nullptr; }
 
   // Calls a function of the table and hands back what it wrote (released already). The
   // output is copied into `out` only when it is at most `max_output` bytes: a plugin that
@@ -44,6 +47,11 @@ class OpenedPlugin {
   Output Describe(size_t max_output, std::string& out) const;
   Output Validate(const std::string& config, size_t max_output, std::string& out) const;
   Output ProbeStep(const std::string& input, size_t max_output, std::string& out) const;
+  // ABI 1.1, optional: a plugin without the function is not called; the answer is
+  // SB_ERROR with {"code": "provider_cannot_authorize"} (authorize_step) or
+  // {"code": "function_absent"} (classify_response).
+  Output AuthorizeStep(const std::string& input, size_t max_output, std::string& out) const;
+  Output ClassifyResponse(const std::string& input, size_t max_output, std::string& out) const;
 
  private:
   // Declared first so it is destroyed last: the library must outlive the provider.

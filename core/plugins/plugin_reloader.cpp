@@ -94,7 +94,7 @@ ReloadReport PluginReloader::Reload() {
     auto current = registry_.Find(outcome.id);
     if (current && current->file() == it->first) {
       const std::string reason = "its library " + it->first.string() + " was removed";
-      registry_.Replace(current->WithChannel(std::make_shared<UnavailableChannel>(reason, current->abi_version())));
+      registry_.Replace(current->WithChannel(std::make_shared<UnavailableChannel>(reason, current->abi_version(), current->channel().methods())));
       log::Warn("reload: provider " + outcome.id + " is unavailable: " + reason);
     }
     report.outcomes.push_back(std::move(outcome));

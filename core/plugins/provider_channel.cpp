@@ -9,8 +9,26 @@ const char* PluginMethodName(PluginMethod method) {
     case PluginMethod::kDescribe: return "describe";
     case PluginMethod::kValidate: return "validate";
     case PluginMethod::kProbeStep: return "probe_step";
+    case PluginMethod::kAuthorizeStep: return "authorize_step";
+    case PluginMethod::kClassifyResponse: return "classify_response";
   }
   return "unknown";
+}
+
+std::optional<PluginMethod> PluginMethodNamed(std::string_view name) {
+  for (auto method : {PluginMethod::kDescribe, PluginMethod::kValidate, PluginMethod::kProbeStep,
+                      PluginMethod::kAuthorizeStep, PluginMethod::kClassifyResponse}) {
+    if (name == PluginMethodName(method)) return method;
+  }
+  return std::nullopt;
+}
+
+PluginMethods PluginMethods::Required() {
+  PluginMethods methods;
+  methods.Add(PluginMethod::kDescribe);
+  methods.Add(PluginMethod::kValidate);
+  methods.Add(PluginMethod::kProbeStep);
+  return methods;
 }
 
 const char* AvailabilityStateName(PluginAvailability::State state) {

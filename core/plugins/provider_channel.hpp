@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,9 +18,33 @@
 
 namespace switchboard {
 
-// The provider functions of the C ABI (sb_provider_v1) a call can reach.
-enum class PluginMethod : uint8_t { kDescribe = 1, kValidate = 2, kProbeStep = 3 };
+// The provider functions of the C ABI (sb_provider_v1) a call can reach. describe,
+// validate and probe_step every plugin has; authorize_step and classify_response (ABI
+// 1.1) only a plugin whose table has them (ProviderChannel::Has).
+enum class PluginMethod : uint8_t {
+  kDescribe = 1,
+  kValidate = 2,
+  kProbeStep = 3,
+  kAuthorizeStep = 4,
+  kClassifyResponse = 5
+};
 const char* PluginMethodName(PluginMethod method);
+// The method named `name` (PluginMethodName's), if any.
+std::optional<PluginMethod> PluginMethodNamed(std::string_view name);
+
+// A set of methods: which functions a plugin's table has.
+class PluginMethods {
+ public:
+  PluginMethods() = default;
+  // describe, validate and probe_step: what every loaded plugin has.
+  static PluginMethods Required();
+  void Add(PluginMethod method) { bits_ |= Bit(method); }
+  bool Has(PluginMethod method) const { return (bits_ & Bit(method)) != 0; }
+
+ private:
+  static uint32_t Bit(PluginMethod method) { return 1u << static_cast<uint8_t>(method); }
+  uint32_t bits_ = 0;
+};
 
 // What the plugin wrote, verbatim: the host parses it under plugin_limits.hpp.
 struct PluginOutput {
@@ -65,6 +90,11 @@ class ProviderChannel {
 
   // The ABI version the plugin was built against.
   virtual uint32_t abi_version() const = 0;
+  // The functions the plugin's table has: a method it lacks is never called (Start
+  // answers it with a plugin error, coded "function_absent", or for authorize_step
+  // "provider_cannot_authorize", without reaching the plugin).
+  virtual PluginMethods methods() const = 0;
+  bool Has(PluginMethod method) const { return methods().Has(method); }
   virtual PluginAvailability availability() const = 0;
   // True when calls reach the plugin in the host's own process.
   virtual bool in_process() const = 0;

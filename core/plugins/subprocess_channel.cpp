@@ -61,6 +61,8 @@ FrameType FrameFor(PluginMethod method) {
     case PluginMethod::kDescribe: return FrameType::kDescribe;
     case PluginMethod::kValidate: return FrameType::kValidate;
     case PluginMethod::kProbeStep: return FrameType::kProbeStep;
+    case PluginMethod::kAuthorizeStep: return FrameType::kAuthorizeStep;
+    case PluginMethod::kClassifyResponse: return FrameType::kClassifyResponse;
   }
   return FrameType::kDescribe;
 }
@@ -72,6 +74,20 @@ log::Level LevelOf(char byte) {
     case SB_LOG_WARN: return log::Level::kWarn;
     default: return log::Level::kError;
   }
+}
+
+// The functions the hello says the plugin's table has; an unknown name is ignored, and a
+// hello that lists none (or lists them oddly) leaves only the required ones.
+PluginMethods MethodsOf(const nlohmann::json& hello) {
+  PluginMethods methods = PluginMethods::Required();
+  auto it = hello.find("functions");
+  if (it == hello.end() || !it->is_array()) return methods;
+  for (const auto& name : *it) {
+    if (!name.is_string()) continue;
+    auto method = PluginMethodNamed(name.get<std::string>());
+    if (method == PluginMethod::kAuthorizeStep || method == PluginMethod::kClassifyResponse) methods.Add(*method);
+  }
+  return methods;
 }
 
 }  // namespace
@@ -492,6 +508,11 @@ Result<std::shared_ptr<SubprocessChannel::Runner>> SubprocessChannel::Launch() {
     runner->Stop(kStopGrace);
     return Status::Error(Code::kRegistrationFailed, plugin_.string() + ": the library changed since it was loaded");
   }
+  const PluginMethods methods = MethodsOf(*hello);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    methods_ = methods;
+  }
   abi_version_ = version;
   runner->set_sandbox(hello->contains("sandbox") ? (*hello)["sandbox"].dump() : "{}");
   return runner;
@@ -550,6 +571,11 @@ Result<std::shared_ptr<SubprocessChannel::Runner>> SubprocessChannel::CurrentRun
   ++restarts_;
   current_ = *runner;
   return current_;
+}
+
+PluginMethods SubprocessChannel::methods() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return methods_;
 }
 
 void SubprocessChannel::Start(PluginMethod method, std::string input, CallOptions options, Done done) {

@@ -37,6 +37,7 @@ class SubprocessChannel final : public ProviderChannel, public std::enable_share
 
   void Start(PluginMethod method, std::string input, CallOptions options, Done done) override;
   uint32_t abi_version() const override { return abi_version_; }
+  PluginMethods methods() const override;
   PluginAvailability availability() const override;
   bool in_process() const override { return false; }
   void Shutdown() override;
@@ -73,6 +74,7 @@ class SubprocessChannel final : public ProviderChannel, public std::enable_share
   uint64_t restarts_ = 0;
   std::shared_ptr<std::atomic<uint64_t>> sandbox_denials_;
   bool shut_down_ = false;
+  PluginMethods methods_ = PluginMethods::Required();  // from the last runner's hello
 };
 
 }  // namespace switchboard

@@ -11,12 +11,16 @@ namespace switchboard {
 
 class UnavailableChannel final : public ProviderChannel {
  public:
-  UnavailableChannel(std::string reason, uint32_t abi_version) : reason_(std::move(reason)), abi_version_(abi_version) {}
+  // `abi_version` and `methods` are those of the plugin that was there: a call it could
+  // answer fails plugin_unavailable, like the others, rather than as absent.
+  UnavailableChannel(std::string reason, uint32_t abi_version, PluginMethods methods = PluginMethods::Required())
+      : reason_(std::move(reason)), abi_version_(abi_version), methods_(methods) {}
 
   void Start(PluginMethod, std::string, CallOptions, Done done) override {
     done(Status::Error(Code::kPluginUnavailable, reason_));
   }
   uint32_t abi_version() const override { return abi_version_; }
+  PluginMethods methods() const override { return methods_; }
   PluginAvailability availability() const override {
     PluginAvailability availability;
     availability.state = PluginAvailability::State::kUnavailable;
@@ -28,6 +32,7 @@ class UnavailableChannel final : public ProviderChannel {
  private:
   const std::string reason_;
   const uint32_t abi_version_;
+  const PluginMethods methods_;
 };
 
 }  // namespace switchboard

@@ -1,10 +1,13 @@
 // A plugin binary built once against ABI 1.0 and committed (tests/fixtures/abi_v1_0) still
 // loads in today's host, keeps its manifest, is validated by its schema and its own
-// check, and probes a local stand-in for its provider to each verdict. Its source, built
-// with today's SDK (the twin), must behave the same.
+// check, and probes a local stand-in for its provider to each verdict; asked to authorize
+// requests (ABI 1.1) it is refused, naming its ABI, without a call. Its source, built with
+// today's SDK (the twin, which reports ABI 1.1), must behave the same.
 #include <openssl/evp.h>
 
 #include <fstream>
+#include <future>
+#include <utility>
 #include <iterator>
 
 #include <catch2/catch.hpp>
@@ -110,11 +113,12 @@ TEST_CASE("the ABI 1.0 binary in the build is the committed one its README descr
 
 TEST_CASE("an ABI 1.0 plugin binary loads with its manifest and its own ABI version") {
   for (Isolation mode : kModes) {
-    for (const auto& file : {testing::AbiV1_0Fixture(), testing::AbiV1_0Twin()}) {
+    // The committed binary says 1.0; its source built with today's SDK says 1.1.
+    for (const auto& [file, minor] : {std::pair{testing::AbiV1_0Fixture(), 0u}, std::pair{testing::AbiV1_0Twin(), 1u}}) {
       INFO(NameOf(mode) << " " << file);
       auto provider = Load(mode, file);
       CHECK(provider->id() == "legacy_v10");
-      CHECK(provider->abi_version() == SB_ABI_VERSION_PACK(1, 0));
+      CHECK(provider->abi_version() == SB_ABI_VERSION_PACK(1, minor));
       const json& manifest = provider->manifest();
       CHECK(manifest["name"] == "Legacy v1.0");
       CHECK(manifest["version"] == "1.0.0");
@@ -185,6 +189,65 @@ TEST_CASE("an ABI 1.0 plugin probes a local stand-in to each verdict") {
         }
       }
     }
+  }
+}
+
+Result<AuthorizeStep> AuthorizeFirst(const LoadedProvider& provider) {
+  std::promise<Result<AuthorizeStep>> answer;
+  auto future = answer.get_future();
+  provider.StartAuthorizeStep(json{{"config", {{"token", "lv1_good"}, {"base_url", "https://legacy.example/api"}}},
+                                   {"state", nullptr},
+                                   {"response", nullptr}},
+                              nullptr, [&answer](Result<AuthorizeStep> step) { answer.set_value(std::move(step)); });
+  return future.get();
+}
+
+Result<Classification> ClassifyStatus(const LoadedProvider& provider, int status) {
+  std::promise<Result<Classification>> answer;
+  auto future = answer.get_future();
+  provider.StartClassifyResponse(
+      json{{"config", {{"token", "lv1_good"}, {"base_url", "https://legacy.example/api"}}},
+           {"request", {{"method", "GET"}, {"url", "https://legacy.example/api/x"}, {"headers", json::object()},
+                        {"body", ""}}},
+           {"response", {{"status", status}, {"headers", json::object()}, {"body", ""}}}},
+      [&answer](Result<Classification> c) { answer.set_value(std::move(c)); });
+  return future.get();
+}
+
+TEST_CASE("an ABI 1.0 plugin asked to authorize is provider_cannot_authorize, naming the ABI it was built for") {
+  for (Isolation mode : kModes) {
+    INFO(NameOf(mode));
+    auto provider = Load(mode, testing::AbiV1_0Fixture());
+    CHECK_FALSE(provider->CanAuthorize());
+    auto step = AuthorizeFirst(*provider);
+    REQUIRE_FALSE(step.ok());
+    CHECK(step.status().Is(Code::kProviderCannotAuthorize));
+    CHECK(step.status().message() ==
+          "provider 'legacy_v10' was built for plugin ABI 1.0, which cannot say how its credentials are applied to "
+          "requests; rebuild it with SDK 1.1 or later");
+    // Its responses are read by their status alone.
+    auto unauthorized = ClassifyStatus(*provider, 401);
+    REQUIRE(unauthorized.ok());
+    CHECK(unauthorized->kind == ResponseClass::kInvalidCredentials);
+    auto missing = ClassifyStatus(*provider, 404);
+    REQUIRE(missing.ok());
+    CHECK(missing->kind == ResponseClass::kFine);
+  }
+}
+
+TEST_CASE("the 1.0 source rebuilt with SDK 1.1 has Provider's defaults: it cannot authorize, classifies by status") {
+  for (Isolation mode : kModes) {
+    INFO(NameOf(mode));
+    auto provider = Load(mode, testing::AbiV1_0Twin());
+    CHECK(provider->CanAuthorize());  // the table has authorize_step: the SDK's default
+    auto step = AuthorizeFirst(*provider);
+    REQUIRE_FALSE(step.ok());
+    CHECK(step.status().Is(Code::kProviderCannotAuthorize));
+    CHECK_THAT(step.status().message(), Catch::Matchers::Contains("plugin ABI 1.1"));
+    auto throttled = ClassifyStatus(*provider, 429);
+    REQUIRE(throttled.ok());
+    CHECK(throttled->kind == ResponseClass::kTransient);
+    CHECK(throttled->reason == "rate_limited");
   }
 }
 

@@ -53,7 +53,7 @@ TEST_CASE("plugins list --json lists providers and refusals") {
   REQUIRE(openai != nullptr);
   CHECK((*openai)["name"] == "OpenAI");
   CHECK((*openai)["version"] == "1.0.0");
-  CHECK((*openai)["abi"] == "1.0");
+  CHECK((*openai)["abi"] == "1.1");  // built with today's SDK: ABI 1.1
   CHECK((*openai)["file"] == kOpenAiFile);
 }
 
@@ -168,7 +168,7 @@ TEST_CASE("plugins check --json of a refused plugin reports reason and message")
   CHECK(out["file"] == file);
   CHECK(out["reason"] == "abi_incompatible");
   CHECK_THAT(out["message"].get<std::string>(), Contains("plugin ABI 2.0"));
-  CHECK_THAT(out["message"].get<std::string>(), Contains("host ABI 1.0"));
+  CHECK_THAT(out["message"].get<std::string>(), Contains("host ABI 1.1"));
 }
 
 TEST_CASE("plugins list with --plugins DIR --no-default-plugins loads only that directory") {

@@ -17,7 +17,7 @@ uint32_t GetU32(const char* p) {
   return value;
 }
 
-bool KnownType(uint8_t type) { return (type >= 1 && type <= 3) || (type >= 0x80 && type <= 0x85); }
+bool KnownType(uint8_t type) { return (type >= 1 && type <= 5) || (type >= 0x80 && type <= 0x85); }
 
 }  // namespace
 

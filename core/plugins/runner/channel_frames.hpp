@@ -19,13 +19,17 @@ enum class FrameType : uint8_t {
   kDescribe = 1,
   kValidate = 2,
   kProbeStep = 3,
+  kAuthorizeStep = 4,     // ABI 1.1; sent only to a plugin whose hello lists it
+  kClassifyResponse = 5,  // ABI 1.1; likewise
   // runner -> host
   kOk = 0x80,           // the function returned SB_OK; payload: its output
   kPluginError = 0x81,  // it returned SB_ERROR; payload: its output
   kFailure = 0x82,      // the runner could not make the call; payload: why (text)
   kLog = 0x83,          // a line the plugin logged during call `id` (0: outside a call);
                         // payload: one byte sb_log_level, then the text
-  kHello = 0x84,        // id 0, once, after loading: {"abi_version", "sandbox"} or
+  kHello = 0x84,        // id 0, once, after loading: {"abi_version", "sandbox",
+                        // "functions": [the table's optional functions it has, by name:
+                        // "authorize_step", "classify_response"]} or
                         // {"refused": <loader reason>, "message"}
   kTooLarge = 0x85,     // the output was over the limit; payload: its size in decimal
 };

@@ -145,6 +145,13 @@ void Serve(const OpenedPlugin& plugin, Call call) {
       case FrameType::kDescribe: result = plugin.Describe(kMaxPluginOutputBytes, output); break;
       case FrameType::kValidate: result = plugin.Validate(call.input, kMaxPluginOutputBytes, output); break;
       case FrameType::kProbeStep: result = plugin.ProbeStep(call.input, kMaxPluginOutputBytes, output); break;
+      // An absent function is answered by OpenedPlugin without a call.
+      case FrameType::kAuthorizeStep:
+        result = plugin.AuthorizeStep(call.input, kMaxPluginOutputBytes, output);
+        break;
+      case FrameType::kClassifyResponse:
+        result = plugin.ClassifyResponse(call.input, kMaxPluginOutputBytes, output);
+        break;
       default:
         WriteFrame(call.id, FrameType::kFailure, "unknown call");
         current_call = 0;
@@ -232,8 +239,12 @@ int Run(int argc, char** argv) {
     });
   }
   nlohmann::json sandbox = SandboxInfo(options);
+  nlohmann::json functions = nlohmann::json::array();
+  if (plugin->has_authorize_step()) functions.push_back("authorize_step");
+  if (plugin->has_classify_response()) functions.push_back("classify_response");
   WriteFrame(0, FrameType::kHello,
-             nlohmann::json{{"abi_version", plugin->table().abi_version}, {"sandbox", sandbox}}.dump());
+             nlohmann::json{{"abi_version", plugin->table().abi_version}, {"sandbox", sandbox}, {"functions", functions}}
+                 .dump());
 
   FrameReader reader;
   char chunk[65536];
