@@ -1,7 +1,10 @@
 // The Outlook grant: the refresh-token grant, then the Graph access token as a Bearer
 // header under graph_base, its expiry, and the rotated refresh token; refusals as the
 // probe classifies token errors; Graph's error bodies of proxied calls.
+#include <chrono>
+
 #include <catch2/catch.hpp>
+#include <switchboard/probe_result.hpp>
 
 #include "sample_config.hpp"
 
