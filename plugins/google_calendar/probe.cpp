@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <switchboard/oauth2_probe.hpp>
+#include <switchboard/origin_util.hpp>
 
 #include "classify.hpp"
 #include "config.hpp"
@@ -33,6 +34,11 @@ class GoogleCalendarProbe final : public OAuth2Probe {
   HttpRequest ApiRequest(const std::string& access_token) const override {
     return switchboard::oauth::BearerGet(
         switchboard::JoinUrl(config_.api_base, "users/me/calendarList?maxResults=1"), access_token);
+  }
+
+  // Access tokens go to the Calendar API only, never to the token endpoint's origin.
+  std::vector<switchboard::AuthorizedOrigin> ApiOrigins() const override {
+    return {switchboard::GrantOriginOf(config_.api_base, "api_base")};
   }
 
   // `scope` lists what the token carries; missing Calendar access shows here already.

@@ -5,15 +5,23 @@
 #include <string>
 #include <vector>
 
+#include <switchboard/authorize.hpp>
 #include <switchboard/http_util.hpp>
 #include <switchboard/json_util.hpp>
+#include <switchboard/oauth_util.hpp>
+#include <switchboard/origin_util.hpp>
 #include <switchboard/probe_result.hpp>
 #include <switchboard/provider.hpp>
 #include <switchboard/text_util.hpp>
 
 namespace {
 
+using switchboard::AuthorizeInput;
+using switchboard::AuthorizeStep;
+using switchboard::Classification;
+using switchboard::ClassifyInput;
 using switchboard::FieldError;
+using switchboard::ResponseClass;
 using switchboard::HttpRequest;
 using switchboard::HttpResponse;
 using switchboard::Invalid;
@@ -167,6 +175,50 @@ ProbeResult Classify(const HttpResponse& response) {
   return switchboard::UnexpectedStatus("OpenAI", response.status);
 }
 
+// The headers every request to OpenAI carries: the key, and the organization and project
+// only when the connection pins them (OpenAI answers 401 mismatched_organization when
+// they do not match the key).
+switchboard::Headers AuthHeaders(const Json& config) {
+  switchboard::Headers headers;
+  headers["authorization"] = "Bearer " + switchboard::StringField(config, "api_key");
+  if (auto org = switchboard::StringField(config, "organization"); !org.empty()) headers["openai-organization"] = org;
+  if (auto project = switchboard::StringField(config, "project"); !project.empty()) headers["openai-project"] = project;
+  return headers;
+}
+
+// What an error answer to a proxied call says about the key. Unlike a probe's verdict,
+// a billing 429 is transient here (it never changes the connection's status), and a 404
+// or any other 4xx (a bad request, an unknown model) is the caller's, not the key's.
+Classification ClassifyUse(const HttpResponse& response, const std::string& api_key) {
+  const int status = response.status;
+  const ApiError error = ParseError(response.body);
+  const std::string reason = switchboard::oauth::Scrub(
+      error.code.empty() ? "http_" + std::to_string(status) : error.code, {api_key});
+  const std::string said = switchboard::oauth::Scrub(
+      switchboard::oauth::Excerpt(error.message.empty() ? switchboard::StatusText(status) : error.message),
+      {api_key});
+  if (status == 401) {
+    if (error.code == "mismatched_organization") {
+      return {ResponseClass::kInvalidCredentials, reason, "The organization ID does not match the API key."};
+    }
+    return {ResponseClass::kInvalidCredentials, error.code.empty() ? "unauthorized" : reason,
+            "OpenAI rejected the API key: it is wrong, revoked or deleted."};
+  }
+  if (status == 403) {
+    return {ResponseClass::kMissingPermission, error.code.empty() ? "forbidden" : reason,
+            "OpenAI refused this request for lack of a permission (" + said + ")."};
+  }
+  if (status == 429) {
+    return {ResponseClass::kTransient, error.code.empty() ? "rate_limit_exceeded" : reason,
+            IsBillingError(error) ? "The account has no quota left: check billing." : "Rate limited by OpenAI."};
+  }
+  if (status >= 500) {
+    return {ResponseClass::kTransient, error.code.empty() ? "server_error" : reason,
+            "OpenAI had a server error (" + switchboard::StatusText(status) + ")."};
+  }
+  return {ResponseClass::kFine, reason, "OpenAI refused this request (" + said + ")."};
+}
+
 class OpenAiProvider final : public switchboard::Provider {
  public:
   switchboard::Manifest Describe() const override {
@@ -194,14 +246,21 @@ class OpenAiProvider final : public switchboard::Provider {
     HttpRequest request;
     request.method = "GET";
     request.url = switchboard::JoinUrl(BaseUrl(input.config), "models");
-    request.headers["authorization"] = "Bearer " + input.config.value("api_key", "");
-    if (auto org = input.config.value("organization", ""); !org.empty()) {
-      request.headers["openai-organization"] = org;
-    }
-    if (auto project = input.config.value("project", ""); !project.empty()) {
-      request.headers["openai-project"] = project;
-    }
+    request.headers = AuthHeaders(input.config);
     return ProbeStep::Send(request);
+  }
+
+  // A static key: one step, no expiry, sent only under the base URL.
+  AuthorizeStep Authorize(const AuthorizeInput& input) const override {
+    switchboard::Authorization authorization;
+    authorization.headers = AuthHeaders(input.config);
+    authorization.origins = {switchboard::GrantOriginOf(BaseUrl(input.config), "base_url")};
+    return AuthorizeStep::Grant(std::move(authorization));
+  }
+
+  Classification ClassifyResponse(const ClassifyInput& input) const override {
+    if (input.response.status < 400) return {ResponseClass::kFine, "ok", "OpenAI answered the request."};
+    return ClassifyUse(input.response, switchboard::StringField(input.config, "api_key"));
   }
 };
 

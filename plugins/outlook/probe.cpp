@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <switchboard/oauth2_probe.hpp>
+#include <switchboard/origin_util.hpp>
 
 #include "classify.hpp"
 #include "config.hpp"
@@ -41,6 +42,11 @@ class OutlookProbe final : public OAuth2Probe {
   HttpRequest ApiRequest(const std::string& access_token) const override {
     return switchboard::oauth::BearerGet(
         switchboard::JoinUrl(config_.graph_base, "me?$select=id,userPrincipalName"), access_token);
+  }
+
+  // Access tokens go to Microsoft Graph only, never to the sign-in host.
+  std::vector<switchboard::AuthorizedOrigin> ApiOrigins() const override {
+    return {switchboard::GrantOriginOf(config_.graph_base, "graph_base")};
   }
 
   // `scope` lists what the user consented to; an Outlook connection without mail or

@@ -113,6 +113,31 @@ ProbeResult ClassifyMemberResponse(const HttpResponse& response) {
   return switchboard::UnexpectedStatus("Trello", status);
 }
 
+switchboard::Classification ClassifyUse(const HttpResponse& response) {
+  using switchboard::ResponseClass;
+  const int status = response.status;
+  if (status < 400) return {ResponseClass::kFine, "ok", "Trello answered the request."};
+  if (status == 404) return {ResponseClass::kFine, "not_found", "Trello found no such resource (HTTP 404)."};
+  // The probe's verdicts of 401, 429 and 5xx hold for any route; their messages name
+  // no secret (reasons from Trello's text never hold digits, so no key or token).
+  if (status == 401 || status == 429 || status >= 500) {
+    const ProbeResult verdict = ClassifyMemberResponse(response);
+    switch (verdict.outcome) {
+      case switchboard::Outcome::kInvalidCredentials:
+        return {ResponseClass::kInvalidCredentials, verdict.reason, verdict.message};
+      case switchboard::Outcome::kMissingPermission:
+        return {ResponseClass::kMissingPermission, verdict.reason, verdict.message};
+      case switchboard::Outcome::kTransient:
+        return {ResponseClass::kTransient, verdict.reason, verdict.message};
+      case switchboard::Outcome::kValid:
+        break;
+    }
+  }
+  return {ResponseClass::kFine, "http_" + std::to_string(status),
+          "Trello refused this request (" + switchboard::StatusText(status) +
+              "); nothing says the key or token is at fault."};
+}
+
 std::string UsernameOf(const HttpResponse& response) {
   Json body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object() || !body.contains("username") || !body["username"].is_string()) return "";

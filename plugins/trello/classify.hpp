@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include <switchboard/authorize.hpp>
 #include <switchboard/probe.hpp>
 
 namespace trello {
@@ -21,6 +22,13 @@ namespace trello {
 //                                       members-route limit and 10 s for the rest
 //   5xx and anything else               transient
 switchboard::ProbeResult ClassifyMemberResponse(const switchboard::HttpResponse& response);
+
+// What Trello's error answer to a proxied call says about the key and token, from the
+// same rules as ClassifyMemberResponse: 401 "invalid key" / "invalid token" / "expired
+// token" (and other 401 text) invalid_credentials, 401 "unauthorized ..."
+// missing_permission, 429 and 5xx transient; a 404 (no such board or card) and any
+// other status are fine. 2xx and 3xx are fine.
+switchboard::Classification ClassifyUse(const switchboard::HttpResponse& response);
 
 // The member's username from a /members/me body, or "" when it has none.
 std::string UsernameOf(const switchboard::HttpResponse& response);

@@ -6,6 +6,7 @@
 
 #include <switchboard/http_util.hpp>
 #include <switchboard/json_util.hpp>
+#include <switchboard/origin_util.hpp>
 #include <switchboard/provider.hpp>
 
 #include "classify.hpp"
@@ -63,6 +64,20 @@ class TrelloProvider final : public switchboard::Provider {
 
   std::vector<FieldError> Validate(const Json& config) const override {
     return ValidateConfig(config);
+  }
+
+  // Key and token as the query parameters every Trello client sends, only under the
+  // base URL; nothing expires that the host could refresh.
+  switchboard::AuthorizeStep Authorize(const switchboard::AuthorizeInput& input) const override {
+    switchboard::Authorization authorization;
+    authorization.query = {{"key", switchboard::StringField(input.config, "api_key")},
+                           {"token", switchboard::StringField(input.config, "token")}};
+    authorization.origins = {switchboard::GrantOriginOf(BaseUrl(input.config), "base_url")};
+    return switchboard::AuthorizeStep::Grant(std::move(authorization));
+  }
+
+  switchboard::Classification ClassifyResponse(const switchboard::ClassifyInput& input) const override {
+    return ClassifyUse(input.response);
   }
 
   ProbeStep Probe(const ProbeInput& input) const override {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <switchboard/origin_util.hpp>
 #include <switchboard/oauth2_client.hpp>
 #include <switchboard/oauth2_probe.hpp>
 #include <switchboard/probe_result.hpp>
@@ -147,15 +148,19 @@ class TinyProbe final : public oauth::OAuth2Probe {
   HttpRequest ApiRequest(const std::string& access_token) const override {
     return oauth::BearerGet("http://127.0.0.1:9/me", access_token);
   }
+  std::vector<AuthorizedOrigin> ApiOrigins() const override { return {GrantOriginOf("https://API.tiny.test:443/v2/", "api")}; }
   ProbeResult ApiAccepted(const HttpResponse&) const override { return Valid("Fine."); }
   ProbeResult ClassifyTokenError(const HttpResponse& response,
                                  const std::vector<std::string>& secrets) const override {
     const oauth::TokenError error = oauth::ParseTokenError(response);
     return oauth::TokenRefused(error, "Tiny", error.Quote(secrets, StatusText(response.status)));
   }
-  ProbeResult ClassifyApiError(const HttpResponse&,
+  ProbeResult ClassifyApiError(const HttpResponse& response,
                                const std::vector<std::string>&) const override {
-    return Transient("api", "API failed.");
+    if (response.status == 401) return Invalid("bad_token", "Refused.");
+    if (response.status == 403) return MissingPermission("no_scope", "Refused.");
+    if (response.status >= 500) return Transient("api", "API failed.");
+    return UnexpectedStatus("Tiny", response.status);
   }
 
   oauth::ClientConfig config_;
@@ -197,6 +202,81 @@ TEST_CASE("OAuth2Provider runs its factory's probe and logs each verdict's summa
 
   CHECK(host.log_lines ==
         std::vector<std::string>{"tiny probe: valid (ok)", "tiny probe: invalid_credentials (invalid_grant)"});
+}
+
+TEST_CASE("OAuth2Probe's authorize machine grants the Bearer token, its expiry and a real rotation only") {
+  testing::FakeHost host(&RegisterProvider<TinyProvider>);
+  const Json config = {{"refresh_token", "rtoken-secret"}};
+  auto answer = [](std::string body) {
+    return [body](const HttpRequest& request) {
+      CHECK(request.body == "grant_type=refresh_token&refresh_token=rtoken-secret");
+      return HttpResponse{200, {}, body};
+    };
+  };
+  auto rotated = host.Authorize(config, answer(R"({"access_token":"at-1","refresh_token":"rtoken-new","expires_in":60})"));
+  REQUIRE(rotated.authorization);
+  CHECK(rotated.requests.size() == 1);
+  CHECK(rotated.authorization->headers == Headers{{"authorization", "Bearer at-1"}});
+  REQUIRE(rotated.authorization->origins.size() == 1);
+  CHECK(rotated.authorization->origins[0].origin == "https://api.tiny.test");
+  CHECK(rotated.authorization->origins[0].base_path == "/v2");
+  CHECK(rotated.authorization->config_update == Json{{"refresh_token", "rtoken-new"}});
+  CHECK(rotated.authorization->expires_at > Rfc3339Utc(std::chrono::system_clock::now() + std::chrono::seconds(50)));
+  CHECK(rotated.authorization->expires_at < Rfc3339Utc(std::chrono::system_clock::now() + std::chrono::seconds(70)));
+
+  auto echoed = host.Authorize(config, answer(R"({"access_token":"at-1","refresh_token":"rtoken-secret"})"));
+  REQUIRE(echoed.authorization);
+  CHECK(echoed.authorization->config_update.empty());
+  CHECK(echoed.authorization->expires_at.empty());
+
+  auto empty = host.Authorize(config, answer(R"({"token_type":"Bearer"})"));
+  REQUIRE(empty.refusal);
+  CHECK(empty.refusal->outcome == Outcome::kTransient);
+  CHECK(empty.refusal->reason == "malformed_token_response");
+}
+
+TEST_CASE("OAuth2Probe's authorize machine refuses token errors as the probe does, scrubbed") {
+  testing::FakeHost host(&RegisterProvider<TinyProvider>);
+  const Json config = {{"refresh_token", "rtoken-secret"}};
+  auto refused = host.Authorize(config, [](const HttpRequest&) {
+    return HttpResponse{400, {}, R"({"error":"invalid_grant","error_description":"rtoken-secret is dead"})"};
+  });
+  REQUIRE(refused.refusal);
+  CHECK(refused.refusal->outcome == Outcome::kInvalidCredentials);
+  CHECK(refused.refusal->reason == "invalid_grant");
+  CHECK(refused.refusal->message == "Tiny refused to refresh the access token ([redacted] is dead).");
+  CHECK(host.log_lines.back() == "tiny authorize: invalid_credentials (invalid_grant)");
+}
+
+TEST_CASE("OAuth2Probe's ClassifyUse maps API verdicts; 404 and unknown statuses are fine") {
+  testing::FakeHost host(&RegisterProvider<TinyProvider>);
+  const Json config = {{"refresh_token", "rtoken-secret"}};
+  auto kind = [&](int status) { return host.Classify(config, HttpRequest{}, HttpResponse{status, {}, "{}"}).kind; };
+  CHECK(kind(200) == ResponseClass::kFine);
+  CHECK(kind(401) == ResponseClass::kInvalidCredentials);
+  CHECK(kind(403) == ResponseClass::kMissingPermission);
+  CHECK(kind(404) == ResponseClass::kFine);
+  CHECK(kind(400) == ResponseClass::kFine);
+  CHECK(kind(503) == ResponseClass::kTransient);
+}
+
+TEST_CASE("OriginOfBaseUrl gives RFC 6454 origins and paths without trailing slashes") {
+  auto origin = [](const std::string& url) { return OriginOfBaseUrl(url); };
+  REQUIRE(origin("https://API.OpenAI.com:443/v1/"));
+  CHECK(origin("https://API.OpenAI.com:443/v1/")->origin == "https://api.openai.com");
+  CHECK(origin("https://API.OpenAI.com:443/v1/")->base_path == "/v1");
+  CHECK(origin("http://127.0.0.1:08443")->origin == "http://127.0.0.1:8443");
+  CHECK(origin("http://127.0.0.1:08443")->base_path.empty());
+  CHECK(origin("http://localhost:80/a/b//?x=1#f")->origin == "http://localhost");
+  CHECK(origin("http://localhost:80/a/b//?x=1#f")->base_path == "/a/b");
+  CHECK(origin("http://[::1]:9000/x")->origin == "http://[::1]:9000");
+  for (const char* bad : {"ftp://x", "https://", "https://u:p@host/v1", "https://host:0", "https://host:70000",
+                          "https://host:12a", "api.openai.com/v1", "https://ho st/"}) {
+    INFO(bad);
+    CHECK_FALSE(origin(bad));
+  }
+  CHECK_THROWS_AS(GrantOriginOf("http://api.example.com/v1", "base_url"), PluginError);
+  CHECK(GrantOriginOf("https://api.example.com/v1", "base_url").origin == "https://api.example.com");
 }
 
 }  // namespace

@@ -28,7 +28,20 @@
 //   - every secret it has seen (the config's, the access token, a rotated token) is
 //     scrubbed from the verdict's message and reason (Scrub in oauth_util.hpp).
 //
-// OAuth2Provider, at the end, is a Provider whose Probe runs such a machine. The request
+// Beside the probe, the same object runs the authorize machine of ABI 1.1 (Authorize)
+// and reads a provider's answers to proxied calls (ClassifyUse):
+//
+//   1. POST the refresh-token grant (TokenRequest)           -> Send
+//   2. a 200 with an access token                            -> Grant: the Bearer header,
+//        the origins of ApiOrigins(), expires_at from expires_in, and a rotated refresh
+//        token (not an echo of the stored one) in config_update
+//      a 200 without one                                     -> Refuse transient
+//      any other answer                                      -> Refuse with the verdict
+//        ClassifyTokenError gives (invalid_grant: invalid_credentials with the provider's
+//        reason; 5xx, 429: transient), scrubbed like a probe's
+//
+// OAuth2Provider, at the end, is a Provider whose Probe, Authorize and ClassifyResponse
+// run such a machine. The request
 // builders and readers it uses (TokenRequestTo, BearerGet, JoinScopes, ParseTokenResponse,
 // ParseTokenError, ClientConfig) are in oauth2_client.hpp, included here.
 //
@@ -36,6 +49,7 @@
 #ifndef SWITCHBOARD_OAUTH2_PROBE_HPP
 #define SWITCHBOARD_OAUTH2_PROBE_HPP
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -44,9 +58,11 @@
 #include <utility>
 #include <vector>
 
+#include <switchboard/authorize.hpp>
 #include <switchboard/http_util.hpp>
 #include <switchboard/oauth2_client.hpp>
 #include <switchboard/oauth_util.hpp>
+#include <switchboard/origin_util.hpp>
 #include <switchboard/probe.hpp>
 #include <switchboard/probe_result.hpp>
 #include <switchboard/provider.hpp>
@@ -67,6 +83,81 @@ class OAuth2Probe {
     secrets.push_back(state.refresh_token);
     if (state.stage == "token") return AfterToken(std::move(state), *input.response, std::move(secrets));
     return AfterApi(std::move(state), *input.response, secrets);
+  }
+
+  // One step of authorizing requests to the API (ABI 1.1): the refresh-token grant, then
+  // the grant or the refusal. As reentrant as Step. Throws std::invalid_argument on a
+  // state this machine never produced, and PluginError "provider_cannot_authorize" when
+  // the provider declares no ApiOrigins.
+  AuthorizeStep Authorize(const AuthorizeInput& input) const {
+    if (input.response == nullptr) {
+      // Known before a refresh token is spent: where the access token could go.
+      if (ApiOrigins().empty()) throw PluginError("provider_cannot_authorize", "this provider declares no API origin");
+      return AuthorizeStep::Send(TokenRequest(ConfiguredRefreshToken()), Json{{"stage", kAuthorizeStage}});
+    }
+    if (StringField(input.state, "stage") != kAuthorizeStage) {
+      throw std::invalid_argument("authorize state has no known stage");
+    }
+    std::vector<std::string> secrets = Secrets();
+    const HttpResponse& response = *input.response;
+    if (response.status != 200) return Refuse(ClassifyTokenError(response, secrets), secrets);
+
+    const TokenResponse token = ParseTokenResponse(response.body);
+    secrets.push_back(token.access_token);
+    secrets.push_back(token.refresh_token);
+    if (token.access_token.empty()) {
+      return Refuse(Transient("malformed_token_response",
+                              TokenIssuer() + "'s token endpoint answered 200 without an access token."),
+                    secrets);
+    }
+    Authorization authorization;
+    authorization.headers["authorization"] = "Bearer " + token.access_token;
+    authorization.origins = ApiOrigins();
+    if (authorization.origins.empty()) {
+      throw PluginError("provider_cannot_authorize", "this provider declares no API origin");
+    }
+    if (token.expires_in) authorization.expires_at = AccessTokenExpiry(*token.expires_in);
+    if (!token.refresh_token.empty() && token.refresh_token != ConfiguredRefreshToken()) {
+      authorization.config_update["refresh_token"] = token.refresh_token;
+    }
+    return AuthorizeStep::Grant(std::move(authorization));
+  }
+
+  // What the API's error answer to a proxied call says about the credentials, read with
+  // the provider's ClassifyApiError: its invalid_credentials and missing_permission
+  // verdicts stay what they are (a 401 may only mean the cached access token was
+  // revoked; the host then probes, and the probe decides), its transient ones too (429,
+  // 5xx, a provider's rate-limit 403). A 404 is fine (the resource may simply not
+  // exist), and so is any status the provider's rules do not know (a 400 is the
+  // caller's mistake). 2xx and 3xx are fine. Reason and message have the config's
+  // secrets scrubbed.
+  Classification ClassifyUse(const HttpResponse& response) const {
+    const std::vector<std::string> secrets = Secrets();
+    const std::string status = StatusText(response.status);
+    if (response.status < 400) return {ResponseClass::kFine, "ok", TokenIssuer() + " answered " + status + "."};
+    if (response.status == 404) {
+      return {ResponseClass::kFine, "not_found", TokenIssuer() + " found no such resource (" + status + ")."};
+    }
+    const ProbeResult verdict = ClassifyApiError(response, secrets);
+    const std::string reason = Scrub(verdict.reason, secrets);
+    switch (verdict.outcome) {
+      case Outcome::kInvalidCredentials:
+        return {ResponseClass::kInvalidCredentials, reason,
+                TokenIssuer() + " refused the access token (" + status + ", " + reason + ")."};
+      case Outcome::kMissingPermission:
+        return {ResponseClass::kMissingPermission, reason,
+                TokenIssuer() + " refused this request for lack of a permission (" + status + ", " + reason +
+                    ")."};
+      case Outcome::kTransient:
+        if (verdict.reason != "unexpected_status") {
+          return {ResponseClass::kTransient, reason, Scrub(verdict.message, secrets)};
+        }
+        break;
+      case Outcome::kValid:
+        break;
+    }
+    return {ResponseClass::kFine, "http_" + std::to_string(response.status),
+            TokenIssuer() + " refused this request (" + status + "); nothing says the credentials are at fault."};
   }
 
  protected:
@@ -104,8 +195,32 @@ class OAuth2Probe {
   // How long a rotated refresh token lives unused, when the provider documents it
   // (Microsoft: 90 days); it becomes the verdict's expires_at. Default: not said.
   virtual std::optional<std::chrono::seconds> RotatedTokenLifetime() const { return std::nullopt; }
+  // Where an access token may be sent (ABI 1.1), the first being where proxied requests
+  // go; usually {*OriginOfBaseUrl(api_base)} (origin_util.hpp). Default: none, and
+  // Authorize throws provider_cannot_authorize.
+  virtual std::vector<AuthorizedOrigin> ApiOrigins() const { return {}; }
 
  private:
+  static constexpr const char* kAuthorizeStage = "authorize_token";
+  // A lifetime past a year is no access token anyone issues; capping it only makes the
+  // host refresh sooner, and keeps the arithmetic from overflowing.
+  static constexpr long long kMaxAccessTokenSeconds = 366LL * 24 * 3600;
+
+  static std::string AccessTokenExpiry(long long expires_in) {
+    const long long seconds = std::max(0LL, std::min(expires_in, kMaxAccessTokenSeconds));
+    return Rfc3339Utc(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+  }
+
+  // Ends an authorization with `verdict` scrubbed; a verdict of valid (a provider rule
+  // that should not say so for an error answer) becomes transient, since a refusal
+  // cannot be valid.
+  static AuthorizeStep Refuse(ProbeResult verdict, const std::vector<std::string>& secrets) {
+    if (verdict.outcome == Outcome::kValid) verdict.outcome = Outcome::kTransient;
+    verdict.message = Scrub(verdict.message, secrets);
+    verdict.reason = Scrub(verdict.reason, secrets);
+    return AuthorizeStep::Refuse(std::move(verdict));
+  }
+
   // Where a probe stands between two steps.
   struct State {
     std::string stage;               // "token" or "api": which request was just sent
@@ -207,7 +322,9 @@ class OAuth2Probe {
 
 // A provider whose probe is an OAuth2Probe built from each connection's config. Probe()
 // runs one step of it and logs each verdict as "<log_name> probe: <VerdictSummary>"
-// (outcome, reason, field; never the message, which may quote the provider). The
+// (outcome, reason, field; never the message, which may quote the provider);
+// Authorize() runs its authorize machine (logging a refusal as "<log_name> authorize:
+// <VerdictSummary>") and ClassifyResponse() its ClassifyUse. The
 // provider still says what it is (Describe) and what its schema cannot (Validate):
 //
 //   std::unique_ptr<OAuth2Probe> MakeProbe(const Json& config) {
@@ -231,6 +348,16 @@ class OAuth2Provider : public Provider {
     ProbeStep step = make_probe_(input.config)->Step(input);
     if (step.finished()) Log(SB_LOG_INFO, log_name_ + " probe: " + VerdictSummary(*step.result()));
     return step;
+  }
+
+  AuthorizeStep Authorize(const AuthorizeInput& input) const override {
+    AuthorizeStep step = make_probe_(input.config)->Authorize(input);
+    if (step.refusal()) Log(SB_LOG_INFO, log_name_ + " authorize: " + VerdictSummary(*step.refusal()));
+    return step;
+  }
+
+  Classification ClassifyResponse(const ClassifyInput& input) const override {
+    return make_probe_(input.config)->ClassifyUse(input.response);
   }
 
  private:

@@ -10,11 +10,16 @@
 //   });
 //   CHECK(run.result.outcome == switchboard::Outcome::kValid);
 //
+// Authorize and Classify drive the ABI 1.1 hooks (authorize_step, classify_response) the
+// same way; they throw std::runtime_error for a plugin whose table predates them.
+//
 // Not thread-safe: use one FakeHost per thread.
 #ifndef SWITCHBOARD_TESTING_HPP
 #define SWITCHBOARD_TESTING_HPP
 
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -90,10 +95,60 @@ class FakeHost {
     throw std::runtime_error("probe did not finish within max_steps requests");
   }
 
+  struct AuthorizeRun {
+    std::optional<Authorization> authorization;  // set when the plugin granted
+    std::optional<ProbeResult> refusal;          // set when it refused
+    std::vector<HttpRequest> requests;           // every request it asked for, in order
+  };
+
+  // Drives an authorization to its end (a grant or a refusal), answering each request
+  // with `respond`, as Probe does (same UTF-8 replacement). Throws if the plugin returns
+  // an error (its {"code", "message"} in the exception's text), predates ABI 1.1, or
+  // asks for more than `max_steps` requests.
+  AuthorizeRun Authorize(const Json& config, const Responder& respond, int max_steps = 8) {
+    RequireAbi11();
+    AuthorizeRun run;
+    Json state = nullptr;
+    Json response = nullptr;
+    for (int step = 0; step <= max_steps; ++step) {
+      std::string input = Json{{"config", config}, {"state", state}, {"response", response}}.dump(
+          -1, ' ', false, Json::error_handler_t::replace);
+      AuthorizeStep next = AuthorizeStep::FromJson(
+          Call(provider_->authorize_step(provider_->instance, input.data(), input.size(), &buffer_)));
+      if (next.authorization() || next.refusal()) {
+        run.authorization = next.authorization();
+        run.refusal = next.refusal();
+        return run;
+      }
+      run.requests.push_back(*next.request());
+      response = respond(*next.request());
+      state = next.state();
+    }
+    throw std::runtime_error("authorization did not finish within max_steps requests");
+  }
+
+  // The plugin's reading of `response`, the provider's answer to the proxied `request`.
+  // Throws like Authorize.
+  Classification Classify(const Json& config, const HttpRequest& request, const HttpResponse& response) {
+    RequireAbi11();
+    std::string input = Json{{"config", config}, {"request", request}, {"response", response}}.dump(
+        -1, ' ', false, Json::error_handler_t::replace);
+    return Classification::FromJson(
+        Call(provider_->classify_response(provider_->instance, input.data(), input.size(), &buffer_)));
+  }
+
   // Lines the plugin logged through the host.
   std::vector<std::string> log_lines;
 
  private:
+  void RequireAbi11() const {
+    const bool covered = provider_->struct_size >= offsetof(sb_provider_v1, classify_response) +
+                                                       sizeof(provider_->classify_response);
+    if (!covered || provider_->authorize_step == nullptr || provider_->classify_response == nullptr) {
+      throw std::runtime_error("plugin predates ABI 1.1: no authorize_step or classify_response");
+    }
+  }
+
   Json Call(sb_result_code code) {
     std::string text(buffer_.data == nullptr ? "" : buffer_.data, buffer_.size);
     provider_->release(provider_->instance, &buffer_);

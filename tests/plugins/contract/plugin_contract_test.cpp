@@ -7,7 +7,9 @@
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <switchboard/http_util.hpp>
 #include <switchboard/testing.hpp>
+#include <switchboard/text_util.hpp>
 
 #include "../plugin_test_support.hpp"
 #include "plugin_contract.hpp"
@@ -137,6 +139,66 @@ TEST_CASE("plugin contract: replies that are not UTF-8 still give a verdict") {
     CHECK_FALSE(run.result.message.empty());
     CHECK_NOTHROW(Json(run.result).dump());
   }
+}
+
+// A grant's origins must be ones the host can compare and would send credentials to.
+void CheckGrantShape(const Authorization& grant) {
+  REQUIRE_FALSE(grant.origins.empty());
+  for (const auto& o : grant.origins) {
+    INFO(o.origin << " " << o.base_path);
+    const bool https = o.origin.rfind("https://", 0) == 0;
+    const bool http = o.origin.rfind("http://", 0) == 0;
+    REQUIRE((https || http));
+    const std::string authority = o.origin.substr(o.origin.find("://") + 3);
+    CHECK_FALSE(authority.empty());
+    CHECK(authority.find_first_of("/?#@") == std::string::npos);  // no path, query or user info
+    CHECK(Lower(o.origin) == o.origin);
+    CHECK_FALSE(EndsWith(o.origin, https ? ":443" : ":80"));
+    if (http) CHECK(IsLoopbackHost(SplitUrl(o.origin).host));
+    if (!o.base_path.empty()) {
+      CHECK(o.base_path.front() == '/');
+      CHECK(o.base_path.back() != '/');
+      CHECK(o.base_path.find_first_of("?#") == std::string::npos);
+    }
+  }
+  for (const auto& [name, value] : grant.headers) CHECK(Lower(name) == name);
+  CHECK((grant.headers.size() + grant.query.size()) > 0);
+}
+
+TEST_CASE("plugin contract: Authorize grants origins of the right shape, and ClassifyResponse reads statuses") {
+  const PluginContract contract = ContractOf(GENERATE(EVERY_PLUGIN));
+  INFO(contract.plugin);
+  PluginLibrary library(contract.plugin);
+  FakeHost host(library.entry());
+  // The recorded replies of the valid case answer the refresh grant of an OAuth2 plugin.
+  std::vector<HttpResponse> replies;
+  for (const ContractCase& c : contract.cases) {
+    if (c.outcome == Outcome::kValid) replies = c.replies;
+  }
+  REQUIRE_FALSE(replies.empty());
+  auto run = host.Authorize(contract.config, Replay(replies));
+  REQUIRE(run.authorization);
+  CheckGrantShape(*run.authorization);
+
+  SECTION("a loopback base URL gives a loopback-http origin") {
+    Json config = contract.config;
+    for (const char* field : {"base_url", "api_base", "graph_base"}) {
+      if (config.contains(field)) config[field] = "http://127.0.0.1:8089/under/test/";
+    }
+    auto local = host.Authorize(config, Replay(replies));
+    REQUIRE(local.authorization);
+    CheckGrantShape(*local.authorization);
+    CHECK(local.authorization->origins[0].origin == "http://127.0.0.1:8089");
+    CHECK(local.authorization->origins[0].base_path == "/under/test");
+  }
+
+  const HttpRequest request{"GET", run.authorization->origins[0].origin + run.authorization->origins[0].base_path + "/x", {}, ""};
+  CHECK(host.Classify(contract.config, request, JsonResponse(200, "{}")).kind == ResponseClass::kFine);
+  const Classification failed = host.Classify(contract.config, request, JsonResponse(500, "{}"));
+  CHECK(failed.kind == ResponseClass::kTransient);
+  CHECK_FALSE(failed.message.empty());
+  const HttpResponse page{503, {{"content-type", "text/html; charset=iso-8859-1"}}, "<html>r\xe9" "essayez</html>"};
+  CHECK(host.Classify(contract.config, request, page).kind == ResponseClass::kTransient);
 }
 
 }  // namespace
