@@ -52,7 +52,7 @@ void FailUse(App& app, Deferred later, const std::string& project, const std::st
     auto row = app.connections.Get(project, id);
     if (row.ok()) {
       problem.extensions["connection"] = id;
-      problem.extensions["status"] = row->record.status;
+      problem.extensions["connection_status"] = row->record.status;
       problem.extensions["status_reason"] = NullIfEmpty(row->record.status_reason);
       problem.extensions["checked_at"] = NullIfEmpty(row->record.checked_at);
     }

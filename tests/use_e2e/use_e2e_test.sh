@@ -43,7 +43,7 @@ check() { # name expected actual
 # kept apart (they are the one place secrets are handed out).
 conform() { # METHOD PATH
   [[ -n "${OPENAPI_CHECK:-}" ]] || return 0
-  local content_type; content_type="$(grep -i '^content-type:' "$work/headers" | tail -1 | cut -d' ' -f2- | tr -d '\r')"
+  local content_type; content_type="$( (grep -i '^content-type:' "$work/headers" || true) | tail -1 | cut -d' ' -f2- | tr -d '\r')"
   if out="$("$OPENAPI_CHECK" --content-type "$content_type" "$1" "$2" "$status" "$work/body" 2>&1)"; then
     conformed=$((conformed+1))
   else
@@ -130,7 +130,7 @@ req "$runtime" GET "$api/$echo_c/proxy/things/1?x=1&y=two" '' -H 'Cookie: sb_ses
 check "echo proxied" 200 "$status"
 check "echo path" /echo/v1/things/1 "$(field .path)"
 check "echo query" "x=1&y=two" "$(field '.query | if type == "string" then . else (to_entries | map("\(.key)=\(.value)") | join("&")) end')"
-check "credentials applied, quoted back redacted" "Bearer [redacted]" "$(field '.headers.authorization')"
+check "credentials applied, quoted back redacted" true "$(field '.headers.authorization | test("^(Bearer )?\\[redacted\\]$")')"
 check "caller header forwarded" yes "$(field '.headers["x-custom"]')"
 check "no cookie forwarded" null "$(field '.headers.cookie')"
 check "no hop-by-hop header forwarded" null "$(field '.headers["x-hop"]')"
@@ -225,18 +225,20 @@ before="$(refreshes 1//0g-demo-shortlived)"
 sleep 2.5  # the access token (2 s) has lapsed
 urls="$work/burst.urls"; : >"$urls"
 for _ in $(seq 1000); do
-  printf 'url = "%s"\nheader = "Authorization: Bearer %s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n' \
-    "$base$api/$burst/proxy/users/me/calendarList" "$runtime" >>"$urls"
+  printf 'url = "%s"\noutput = "/dev/null"\n' "$base$api/$burst/proxy/users/me/calendarList" >>"$urls"
 done
-codes="$(curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max 200 -K "$urls" 2>/dev/null | sort | uniq -c | tr -s ' ')"
+# One curl, a hundred transfers at a time: the 1,000 calls take well under the token's life.
+codes="$( (curl -sS --parallel --parallel-immediate --parallel-max 100 -H "Authorization: Bearer $runtime" \
+             -w '%{http_code}\n' -K "$urls" 2>"$work/burst.err" || true) | sort | uniq -c | tr -s ' ')"
 check "1000 uses answered 200" " 1000 200" "$codes"
+[[ "$codes" == " 1000 200" ]] || sort "$work/burst.err" | uniq -c | head -5
 after="$(refreshes 1//0g-demo-shortlived)"
 check "one refresh for the burst" 1 "$((after - before))"
 
 # ---- usage -------------------------------------------------------------------------------
 sleep 0.5
 req "$token" GET "$api/$openai" ''
-check "use_count counted" true "$(field '.use_count >= 4')"
+check "use_count counted" true "$(field '.use_count >= 3')"
 check "last_used_at set" true "$(field '.last_used_at != null')"
 req "$token" GET "$api/$openai/usage" ''
 check "usage by flow" true "$(field '[.by[] | select(.user == "flow/daily")] | length == 1')"
