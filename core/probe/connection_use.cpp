@@ -179,7 +179,6 @@ void ConnectionUse::OnAnswer(const ConnectionRow& row, const HttpRequest& sent, 
   provider->StartClassifyResponse(input, [this, project, id, status = answer.status](Result<Classification> read) {
     const Classification verdict = read.ok() ? *read : ClassifyByStatus(status);
     if (verdict.kind != ResponseClass::kInvalidCredentials && verdict.kind != ResponseClass::kMissingPermission) return;
-    cache_.Forget(Key(project, id));
     ProbeFromTraffic(project, id);
   });
 }
@@ -193,6 +192,9 @@ void ConnectionUse::ProbeFromTraffic(const std::string& project, const std::stri
     it->second = now;
     ++traffic_probes_;
   }
+  // A revoked access token is fetched again; no more than once a minute either, or
+  // answers that only say "not this mailbox" would spend a refresh each.
+  cache_.Forget(Key(project, id));
   probes_.ProbeStored(project, id, [](Result<ProbeReport>) {});
 }
 

@@ -44,8 +44,10 @@
 namespace switchboard::probe {
 
 struct ProxyLimits {
-  size_t global = 4096;        // proxied requests in flight
-  size_t per_provider = 2048;  // ... to one provider
+  // Each request in flight holds its body and the answer (up to --max-body and
+  // --proxy-max-response): these bound the memory the proxy can take; more wait.
+  size_t global = 512;        // proxied requests in flight
+  size_t per_provider = 256;  // ... to one provider
   size_t classify_body_bytes = 65536;  // of an error answer, what the plugin reads
 };
 

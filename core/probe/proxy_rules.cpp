@@ -1,5 +1,6 @@
 #include "probe/proxy_rules.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <switchboard/http_util.hpp>
@@ -73,6 +74,12 @@ Status CheckProxyPath(const std::string& path) {
       if (code == "2e" || code == "2f" || code == "5c" || code == "00") {
         return Refuse("the path may not hold an encoded '.', '/', '\\' or NUL (%" + code + ")");
       }
+      // A doubly encoded one (%252e) for servers that decode twice, and the overlong
+      // UTF-8 lead bytes (%c0%ae) some decoders still read as a dot or a slash.
+      const std::string next = i + 4 < path.size() ? Lower(path.substr(i + 3, 2)) : "";
+      if ((code == "25" && (next == "2e" || next == "2f" || next == "5c")) || code == "c0" || code == "c1") {
+        return Refuse("the path may not hold a doubly encoded or overlong '.', '/' or '\\'");
+      }
     }
   }
   size_t start = 1;
@@ -82,7 +89,10 @@ Status CheckProxyPath(const std::string& path) {
     const std::string segment = path.substr(start, slash - start);
     const bool last = slash == path.size();
     if (segment.empty() && !last) return Refuse("the path may not hold an empty segment ('//')");
-    if (segment == "." || segment == "..") return Refuse("the path may not hold a '.' or '..' segment");
+    // "..;x" is ".." to servers that strip path parameters.
+    const std::string lowered = Lower(segment);
+    const std::string bare = segment.substr(0, std::min(segment.find(';'), lowered.find("%3b")));
+    if (bare == "." || bare == "..") return Refuse("the path may not hold a '.' or '..' segment");
     start = slash + 1;
   }
   return Status::Ok();
@@ -103,10 +113,14 @@ std::string ProxyUrl(const AuthorizedOrigin& origin, const ProxyCall& call,
   std::string query;
   size_t start = 0;
   while (start < call.query.size()) {
-    size_t amp = call.query.find('&', start);
+    // ';' separates parameters for some servers too: a caller's "a=1;key=x" must not keep
+    // a parameter the grant sets.
+    size_t amp = call.query.find_first_of("&;", start);
     if (amp == std::string::npos) amp = call.query.size();
     const std::string pair = call.query.substr(start, amp - start);
-    if (!pair.empty() && !grant_query.count(DecodedName(pair))) query += (query.empty() ? "" : "&") + pair;
+    if (!pair.empty() && !grant_query.count(DecodedName(pair))) {
+      query += (query.empty() ? "" : std::string(1, start > 0 ? call.query[start - 1] : '&')) + pair;
+    }
     start = amp + 1;
   }
   for (const auto& [name, value] : grant_query) {
@@ -116,7 +130,10 @@ std::string ProxyUrl(const AuthorizedOrigin& origin, const ProxyCall& call,
 }
 
 Headers ForwardedHeaders(const HeaderPairs& caller, const Headers& grant) {
-  std::set<std::string> dropped = {"authorization", "proxy-authorization", "cookie", "accept-encoding", "expect"};
+  // Range and If-Range too: a provider's answer cut into slices could carry a secret it
+  // quotes in pieces too short to recognise.
+  std::set<std::string> dropped = {"authorization", "proxy-authorization", "cookie", "accept-encoding", "expect",
+                                   "range", "if-range"};
   for (const auto& [name, value] : caller) {
     if (Lower(name) == "connection") {
       for (const auto& listed : ListedIn(value)) dropped.insert(listed);

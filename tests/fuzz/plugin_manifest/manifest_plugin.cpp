@@ -40,8 +40,9 @@ void Release(void*, sb_buffer* buffer) {
 
 void Destroy(void*) {}
 
-sb_provider_v1 table = {SB_ABI_VERSION, sizeof(sb_provider_v1), nullptr, &Describe, &Validate,
-                        &ProbeStep,     &Release,                &Destroy};
+// No authorize_step or classify_response: the harness fuzzes manifests only.
+sb_provider_v1 table = {SB_ABI_VERSION, sizeof(sb_provider_v1), nullptr,  &Describe, &Validate,
+                        &ProbeStep,     &Release,                &Destroy, nullptr,   nullptr};
 
 }  // namespace
 
