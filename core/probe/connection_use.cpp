@@ -138,14 +138,16 @@ void ConnectionUse::Proxy(const std::string& project, const std::string& id, con
     usage_.Count(project, id, user, NowRfc3339());
     limiter_.Submit(row.record.provider, [this, row = std::move(row), usable, request = std::move(request),
                                           done = std::move(done)](ConcurrencyLimiter::Release release) mutable {
-      auto sent = std::make_shared<HttpRequest>(request);
-      proxy_client_.Fetch(std::move(request), [this, row, usable, sent, release, done = std::move(done)](
+      // What classification may see of the request: no body, no headers, no query (it can
+      // carry the grant's parameters). Kept apart so the request itself is moved, not copied.
+      HttpRequest sent{request.method, WithoutQuery(request.url), {}, {}};
+      proxy_client_.Fetch(std::move(request), [this, row, usable, sent = std::move(sent), release, done = std::move(done)](
                                                   FetchResult fetched) mutable {
         release();
         if (auto* error = std::get_if<FetchError>(&fetched)) return done(NoAnswer(*error));
         HttpResponse answer = std::move(std::get<HttpResponse>(fetched));
         try {
-          if (answer.status >= 400) OnAnswer(row, *sent, answer);
+          if (answer.status >= 400) OnAnswer(row, sent, answer);
         } catch (const std::exception& e) {
           log::Error(std::string("classifying a proxied answer failed: ") + e.what());
         }
@@ -173,7 +175,7 @@ void ConnectionUse::OnAnswer(const ConnectionRow& row, const HttpRequest& sent, 
   if (!config.ok()) return;
   HttpResponse excerpt{answer.status, answer.headers, answer.body.substr(0, limits_.classify_body_bytes)};
   // The plugin sees the request as the caller sent it: without the credentials added.
-  json request = {{"method", sent.method}, {"url", WithoutQuery(sent.url)}, {"headers", json::object()}, {"body", ""}};
+  json request = {{"method", sent.method}, {"url", sent.url}, {"headers", json::object()}, {"body", ""}};
   json input = {{"config", *config}, {"request", request}, {"response", ResponseForPlugin(excerpt)}};
   const std::string project = row.record.project, id = row.record.id;
   provider->StartClassifyResponse(input, [this, project, id, status = answer.status](Result<Classification> read) {

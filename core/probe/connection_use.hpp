@@ -87,6 +87,7 @@ class ConnectionUse {
   void Authorize(const std::string& project, const std::string& id, Authorized done);
   // The fetch CredentialCache runs on a miss: one authorization inside the connection's slot.
   void FetchAuthorization(const std::string& project, const std::string& id, CredentialCache::FetchDone done);
+  // `sent`: the proxied request's method and URL without its query.
   void OnAnswer(const ConnectionRow& row, const HttpRequest& sent, const HttpResponse& answer);
   void ProbeFromTraffic(const std::string& project, const std::string& id);
 
