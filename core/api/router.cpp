@@ -157,6 +157,7 @@ void Router::Dispatch(http::HttpRequest request, http::Responder respond) {
       allowed += (allowed.empty() ? "" : ", ") + route.method;
       continue;
     }
+    if (route.lane == Lane::kNetwork) return Run(route, std::move(request), std::move(params), std::move(respond));
     http::WorkerPool& pool = route.lane == Lane::kPlugin ? plugin_workers_ : workers_;
     pool.Post([this, &route, request = std::move(request), params = std::move(params),
                respond = std::move(respond)]() mutable {

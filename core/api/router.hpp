@@ -2,11 +2,13 @@
 // before a handler runs, problem+json for every failure, per-route metrics, and 405 with
 // Allow for a known path under the wrong method.
 //
-// Handlers never run on the server's I/O threads: a route's handler runs on the worker
-// pool, or on the plugin pool when it calls into a provider plugin (Lane::kPlugin), so a
-// slow plugin holds up only other plugin calls. A handler that waits for something
-// asynchronous (a probe) calls Defer() and answers through the handle when it is done,
-// leaving its thread free meanwhile.
+// A route's handler runs on the worker pool, or on the plugin pool when it calls into a
+// provider plugin (Lane::kPlugin), so a slow plugin holds up only other plugin calls. The
+// use of a connection (Lane::kNetwork) runs on the server's I/O thread that read the
+// request: its hot path reads memory (store_memo.hpp) and hands the rest to asynchronous
+// I/O, and a hop to a pool and back would cost a caller more than the work itself. A
+// handler that waits for something asynchronous (a probe) calls Defer() and answers
+// through the handle when it is done, leaving its thread free meanwhile.
 #pragma once
 
 #include <atomic>
@@ -42,7 +44,10 @@ enum class Access {
 // Which pool runs a route's handler.
 enum class Lane {
   kWorker,  // everything that only reads and writes the store
-  kPlugin   // handlers that call into a provider plugin (validate, and what validates)
+  kPlugin,  // handlers that call into a provider plugin (validate, and what validates)
+  // Handlers that never wait: memory, at most a point read of the store when its memo is
+  // stale, then asynchronous I/O (the proxy, the credentials endpoint).
+  kNetwork
 };
 
 class Call;

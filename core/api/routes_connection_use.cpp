@@ -110,13 +110,13 @@ void RegisterConnectionUseRoutes(Router& router, App& app) {
   const std::string base = "/v1/projects/{p}/connections/{id}";
   const std::string proxy = base + "/proxy/{path...}";
   auto forward = [&app](Call& call) { Proxy(app, call); };
-  router.Handle("GET", proxy, Access::kConnectionUse, forward);
-  router.Handle("POST", proxy, Access::kConnectionUse, forward);
-  router.Handle("PUT", proxy, Access::kConnectionUse, forward);
-  router.Handle("PATCH", proxy, Access::kConnectionUse, forward);
-  router.Handle("DELETE", proxy, Access::kConnectionUse, forward);
-  router.Handle("OPTIONS", proxy, Access::kConnectionUse, forward);
-  router.Handle("POST", base + "/credentials", Access::kConnectionCredentials,
+  router.Handle("GET", proxy, Access::kConnectionUse, Lane::kNetwork, forward);
+  router.Handle("POST", proxy, Access::kConnectionUse, Lane::kNetwork, forward);
+  router.Handle("PUT", proxy, Access::kConnectionUse, Lane::kNetwork, forward);
+  router.Handle("PATCH", proxy, Access::kConnectionUse, Lane::kNetwork, forward);
+  router.Handle("DELETE", proxy, Access::kConnectionUse, Lane::kNetwork, forward);
+  router.Handle("OPTIONS", proxy, Access::kConnectionUse, Lane::kNetwork, forward);
+  router.Handle("POST", base + "/credentials", Access::kConnectionCredentials, Lane::kNetwork,
                 [&app](Call& call) { Credentials(app, call); });
   router.Handle("GET", base + "/usage", Access::kProjectWrite, [&app](Call& call) { Usage(app, call); });
 }

@@ -30,10 +30,13 @@ extern const char* const kProbeOptionsHelp;
 
 class ProbeEngine {
  public:
-  // Fails with a message for the user on a bad option.
+  // Fails with a message for the user on a bad option. `use_io` is where flows' uses of
+  // connections run (the proxy's client): the HTTP server's io_context, so that a proxied
+  // call stays on the threads that answer its caller; the engine's own when null.
   static Result<std::unique_ptr<ProbeEngine>> Create(const Arguments& args, Store& store,
                                                     ConnectionService& connections,
-                                                    probe::ProbeRunner::Observer observer = {});
+                                                    probe::ProbeRunner::Observer observer = {},
+                                                    std::shared_ptr<boost::asio::io_context> use_io = nullptr);
   ~ProbeEngine();
 
   probe::ProbeService& service() { return *service_; }
@@ -53,6 +56,7 @@ class ProbeEngine {
   void ScheduleUsageFlush();
 
   boost::asio::io_context io_;
+  std::shared_ptr<boost::asio::io_context> use_io_;  // outlives the proxy client's sockets
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   int io_threads_ = 2;

@@ -46,6 +46,8 @@ std::string Help() {
              "  --max-body BYTES   largest request body (chunked too); default 1048576\n"
              "                                                                SWITCHBOARD_MAX_BODY\n"
              "  --threads N        route handler threads; default 64             SWITCHBOARD_THREADS\n"
+             "  --io-threads N     network threads: every connection's reads and writes, and the\n"
+             "                     proxy's calls to providers; default 2     SWITCHBOARD_IO_THREADS\n"
              "  --plugin-threads N threads for handlers that call a plugin (validate, create,\n"
              "                     update, reconnect); default 16       SWITCHBOARD_PLUGIN_THREADS\n"
              "  --max-connections N  open connections; more are answered 503; default 10000\n"
@@ -75,7 +77,7 @@ bool ParseSize(const std::string& text, size_t& out) {
 
 int ServeCommand(const std::vector<std::string>& argv) {
   const std::string help = Help();
-  ArgumentSpec spec{{"data", "listen", "max-body", "threads", "plugin-threads", "max-connections",
+  ArgumentSpec spec{{"data", "listen", "max-body", "threads", "io-threads", "plugin-threads", "max-connections",
                      "max-header-bytes", "max-headers", "header-timeout", "body-timeout", "idle-timeout"},
                     {"no-sync"}};
   spec.options.insert(kProbeOptionNames.begin(), kProbeOptionNames.end());
@@ -87,7 +89,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   const std::filesystem::path data_dir = args.Setting("data", "SWITCHBOARD_DATA", "./data");
   const std::string listen = args.Setting("listen", "SWITCHBOARD_LISTEN", "127.0.0.1:8080");
   http::ServerOptions edge;
-  size_t threads = 0, plugin_threads = 0;
+  size_t threads = 0, plugin_threads = 0, io_threads = 0;
   struct Limit {
     const char* option;
     const char* variable;
@@ -99,6 +101,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   const Limit limits[] = {
       {"max-body", "SWITCHBOARD_MAX_BODY", "1048576", SIZE_MAX, &edge.max_body},
       {"threads", "SWITCHBOARD_THREADS", "64", 1024, &threads},
+      {"io-threads", "SWITCHBOARD_IO_THREADS", "2", 64, &io_threads},
       {"plugin-threads", "SWITCHBOARD_PLUGIN_THREADS", "16", 1024, &plugin_threads},
       {"max-connections", "SWITCHBOARD_MAX_CONNECTIONS", "10000", 1000000, &edge.max_connections},
       {"max-header-bytes", "SWITCHBOARD_MAX_HEADER_BYTES", "16384", 1 << 20, &edge.max_header_bytes},
@@ -125,6 +128,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   else if (!ParseSize(listen.substr(colon + 1), port) || port > 65535) return UsageError("bad port in --listen", help.c_str());
   edge.host = host;
   edge.port = static_cast<int>(port);
+  edge.io_threads = static_cast<int>(io_threads);
 
   // Signals go to one thread that stops the server; block them before any thread starts.
   sigset_t stop_signals;
@@ -181,10 +185,14 @@ int ServeCommand(const std::vector<std::string>& argv) {
   ProjectService projects(**store);
   api::Authenticator auth(projects, admin->hash);
   ConnectionService connections(**store, registry, *sealer);
-  auto probes = ProbeEngine::Create(args, **store, connections,
-                                    [&metrics](const std::string& provider, const ProbeResult& result) {
-                                      metrics.RecordProbe(provider, OutcomeName(result.outcome));
-                                    });
+  // The HTTP server's io_context, shared with the proxy's client (ProbeEngine::Create).
+  auto network = std::make_shared<boost::asio::io_context>();
+  auto probes = ProbeEngine::Create(
+      args, **store, connections,
+      [&metrics](const std::string& provider, const ProbeResult& result) {
+        metrics.RecordProbe(provider, OutcomeName(result.outcome));
+      },
+      network);
   if (!probes.ok()) return UsageError(probes.status().message(), help.c_str());
   auto plugin_options = PluginHostOptionsFrom(args);
   PluginReloader reloader(PluginDirectories(args), plugin_options.ok() ? *plugin_options : PluginHostOptions{}, registry);
@@ -226,7 +234,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
       },
       [&router](int status, const std::string& code, const std::string& detail) {
         return router.EdgeProblem(status, code, detail);
-      });
+      },
+      network);
   int bound = server.Bind();
   if (bound <= 0) {
     log::Error("cannot listen on " + listen + " (address in use or not available)");

@@ -18,8 +18,10 @@ using tcp = net::ip::tcp;
 
 }  // namespace
 
-HttpServer::HttpServer(ServerOptions options, RequestHandler handler, ProblemBuilder problem)
-    : state_(std::make_shared<ServerState>(std::move(options), std::move(handler), std::move(problem))),
+HttpServer::HttpServer(ServerOptions options, RequestHandler handler, ProblemBuilder problem,
+                       std::shared_ptr<boost::asio::io_context> io)
+    : state_(std::make_shared<ServerState>(io ? std::move(io) : std::make_shared<boost::asio::io_context>(),
+                                           std::move(options), std::move(handler), std::move(problem))),
       acceptor_(net::make_strand(state_->io)) {}
 
 HttpServer::~HttpServer() {

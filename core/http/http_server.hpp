@@ -47,7 +47,11 @@ struct ServerState;
 
 class HttpServer {
  public:
-  HttpServer(ServerOptions options, RequestHandler handler, ProblemBuilder problem);
+  // `io`: the io_context the server's threads run. Others may share it, so that their
+  // asynchronous work for the server's callers (the proxy's client) runs on the very
+  // threads that answer those callers, with no hop between threads; null for its own.
+  HttpServer(ServerOptions options, RequestHandler handler, ProblemBuilder problem,
+             std::shared_ptr<boost::asio::io_context> io = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -57,7 +61,8 @@ class HttpServer {
   int Bind();
 
   // Serves until Stop, then until the requests in flight are answered (at most
-  // stop_grace). Connections waiting for their next request are closed at once.
+  // stop_grace). Connections waiting for their next request are closed at once. Then
+  // the io_context is stopped, work of others sharing it included.
   void Run();
   void Stop();
 

@@ -17,10 +17,11 @@ namespace switchboard::http {
 class Connection;
 
 struct ServerState {
-  ServerState(ServerOptions o, RequestHandler h, ProblemBuilder p)
-      : options(std::move(o)), handler(std::move(h)), problem(std::move(p)) {}
+  ServerState(std::shared_ptr<boost::asio::io_context> i, ServerOptions o, RequestHandler h, ProblemBuilder p)
+      : io_owner(std::move(i)), io(*io_owner), options(std::move(o)), handler(std::move(h)), problem(std::move(p)) {}
 
-  boost::asio::io_context io;
+  const std::shared_ptr<boost::asio::io_context> io_owner;
+  boost::asio::io_context& io;
   const ServerOptions options;
   const RequestHandler handler;
   const ProblemBuilder problem;

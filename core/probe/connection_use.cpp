@@ -55,15 +55,16 @@ ConnectionUse::ConnectionUse(boost::asio::io_context& io, ConnectionService& con
       limiter_(io, limits.global, limits.per_provider) {}
 
 void ConnectionUse::Authorize(const std::string& project, const std::string& id, Authorized done) {
-  auto row = connections_.Get(project, id);
-  if (!row.ok()) return done(row.status());
-  if (row->record.status == kStatusInactive) return done(InactiveConnection(row->record));
-  const std::string digest = ConnectionService::CredentialsDigest(row->record);
+  auto connection = connections_.GetForUse(project, id);
+  if (!connection.ok()) return done(connection.status());
+  std::shared_ptr<const ConnectionInUse> in_use = std::move(connection).value();
+  if (in_use->record.status == kStatusInactive) return done(InactiveConnection(in_use->record));
   auto fetch = [this, project, id](CredentialCache::FetchDone fetched) { FetchAuthorization(project, id, std::move(fetched)); };
+  const std::string& digest = in_use->credentials_digest;
   cache_.Get(Key(project, id), digest, fetch,
-             [row = *row, done = std::move(done)](Result<std::shared_ptr<const UsableAuthorization>> usable) {
+             [in_use, done = std::move(done)](Result<std::shared_ptr<const UsableAuthorization>> usable) {
                if (!usable.ok()) return done(usable.status());
-               done(std::make_pair(row, *usable));
+               done(InUse{in_use, *usable});
              });
 }
 
@@ -125,7 +126,7 @@ void ConnectionUse::Proxy(const std::string& project, const std::string& id, con
   auto shared_call = std::make_shared<ProxyCall>(std::move(call));
   Authorize(project, id, [this, project, id, user, shared_call, done = std::move(done)](auto authorized) mutable {
     if (!authorized.ok()) return done(authorized.status());
-    auto [row, usable] = std::move(authorized).value();
+    auto [connection, usable] = std::move(authorized).value();
     const Authorization& grant = usable->grant;
     if (grant.origins.empty()) {
       return done(Status::Error(Code::kOriginRefused, "the provider plugin granted no origin to send requests to"));
@@ -136,18 +137,18 @@ void ConnectionUse::Proxy(const std::string& project, const std::string& id, con
     request.headers = ForwardedHeaders(shared_call->headers, grant.headers);
     request.body = std::move(shared_call->body);
     usage_.Count(project, id, user, NowRfc3339());
-    limiter_.Submit(row.record.provider, [this, row = std::move(row), usable, request = std::move(request),
+    limiter_.Submit(connection->record.provider, [this, connection, usable, request = std::move(request),
                                           done = std::move(done)](ConcurrencyLimiter::Release release) mutable {
       // What classification may see of the request: no body, no headers, no query (it can
       // carry the grant's parameters). Kept apart so the request itself is moved, not copied.
       HttpRequest sent{request.method, WithoutQuery(request.url), {}, {}};
-      proxy_client_.Fetch(std::move(request), [this, row, usable, sent = std::move(sent), release, done = std::move(done)](
-                                                  FetchResult fetched) mutable {
+      proxy_client_.Fetch(std::move(request), [this, connection, usable, sent = std::move(sent), release,
+                                               done = std::move(done)](FetchResult fetched) mutable {
         release();
         if (auto* error = std::get_if<FetchError>(&fetched)) return done(NoAnswer(*error));
         HttpResponse answer = std::move(std::get<HttpResponse>(fetched));
         try {
-          if (answer.status >= 400) OnAnswer(row, sent, answer);
+          if (answer.status >= 400) OnAnswer(connection->record, sent, answer);
         } catch (const std::exception& e) {
           log::Error(std::string("classifying a proxied answer failed: ") + e.what());
         }
@@ -164,20 +165,20 @@ void ConnectionUse::Credentials(const std::string& project, const std::string& i
   Authorize(project, id, [this, project, id, user, done = std::move(done)](auto authorized) {
     if (!authorized.ok()) return done(authorized.status());
     usage_.Count(project, id, user, NowRfc3339());
-    done(IssuedCredentials{authorized->second});
+    done(IssuedCredentials{authorized->authorization});
   });
 }
 
-void ConnectionUse::OnAnswer(const ConnectionRow& row, const HttpRequest& sent, const HttpResponse& answer) {
-  auto provider = connections_.providers().Find(row.record.provider);
+void ConnectionUse::OnAnswer(const ConnectionRecord& record, const HttpRequest& sent, const HttpResponse& answer) {
+  auto provider = connections_.providers().Find(record.provider);
   if (!provider) return;
-  auto config = connections_.UnsealedConfig(row.record);
+  auto config = connections_.UnsealedConfig(record);
   if (!config.ok()) return;
   HttpResponse excerpt{answer.status, answer.headers, answer.body.substr(0, limits_.classify_body_bytes)};
   // The plugin sees the request as the caller sent it: without the credentials added.
   json request = {{"method", sent.method}, {"url", sent.url}, {"headers", json::object()}, {"body", ""}};
   json input = {{"config", *config}, {"request", request}, {"response", ResponseForPlugin(excerpt)}};
-  const std::string project = row.record.project, id = row.record.id;
+  const std::string project = record.project, id = record.id;
   provider->StartClassifyResponse(input, [this, project, id, status = answer.status](Result<Classification> read) {
     const Classification verdict = read.ok() ? *read : ClassifyByStatus(status);
     if (verdict.kind != ResponseClass::kInvalidCredentials && verdict.kind != ResponseClass::kMissingPermission) return;

@@ -82,13 +82,17 @@ class ConnectionUse {
   uint64_t authorization_fetches() const { return cache_.fetches(); }
 
  private:
-  using Authorized = std::function<void(Result<std::pair<ConnectionRow, std::shared_ptr<const UsableAuthorization>>>)>;
+  struct InUse {
+    std::shared_ptr<const ConnectionInUse> connection;
+    std::shared_ptr<const UsableAuthorization> authorization;
+  };
+  using Authorized = std::function<void(Result<InUse>)>;
   // Reads the connection, refuses an inactive one, and gets its authorization.
   void Authorize(const std::string& project, const std::string& id, Authorized done);
   // The fetch CredentialCache runs on a miss: one authorization inside the connection's slot.
   void FetchAuthorization(const std::string& project, const std::string& id, CredentialCache::FetchDone done);
   // `sent`: the proxied request's method and URL without its query.
-  void OnAnswer(const ConnectionRow& row, const HttpRequest& sent, const HttpResponse& answer);
+  void OnAnswer(const ConnectionRecord& record, const HttpRequest& sent, const HttpResponse& answer);
   void ProbeFromTraffic(const std::string& project, const std::string& id);
 
   boost::asio::io_context& io_;

@@ -160,6 +160,20 @@ std::string PercentDecode(std::string_view text) {
   return out;
 }
 
+// The length of the longest end of `text` that is the start of `secret` cut off (at least
+// `shortest` bytes, fewer than the whole secret), or 0. Only places where the secret's
+// first byte occurs are compared, so a text costs a scan, not a comparison per length.
+size_t CutOffStart(std::string_view text, std::string_view secret, size_t shortest) {
+  if (secret.size() <= shortest || text.size() < shortest) return 0;
+  const size_t longest = std::min(secret.size() - 1, text.size());
+  for (size_t at = text.size() - longest; at + shortest <= text.size(); ++at) {
+    at = text.find(secret.front(), at);
+    if (at == std::string_view::npos || at + shortest > text.size()) return 0;
+    if (secret.starts_with(text.substr(at))) return text.size() - at;
+  }
+  return 0;
+}
+
 }  // namespace
 
 bool IsCredentialName(std::string_view name) {
@@ -291,15 +305,10 @@ std::string SecretRedactor::Redact(std::string_view text) const {
       break;
     }
   }
+  const size_t shortest = ellipsis ? kMinSecretBytes : kAnywhereBytes;
   for (const auto& needle : needles_) {
     if (needle.whole_token) continue;
-    const size_t shortest = ellipsis ? kMinSecretBytes : kAnywhereBytes;
-    for (size_t length = std::min(needle.text.size() - 1, body.size()); length >= shortest; --length) {
-      if (EndsWith(body, std::string_view(needle.text).substr(0, length))) {
-        spans.emplace_back(body.size() - length, body.size());
-        break;
-      }
-    }
+    if (const size_t cut = CutOffStart(body, needle.text, shortest)) spans.emplace_back(body.size() - cut, body.size());
   }
   text = original;
   if (spans.empty()) return std::string(text);

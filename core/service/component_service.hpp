@@ -25,6 +25,7 @@
 #include "service/component_kinds.hpp"
 #include "service/connection_service.hpp"
 #include "model/records.hpp"
+#include "service/store_memo.hpp"
 
 namespace switchboard {
 
@@ -61,7 +62,8 @@ class ComponentService {
   // Whether the runtime of `component` may use connection `connection` now: ok when the
   // very component the binding names (same created_at) exists and references it;
   // forbidden when the component is gone, connection_not_referenced when it does not
-  // reference the connection, or the store's failure.
+  // reference the connection, or the store's failure. Called on every use: the component
+  // is kept in memory until the store changes.
   Status CheckUse(const std::string& project, const ComponentBinding& component, const std::string& connection);
 
  private:
@@ -72,6 +74,7 @@ class ComponentService {
   Store& store_;
   const ConnectionService& connections_;
   ConnectionCreated on_connection_created_;
+  StoreMemo<ComponentRecord> in_use_;
 };
 
 }  // namespace switchboard

@@ -239,6 +239,20 @@ Result<ConnectionRow> ConnectionService::Get(const std::string& project, const s
   return store_.GetConnection(project, id);
 }
 
+Result<std::shared_ptr<const ConnectionInUse>> ConnectionService::GetForUse(const std::string& project,
+                                                                            const std::string& id) const {
+  const std::string key = project + '\0' + id;
+  const ChangeToken now = store_.CurrentChangeToken();
+  if (auto kept = in_use_.Find(key, now)) return kept;
+  auto row = store_.GetConnection(project, id);
+  if (!row.ok()) return row.status();
+  auto read = std::make_shared<ConnectionInUse>();
+  read->credentials_digest = CredentialsDigest(row->record);
+  read->record = std::move(row->record);
+  in_use_.Put(key, now, read);
+  return std::shared_ptr<const ConnectionInUse>(std::move(read));
+}
+
 Result<ConnectionPage> ConnectionService::List(const std::string& project, const ConnectionQuery& query) const {
   return store_.ListConnections(project, query);
 }

@@ -30,6 +30,7 @@
 #include "model/change_token.hpp"
 #include "model/queries.hpp"
 #include "model/records.hpp"
+#include "service/store_memo.hpp"
 
 namespace switchboard {
 
@@ -65,6 +66,13 @@ struct ConnectionChange {
 struct ConnectionDeletion {
   Status status;
   std::vector<Reference> in_use_by;
+};
+
+// A connection as a use of it needs it: the record (without reference counts) and the
+// digest of its credentials (ConnectionService::CredentialsDigest).
+struct ConnectionInUse {
+  ConnectionRecord record;
+  std::string credentials_digest;
 };
 
 class ConnectionService {
@@ -149,6 +157,9 @@ class ConnectionService {
   Result<nlohmann::json> UnsealedConfig(const ConnectionRecord& record) const;
 
   Result<ConnectionRow> Get(const std::string& project, const std::string& id) const;
+  // Connection `id` for a use (the proxy, the credentials endpoint). Read on every use:
+  // kept in memory until the store changes.
+  Result<std::shared_ptr<const ConnectionInUse>> GetForUse(const std::string& project, const std::string& id) const;
   // One page of a project's connections, ordered by name.
   Result<ConnectionPage> List(const std::string& project, const ConnectionQuery& query) const;
   // A token that changes whenever anything stored changes: what List returned may be
@@ -198,6 +209,7 @@ class ConnectionService {
   Store& store_;
   const ProviderRegistry& providers_;
   const Sealer& sealer_;
+  mutable StoreMemo<ConnectionInUse> in_use_;
   probe::EgressPolicy egress_;
 };
 

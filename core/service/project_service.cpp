@@ -105,7 +105,13 @@ Result<IssuedProjectToken> ProjectService::Issue(const std::string& project, Tok
   return IssuedProjectToken{std::move(record), std::move(issued.token)};
 }
 
-Result<TokenRecord> ProjectService::FindToken(const std::string& id) { return store_.GetToken(id); }
+Result<TokenRecord> ProjectService::FindToken(const std::string& id) {
+  const ChangeToken now = store_.CurrentChangeToken();
+  if (auto kept = tokens_.Find(id, now)) return *kept;
+  auto record = store_.GetToken(id);
+  if (record.ok()) tokens_.Put(id, now, std::make_shared<const TokenRecord>(*record));
+  return record;
+}
 
 Result<std::vector<TokenRecord>> ProjectService::ListTokens(const std::string& project) {
   return store_.ListTokens(project);

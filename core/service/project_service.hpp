@@ -14,6 +14,7 @@
 
 #include "common/status.hpp"
 #include "model/records.hpp"
+#include "service/store_memo.hpp"
 
 namespace switchboard {
 
@@ -41,7 +42,8 @@ class ProjectService {
   // from {name?}: it may only use the connections that component references.
   Result<IssuedProjectToken> IssueRuntimeToken(const std::string& project, const std::string& kind,
                                                const std::string& id, const nlohmann::json& body);
-  // The token of id `id` (the part of a presented token before its secret).
+  // The token of id `id` (the part of a presented token before its secret). Read on every
+  // authenticated request: kept in memory until the store changes.
   Result<TokenRecord> FindToken(const std::string& id);
   Result<std::vector<TokenRecord>> ListTokens(const std::string& project);
   Status RevokeToken(const std::string& project, const std::string& id);
@@ -51,6 +53,7 @@ class ProjectService {
   Result<IssuedProjectToken> Issue(const std::string& project, TokenRecord record);
 
   Store& store_;
+  StoreMemo<TokenRecord> tokens_;
 };
 
 }  // namespace switchboard
