@@ -67,8 +67,8 @@ void Proxy(App& app, Call& call) {
   forwarded.method = call.req.method;
   forwarded.path = *path;
   forwarded.query = RawQuery(call.req.target);
-  forwarded.headers = call.req.headers;
-  forwarded.body = call.req.body;
+  forwarded.headers = std::move(call.req.headers);  // the call keeps its method and path only
+  forwarded.body = std::move(call.req.body);
   const std::string project = call.param(0), id = call.param(1);
   Deferred later = call.Defer();
   app.use.Proxy(project, id, UserOf(call.principal), std::move(forwarded),

@@ -122,13 +122,19 @@ void Connection::Dispatch() {
   std::weak_ptr<Connection> weak = shared_from_this();
   auto state = state_;
   auto answered = std::make_shared<std::atomic<bool>>(false);
+  // Dispatched, not posted: an answer produced on one of this server's I/O threads (a
+  // proxied call completing) is written at once on that thread, with no wake-up of
+  // another; from any other thread it is queued on the connection's strand.
   Responder respond = [weak, state, answered](HttpResponse response) {
     if (answered->exchange(true)) return;
-    std::lock_guard<std::mutex> lock(state->mutex);
-    if (state->closed) return;
-    auto self = weak.lock();
+    std::shared_ptr<Connection> self;
+    {
+      std::lock_guard<std::mutex> lock(state->mutex);
+      if (state->closed) return;
+      self = weak.lock();
+    }
     if (!self) return;
-    net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+    net::dispatch(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
       self->Send(std::move(response), /*close_after=*/false);
     });
   };

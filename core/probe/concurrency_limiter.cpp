@@ -4,7 +4,7 @@
 #include <atomic>
 #include <memory>
 
-#include <boost/asio/post.hpp>
+#include <boost/asio/defer.hpp>
 
 namespace switchboard::probe {
 
@@ -39,7 +39,9 @@ void ConcurrencyLimiter::StartReadyLocked() {
     ++lane.running;
     ++running_;
     next_lane_ = key;
-    boost::asio::post(io_, [this, key, task = std::move(task)]() mutable {
+    // Deferred: started after the caller returns, on the caller's thread when that is
+    // one of the io_context's (no other thread is woken for it).
+    boost::asio::defer(io_, [this, key, task = std::move(task)]() mutable {
       auto released = std::make_shared<std::atomic<bool>>(false);
       task([this, key, released] {
         if (!released->exchange(true)) Finish(key);

@@ -152,8 +152,8 @@ void ConnectionUse::Proxy(const std::string& project, const std::string& id, con
         } catch (const std::exception& e) {
           log::Error(std::string("classifying a proxied answer failed: ") + e.what());
         }
-        answer.body = usable->redactor.Redact(answer.body);
-        for (auto& [name, value] : answer.headers) value = usable->redactor.Redact(value);
+        usable->redactor.RedactInPlace(answer.body);
+        for (auto& [name, value] : answer.headers) usable->redactor.RedactInPlace(value);
         done(std::move(answer));
       });
     });

@@ -203,7 +203,7 @@ void FetchOperation::SendRequest() {
   }
   // No Connection header: HTTP/1.1 keeps the connection open unless either side says
   // otherwise, and the answer decides whether it is pooled.
-  wire_request_.body() = request_.body;
+  wire_request_.body() = {request_.body.data(), request_.body.size()};
   wire_request_.prepare_payload();
 
   auto handler = OnStrand(beast::bind_front_handler(&FetchOperation::OnWritten, shared_from_this()));

@@ -138,7 +138,9 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
   std::unique_ptr<HttpConnection> connection_;  // null between hops
   bool reused_ = false;  // connection_ came from the pool and has not answered yet
   boost::beast::flat_buffer buffer_;
-  boost::beast::http::request<boost::beast::http::string_body> wire_request_;
+  // Its body is a view of request_.body: sent without a copy, and still whole for a retry
+  // on a new connection or a redirect.
+  boost::beast::http::request<boost::beast::http::span_body<const char>> wire_request_;
   std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
 };
 

@@ -278,11 +278,10 @@ void SecretRedactor::AddFromJson(const json& value) {
   visit(value, 0);
 }
 
-std::string SecretRedactor::Redact(std::string_view text) const {
-  if (needles_.empty() || text.empty()) return std::string(text);
+std::vector<std::pair<size_t, size_t>> SecretRedactor::SpansOf(std::string_view text) const {
   std::vector<std::pair<size_t, size_t>> spans;  // [begin, end) to redact
+  if (needles_.empty() || text.empty()) return spans;
   const std::string lowered = LowerAscii(text);
-  const std::string_view original = text;
   text = lowered;  // same length and offsets; needles are lower case too
   for (const auto& needle : needles_) {
     for (size_t at = text.find(needle.text); at != std::string_view::npos; at = text.find(needle.text, at + 1)) {
@@ -310,9 +309,13 @@ std::string SecretRedactor::Redact(std::string_view text) const {
     if (needle.whole_token) continue;
     if (const size_t cut = CutOffStart(body, needle.text, shortest)) spans.emplace_back(body.size() - cut, body.size());
   }
-  text = original;
-  if (spans.empty()) return std::string(text);
   std::sort(spans.begin(), spans.end());
+  return spans;
+}
+
+std::string SecretRedactor::Redact(std::string_view text) const {
+  const auto spans = SpansOf(text);
+  if (spans.empty()) return std::string(text);
   std::string out;
   size_t copied = 0;
   for (size_t i = 0; i < spans.size();) {
@@ -325,6 +328,10 @@ std::string SecretRedactor::Redact(std::string_view text) const {
   }
   out.append(text.substr(copied));
   return out;
+}
+
+void SecretRedactor::RedactInPlace(std::string& text) const {
+  if (!SpansOf(text).empty()) text = Redact(text);
 }
 
 void SecretRedactor::Redact(ProbeResult& result) const {

@@ -56,6 +56,8 @@ class SecretRedactor {
   void AddFromJson(const nlohmann::json& value);
 
   std::string Redact(std::string_view text) const;
+  // The same, in place: a text without a secret (the usual answer) is not copied.
+  void RedactInPlace(std::string& text) const;
   // Redacts the verdict's reason, message and field (not config_update: it is stored sealed).
   void Redact(ProbeResult& result) const;
 
@@ -67,6 +69,8 @@ class SecretRedactor {
     bool whole_token;
   };
   void AddNeedle(std::string text, bool whole_token);
+  // Where `text` holds a secret: [begin, end) spans, sorted, possibly overlapping.
+  std::vector<std::pair<size_t, size_t>> SpansOf(std::string_view text) const;
 
   std::vector<Needle> needles_;
 };
