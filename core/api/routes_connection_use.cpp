@@ -49,12 +49,13 @@ std::string UserOf(const Principal& principal) {
 void FailUse(App& app, Deferred later, const std::string& project, const std::string& id, const Status& status) {
   Problem problem = ProblemFrom(status);
   if (status.Is(Code::kConnectionInactive)) {
-    auto row = app.connections.Get(project, id);
-    if (row.ok()) {
+    auto connection = app.connections.GetForUse(project, id);
+    if (connection.ok()) {
+      const ConnectionRecord& record = (*connection)->record;
       problem.extensions["connection"] = id;
-      problem.extensions["connection_status"] = row->record.status;
-      problem.extensions["status_reason"] = NullIfEmpty(row->record.status_reason);
-      problem.extensions["checked_at"] = NullIfEmpty(row->record.checked_at);
+      problem.extensions["connection_status"] = record.status;
+      problem.extensions["status_reason"] = NullIfEmpty(record.status_reason);
+      problem.extensions["checked_at"] = NullIfEmpty(record.checked_at);
     }
   }
   later->Fail(problem);

@@ -142,7 +142,7 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
   engine->service_ = std::make_unique<probe::ProbeService>(store, connections, *engine->runner_, sink);
   engine->jobs_ = std::make_unique<probe::ProbeJobs>(store, *engine->service_);
   engine->usage_ = std::make_unique<probe::UsageCounter>(connections);
-  engine->use_ = std::make_unique<probe::ConnectionUse>(use, connections, *engine->service_,
+  engine->use_ = std::make_unique<probe::ConnectionUse>(engine->io_, use, connections, *engine->service_,
                                                         *engine->proxy_client_, *engine->client_, *engine->usage_);
   if (engine->interval_.count() > 0) {
     probe::ScheduleOptions schedule;

@@ -42,24 +42,29 @@ Status InactiveConnection(const ConnectionRecord& record) {
                                                       " Reconnect it to use it again.");
 }
 
-ConnectionUse::ConnectionUse(boost::asio::io_context& io, ConnectionService& connections, ProbeService& probes,
-                             HttpClient& proxy_client, HttpClient& refresh_client, UsageCounter& usage,
-                             ProxyLimits limits)
-    : io_(io),
+ConnectionUse::ConnectionUse(boost::asio::io_context& probes, boost::asio::io_context& network,
+                             ConnectionService& connections, ProbeService& probe_service, HttpClient& proxy_client,
+                             HttpClient& refresh_client, UsageCounter& usage, ProxyLimits limits)
+    : probes_io_(probes),
       connections_(connections),
-      probes_(probes),
+      probes_(probe_service),
       proxy_client_(proxy_client),
-      runner_(io, refresh_client),
+      runner_(probes, refresh_client),
       usage_(usage),
       limits_(limits),
-      limiter_(io, limits.global, limits.per_provider) {}
+      limiter_(network, limits.global, limits.per_provider) {}
 
 void ConnectionUse::Authorize(const std::string& project, const std::string& id, Authorized done) {
   auto connection = connections_.GetForUse(project, id);
   if (!connection.ok()) return done(connection.status());
   std::shared_ptr<const ConnectionInUse> in_use = std::move(connection).value();
   if (in_use->record.status == kStatusInactive) return done(InactiveConnection(in_use->record));
-  auto fetch = [this, project, id](CredentialCache::FetchDone fetched) { FetchAuthorization(project, id, std::move(fetched)); };
+  // A fetch reads and writes the store and calls the plugin: not on the caller's thread.
+  auto fetch = [this, project, id](CredentialCache::FetchDone fetched) {
+    boost::asio::post(probes_io_, [this, project, id, fetched = std::move(fetched)]() mutable {
+      FetchAuthorization(project, id, std::move(fetched));
+    });
+  };
   const std::string& digest = in_use->credentials_digest;
   cache_.Get(Key(project, id), digest, fetch,
              [in_use, done = std::move(done)](Result<std::shared_ptr<const UsableAuthorization>> usable) {
@@ -147,10 +152,15 @@ void ConnectionUse::Proxy(const std::string& project, const std::string& id, con
         release();
         if (auto* error = std::get_if<FetchError>(&fetched)) return done(NoAnswer(*error));
         HttpResponse answer = std::move(std::get<HttpResponse>(fetched));
-        try {
-          if (answer.status >= 400) OnAnswer(connection->record, sent, answer);
-        } catch (const std::exception& e) {
-          log::Error(std::string("classifying a proxied answer failed: ") + e.what());
+        if (answer.status >= 400) {
+          HttpResponse excerpt{answer.status, answer.headers, answer.body.substr(0, limits_.classify_body_bytes)};
+          boost::asio::post(probes_io_, [this, connection, sent = std::move(sent), excerpt = std::move(excerpt)] {
+            try {
+              Classify(connection->record, sent, excerpt);
+            } catch (const std::exception& e) {
+              log::Error(std::string("classifying a proxied answer failed: ") + e.what());
+            }
+          });
         }
         usable->redactor.RedactInPlace(answer.body);
         for (auto& [name, value] : answer.headers) usable->redactor.RedactInPlace(value);
@@ -169,17 +179,16 @@ void ConnectionUse::Credentials(const std::string& project, const std::string& i
   });
 }
 
-void ConnectionUse::OnAnswer(const ConnectionRecord& record, const HttpRequest& sent, const HttpResponse& answer) {
+void ConnectionUse::Classify(const ConnectionRecord& record, const HttpRequest& sent, const HttpResponse& excerpt) {
   auto provider = connections_.providers().Find(record.provider);
   if (!provider) return;
   auto config = connections_.UnsealedConfig(record);
   if (!config.ok()) return;
-  HttpResponse excerpt{answer.status, answer.headers, answer.body.substr(0, limits_.classify_body_bytes)};
   // The plugin sees the request as the caller sent it: without the credentials added.
   json request = {{"method", sent.method}, {"url", sent.url}, {"headers", json::object()}, {"body", ""}};
   json input = {{"config", *config}, {"request", request}, {"response", ResponseForPlugin(excerpt)}};
   const std::string project = record.project, id = record.id;
-  provider->StartClassifyResponse(input, [this, project, id, status = answer.status](Result<Classification> read) {
+  provider->StartClassifyResponse(input, [this, project, id, status = excerpt.status](Result<Classification> read) {
     const Classification verdict = read.ok() ? *read : ClassifyByStatus(status);
     if (verdict.kind != ResponseClass::kInvalidCredentials && verdict.kind != ResponseClass::kMissingPermission) return;
     ProbeFromTraffic(project, id);

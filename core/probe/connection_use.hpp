@@ -60,9 +60,14 @@ class ConnectionUse {
  public:
   static constexpr std::chrono::seconds kTrafficProbeInterval{60};
 
-  // `proxy_client` must not follow redirects; `refresh_client` is the probes' client.
-  ConnectionUse(boost::asio::io_context& io, ConnectionService& connections, ProbeService& probes,
-                HttpClient& proxy_client, HttpClient& refresh_client, UsageCounter& usage, ProxyLimits limits = {});
+  // `proxy_client` must not follow redirects and runs on `network`, where the proxy's
+  // own work runs too (the HTTP server's io_context: nothing there waits). What may wait —
+  // a plugin call (authorize_step, classify_response; in-process plugins run on the
+  // calling thread), a store write — runs on `probes`, the io_context of
+  // `refresh_client`, the probes' client.
+  ConnectionUse(boost::asio::io_context& probes, boost::asio::io_context& network, ConnectionService& connections,
+                ProbeService& probe_service, HttpClient& proxy_client, HttpClient& refresh_client, UsageCounter& usage,
+                ProxyLimits limits = {});
 
   // Forwards `call` to the provider of connection `id` on behalf of `user`. The answer is
   // the provider's (any status), with ReturnedHeaders and every secret taken out. Fails
@@ -91,11 +96,12 @@ class ConnectionUse {
   void Authorize(const std::string& project, const std::string& id, Authorized done);
   // The fetch CredentialCache runs on a miss: one authorization inside the connection's slot.
   void FetchAuthorization(const std::string& project, const std::string& id, CredentialCache::FetchDone done);
-  // `sent`: the proxied request's method and URL without its query.
-  void OnAnswer(const ConnectionRecord& record, const HttpRequest& sent, const HttpResponse& answer);
+  // On `probes`: asks the plugin what the error answer `excerpt` (its body cut to
+  // classify_body_bytes) to `sent` (method and URL without its query) says.
+  void Classify(const ConnectionRecord& record, const HttpRequest& sent, const HttpResponse& excerpt);
   void ProbeFromTraffic(const std::string& project, const std::string& id);
 
-  boost::asio::io_context& io_;
+  boost::asio::io_context& probes_io_;
   ConnectionService& connections_;
   ProbeService& probes_;
   HttpClient& proxy_client_;

@@ -6,7 +6,7 @@ import {
   assert, assertEqual, launchBrowser, makeProject, screenshotPath, signIn, startWorld,
 } from './harness.mjs';
 import {apiBody, configs} from './provider_configs.mjs';
-import {SCENARIOS} from './scenarios.mjs';
+import {HOST_ARGS, SCENARIOS} from './scenarios.mjs';
 
 const name = process.argv[2];
 const scenario = SCENARIOS[name];
@@ -15,7 +15,7 @@ if (!scenario) {
   process.exit(2);
 }
 
-const world = await startWorld();
+const world = await startWorld({hostArgs: HOST_ARGS[name]});
 let browserParts = null;
 let code = 0;
 try {

@@ -52,8 +52,9 @@ async function startFakes() {
   return {url: match[1], child};
 }
 
-// Starts everything a scenario needs; stop() tears it down.
-export async function startWorld() {
+// Starts everything a scenario needs; stop() tears it down. `hostArgs` are added to the
+// host's command line (a scenario's HOST_ARGS, e.g. a short --usage-flush-interval).
+export async function startWorld({hostArgs = []} = {}) {
   const bin = process.env.SWITCHBOARD_BIN;
   assert(bin && existsSync(bin), `SWITCHBOARD_BIN (${bin}) must name the built host`);
   const work = mkdtempSync(join(tmpdir(), 'switchboard-web-'));
@@ -61,6 +62,7 @@ export async function startWorld() {
   const args = ['serve', '--data', join(work, 'data'), '--listen', '127.0.0.1:0'];
   const probes = hostSupports(bin, '--egress-allow');
   if (probes) args.push('--egress-allow', '127.0.0.1/32');
+  args.push(...hostArgs);
   const env = {...process.env};
   delete env.SWITCHBOARD_ADMIN_TOKEN;  // the admin token is read from the fresh data folder
   delete env.SWITCHBOARD_MASTER_KEY;

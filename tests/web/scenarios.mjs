@@ -23,7 +23,55 @@ function requireProbes(h, name) {
   }
 }
 
+// Polls the stored use counts (GET .../usage, admins) until `count` uses are there: the
+// host writes them every --usage-flush-interval, so the page must not be loaded before.
+async function waitForUsage(h, connectionId, count, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  let r;
+  for (;;) {
+    r = await h.world.api(h.project.admin, 'GET', `/v1/projects/${h.project.id}/connections/${connectionId}/usage`);
+    h.assertEqual(r.status, 200, `usage of ${connectionId}`);
+    if (r.body.use_count >= count) return r.body;
+    if (Date.now() > deadline) throw new Error(`usage not flushed in ${timeoutMs} ms: ${JSON.stringify(r.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// A just-used connection's "Last used" cell: a <time> of the stored last use, said as how
+// long ago (seconds or minutes, not "Never"), with the exact time and the count on hover.
+async function checkJustUsed(h, row, lastUsedAt, uses) {
+  const cell = row.locator('td[data-label="Last used"]');
+  const time = cell.locator('time');
+  h.assertEqual(await time.count(), 1, 'Last used is a time');
+  h.assertEqual(await time.getAttribute('datetime'), lastUsedAt, 'Last used is the stored last use');
+  const said = (await time.innerText()).trim();
+  h.assert(/^(now|\d+ (second|minute)s? ago)$/.test(said), `Last used says how long ago (${said})`);
+  h.assert(!/never/i.test(await cell.innerText()), 'a used connection is not "Never used"');
+  const title = await time.getAttribute('title');
+  h.assert(title.endsWith(` · ${uses} uses`), `the hover names the count (${title})`);
+}
+
+async function checkNeverUsed(h, row) {
+  const cell = row.locator('td[data-label="Last used"]');
+  h.assertEqual((await cell.textContent()).trim(), 'Never used', 'an unused connection says Never used');
+  h.assertEqual(await cell.locator('time').count(), 0, 'and has no time');
+}
+
+// Opens the Flows dialog from the row's Flows count; the dialog once it has loaded.
+async function openFlowsDialog(page, row, name) {
+  await row.getByRole('button', {name: /1 flow/}).click();
+  const dialog = page.getByRole('dialog', {name: `Flows using ${name}`});
+  await dialog.locator('.reference-list').waitFor();
+  return dialog;
+}
+
 const activeId = (page) => page.evaluate(() => document.activeElement && (document.activeElement.dataset.focusKey || document.activeElement.id || document.activeElement.tagName));
+
+// Extra host arguments per scenario (startWorld's hostArgs).
+export const HOST_ARGS = {
+  // Use counts written every 200 ms instead of every 10 s.
+  usage_last_used: ['--usage-flush-interval', '200'],
+};
 
 export const SCENARIOS = {
   // The host serves the page with strict headers, and /v1/session says who a token is.
@@ -495,5 +543,65 @@ export const SCENARIOS = {
     await page.keyboard.press('Escape');
     await dialog.waitFor({state: 'detached'});
     h.assertEqual(await activeId(page), 'add', 'focus returns to Add');
+  },
+
+  // A flow's runtime uses a connection through the host: "Last used" says how long ago
+  // (the other connection "Never used"), and the Flows dialog gives admins the flow's use
+  // count; a member sees the flow without counts (the usage route is for admins).
+  async usage_last_used(h) {
+    requireProbes(h, 'usage_last_used');
+    const path = `/v1/projects/${h.project.id}`;
+    const used = await createViaApi(h, 'openai', 'Marketing OpenAI');
+    const unused = await createViaApi(h, 'openai', 'Ops OpenAI');
+    let r = await h.world.api(h.project.admin, 'PUT', `${path}/flows/daily`, {name: 'Daily sync', connections: [used.id]});
+    h.assertEqual(r.status, 201, `flow attached (${JSON.stringify(r.body)})`);
+    r = await h.world.api(h.project.admin, 'POST', `${path}/flows/daily/tokens`);
+    h.assertEqual(r.status, 201, `runtime token (${JSON.stringify(r.body)})`);
+    const runtime = r.body.token;
+    const uses = 3;
+    for (let i = 0; i < uses; i += 1) {
+      r = await h.world.api(runtime, 'GET', `${path}/connections/${used.id}/proxy/models`);
+      h.assertEqual(r.status, 200, `proxied call ${i} (${JSON.stringify(r.body)})`);
+      h.assert(Array.isArray(r.body.data) && r.body.data.length > 0, 'the fake OpenAI listed its models');
+    }
+    const usage = await waitForUsage(h, used.id, uses);
+    h.assertEqual(usage.use_count, uses, 'exactly the proxied calls were counted');
+    h.assertEqual(usage.by.map((u) => [u.user, u.count]), [['flow/daily', uses]], 'all by the flow');
+    r = await h.world.api(h.project.admin, 'GET', `${path}/connections/${unused.id}/usage`);
+    h.assertEqual([r.body.use_count, r.body.last_used_at, r.body.by], [0, null, []], 'the other is unused');
+    const lastUsedAt = (await h.world.api(h.project.admin, 'GET', `${path}/connections/${used.id}`)).body.last_used_at;
+    h.assertEqual(lastUsedAt, usage.last_used_at, 'the connection carries its last use');
+
+    // A member: the same Last used column; the flow listed, without its use count.
+    const page = await signInToList(h, h.project.member);
+    await checkJustUsed(h, rowOf(page, 'Marketing OpenAI'), lastUsedAt, uses);
+    await checkNeverUsed(h, rowOf(page, 'Ops OpenAI'));
+    let dialog = await openFlowsDialog(page, rowOf(page, 'Marketing OpenAI'), 'Marketing OpenAI');
+    let item = dialog.locator('.reference-list li');
+    h.assertEqual(await item.count(), 1, 'one flow uses it (member)');
+    await item.getByRole('link', {name: 'Daily sync'}).waitFor();
+    h.assertEqual(await item.locator('.usage-note').count(), 0, 'a member sees no use counts');
+    h.assert(!/\buses?\b/.test(await item.innerText()), `nor any "uses" (${await item.innerText()})`);
+    await page.screenshot({path: (await import('./harness.mjs')).screenshotPath('usage_last_used_member'), fullPage: true});
+    await dialog.getByRole('button', {name: 'Close'}).click();
+    await dialog.waitFor({state: 'detached'});
+
+    // The admin: the same cells, and the flow's count and last use in the dialog.
+    await page.getByRole('button', {name: 'Sign out'}).click();
+    await h.signIn(page, h.world.base, h.project.admin);
+    await waitForList(page);
+    h.assert(!(await page.locator('#session-bar').innerText()).includes('Member'), 'signed in as the admin now');
+    await checkJustUsed(h, rowOf(page, 'Marketing OpenAI'), lastUsedAt, uses);
+    await checkNeverUsed(h, rowOf(page, 'Ops OpenAI'));
+    h.assertEqual((await rowOf(page, 'Ops OpenAI').locator('td[data-label="Flows"]').textContent()).trim(), '0 flows',
+        'the unused one has no flows');
+    dialog = await openFlowsDialog(page, rowOf(page, 'Marketing OpenAI'), 'Marketing OpenAI');
+    item = dialog.locator('.reference-list li');
+    h.assertEqual(await item.count(), 1, 'one flow uses it (admin)');
+    await item.getByRole('link', {name: 'Daily sync'}).waitFor();
+    const note = item.locator('.usage-note');
+    const said = (await note.innerText()).trim();
+    h.assert(new RegExp(`^· ${uses} uses, last (now|\\d+ (second|minute)s? ago)$`).test(said), `the flow's use count (${said})`);
+    h.assertEqual(await note.locator('time').getAttribute('datetime'), usage.by[0].last_used_at, 'the flow\'s last use');
   },
 };

@@ -98,7 +98,7 @@ export function showConnectionsPage(main, {project, projectName, providers, canC
         rename: (c) => openRenameDialog({project, connection: c, onSaved: () => load()}),
         edit: (c) => openConnectionDialog({project, providers, connection: c, onSaved: () => load()}),
         remove: (c) => openDeleteDialog({project, connection: c, onDeleted: () => load()}),
-        flows: (c) => openUsageDialog({project, connection: c}),
+        flows: (c) => openUsageDialog({project, connection: c, canSeeUsage: canChange}),
       }}));
     }
     previous.disabled = state.previous.length === 0;

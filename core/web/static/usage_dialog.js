@@ -7,7 +7,8 @@ import {formatDateTime, plural, relativeTime} from './format.js';
 import {dialogActions, openModal} from './modal.js';
 import {componentHref} from './url_state.js';
 
-export function openUsageDialog({project, connection}) {
+// `canSeeUsage`: the caller is an admin of the project (only admins may read usage).
+export function openUsageDialog({project, connection, canSeeUsage}) {
   const body = h('div', {'aria-live': 'polite', 'aria-busy': 'true'}, h('p', {class: 'muted'}, 'Loading…'));
   const close = h('button', {type: 'button', class: 'button', onclick: () => modal.close()}, 'Close');
   const content = h('div', {class: 'dialog-form'}, body, dialogActions(close));
@@ -19,9 +20,15 @@ export function openUsageDialog({project, connection}) {
   Promise.all([
     api('GET', projectPath(project, `/flows${query}`)),
     api('GET', projectPath(project, `/deployments${query}`)),
-    // Only admins may see usage; for a member the list stands alone.
-    api('GET', projectPath(project, `/connections/${encodeURIComponent(connection.id)}/usage`)).catch(() => null),
+    // Only admins may see usage; for a member the list stands alone. An admin whose usage
+    // cannot be read still gets the list, and is told the counts are missing.
+    canSeeUsage ?
+      api('GET', projectPath(project, `/connections/${encodeURIComponent(connection.id)}/usage`))
+          .catch((error) => ({failed: error.message})) :
+      null,
   ]).then(([flows, deployments, usage]) => {
+    const usageFailed = usage && usage.failed !== undefined;
+    if (usageFailed) usage = null;
     const usedBy = new Map(((usage && usage.by) || []).map((entry) => [entry.user, entry]));
     const rows = [
       ...flows.items.map((item) => ({kind: 'flow', ...item})),
@@ -32,10 +39,12 @@ export function openUsageDialog({project, connection}) {
       body.replaceChildren(h('p', {}, 'No flow or deployment uses this connection.'));
       return;
     }
-    body.replaceChildren(h('ul', {class: 'reference-list'}, rows.map((row) => h('li', {},
+    const list = h('ul', {class: 'reference-list'}, rows.map((row) => h('li', {},
         h('a', {href: componentHref(project, row.kind, row.id), 'data-nav': ''}, row.name || row.id),
         h('span', {class: 'muted'}, row.kind === 'deployment' ? ' (deployment)' : ' (flow)'),
-        usage ? usageNote(usedBy.get(`${row.kind}/${row.id}`)) : null))));
+        usage ? usageNote(usedBy.get(`${row.kind}/${row.id}`)) : null)));
+    if (!usageFailed) return body.replaceChildren(list);
+    body.replaceChildren(list, h('p', {class: 'form-alert', role: 'alert'}, 'Cannot show how often each one used it.'));
   }).catch((error) => {
     body.removeAttribute('aria-busy');
     body.replaceChildren(h('p', {class: 'form-alert', role: 'alert'}, `Cannot list the flows: ${error.message}`));
