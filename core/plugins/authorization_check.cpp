@@ -7,7 +7,7 @@
 
 #include "common/utf8.hpp"
 #include "plugins/plugin_limits.hpp"
-#include "schema/date_time.hpp"
+#include "common/rfc3339.hpp"
 
 namespace switchboard {
 namespace {

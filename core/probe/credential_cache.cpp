@@ -1,46 +1,10 @@
 #include "probe/credential_cache.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
+
+#include "common/rfc3339.hpp"
 
 namespace switchboard::probe {
-
-std::optional<std::chrono::system_clock::time_point> ParseRfc3339(const std::string& text) {
-  int year, month, day, hour, minute, second, consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
-                  &consumed) != 6 || consumed != 19) {
-    return std::nullopt;
-  }
-  size_t at = 19;
-  if (at < text.size() && text[at] == '.') {
-    ++at;
-    while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
-  }
-  long offset = 0;
-  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
-    ++at;
-  } else if (at + 6 == text.size() && (text[at] == '+' || text[at] == '-') && text[at + 3] == ':') {
-    int oh = 0, om = 0;
-    if (std::sscanf(text.c_str() + at + 1, "%2d:%2d", &oh, &om) != 2) return std::nullopt;
-    offset = (text[at] == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
-    at += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (at != text.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-      second > 60) {
-    return std::nullopt;
-  }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  return std::chrono::system_clock::from_time_t(timegm(&tm) - offset);
-}
 
 CredentialCache::Clock::time_point CredentialCache::ExpiryOf(const Authorization& grant) const {
   if (grant.expires_at.empty()) return now_() + kUndatedLifetime;

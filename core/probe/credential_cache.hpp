@@ -91,7 +91,5 @@ class CredentialCache {
   uint64_t generations_ = 0;
 };
 
-// Parses an RFC 3339 date-time ("2026-12-01T10:00:00Z", "...+02:00", fractions allowed).
-std::optional<std::chrono::system_clock::time_point> ParseRfc3339(const std::string& text);
 
 }  // namespace switchboard::probe

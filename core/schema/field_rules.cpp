@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "schema/config_limits.hpp"
-#include "schema/date_time.hpp"
+#include "common/rfc3339.hpp"
 
 namespace switchboard {
 namespace {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/json_text.hpp"
+#include "common/rfc3339.hpp"
 #include "common/names.hpp"
 #include "probe_net/destination.hpp"
 #include "plugins/config_validation.hpp"
@@ -536,10 +537,8 @@ namespace {
 
 // Whether an RFC 3339 UTC time is within `days` from now (or already past).
 bool LapsesWithin(const std::string& rfc3339, int days) {
-  std::tm tm{};
-  if (strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return false;
-  const std::time_t at = timegm(&tm);
-  return at - std::time(nullptr) < static_cast<std::time_t>(days) * 86400;
+  const auto at = ParseRfc3339(rfc3339);
+  return at && *at - std::chrono::system_clock::now() < std::chrono::hours(24) * days;
 }
 
 }  // namespace

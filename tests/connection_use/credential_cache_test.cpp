@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/rfc3339.hpp"
 #include "probe/credential_cache.hpp"
 
 using namespace switchboard;

@@ -1,4 +1,6 @@
-#include "schema/date_time.hpp"
+#include "common/rfc3339.hpp"
+
+#include <ctime>
 
 namespace switchboard {
 namespace {
@@ -22,29 +24,41 @@ int DaysIn(int year, int month) {
 
 }  // namespace
 
-bool IsRfc3339DateTime(std::string_view t) {
+std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view t) {
   int year, month, day, hour, minute, second;
   if (!Digits(t, 0, 4, &year) || t.size() < 19 || t[4] != '-' || !Digits(t, 5, 2, &month) || t[7] != '-' ||
       !Digits(t, 8, 2, &day) || (t[10] != 'T' && t[10] != 't') || !Digits(t, 11, 2, &hour) || t[13] != ':' ||
       !Digits(t, 14, 2, &minute) || t[16] != ':' || !Digits(t, 17, 2, &second)) {
-    return false;
+    return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || day > DaysIn(year, month)) return false;
-  if (hour > 23 || minute > 59 || second > 60) return false;  // 60: a leap second
+  if (month < 1 || month > 12 || day < 1 || day > DaysIn(year, month)) return std::nullopt;
+  if (hour > 23 || minute > 59 || second > 60) return std::nullopt;  // 60: a leap second
   size_t i = 19;
   if (i < t.size() && t[i] == '.') {
     size_t start = ++i;
     while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-    if (i == start) return false;
+    if (i == start) return std::nullopt;
   }
-  if (i < t.size() && (t[i] == 'Z' || t[i] == 'z')) return i + 1 == t.size();
-  int offset_hour, offset_minute;
-  if (i >= t.size() || (t[i] != '+' && t[i] != '-')) return false;
-  if (!Digits(t, i + 1, 2, &offset_hour) || i + 3 >= t.size() || t[i + 3] != ':' ||
-      !Digits(t, i + 4, 2, &offset_minute)) {
-    return false;
+  long offset_seconds = 0;
+  if (i < t.size() && (t[i] == 'Z' || t[i] == 'z')) {
+    if (i + 1 != t.size()) return std::nullopt;
+  } else {
+    int offset_hour, offset_minute;
+    if (i >= t.size() || (t[i] != '+' && t[i] != '-')) return std::nullopt;
+    if (!Digits(t, i + 1, 2, &offset_hour) || i + 3 >= t.size() || t[i + 3] != ':' ||
+        !Digits(t, i + 4, 2, &offset_minute) || offset_hour > 23 || offset_minute > 59 || i + 6 != t.size()) {
+      return std::nullopt;
+    }
+    offset_seconds = (t[i] == '-' ? -1L : 1L) * (offset_hour * 3600L + offset_minute * 60L);
   }
-  return offset_hour <= 23 && offset_minute <= 59 && i + 6 == t.size();
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  return std::chrono::system_clock::from_time_t(timegm(&tm) - offset_seconds);
 }
 
 }  // namespace switchboard
