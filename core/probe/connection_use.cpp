@@ -162,9 +162,15 @@ void ConnectionUse::Proxy(const std::string& project, const std::string& id, con
             }
           });
         }
-        usable->redactor.RedactInPlace(answer.body);
-        for (auto& [name, value] : answer.headers) usable->redactor.RedactInPlace(value);
-        done(std::move(answer));
+        // Redaction reads the whole answer: a large one is redacted off the network threads.
+        auto redacted = [usable, done = std::move(done)](HttpResponse answer) {
+          RedactAnswer(usable->redactor, answer);
+          done(std::move(answer));
+        };
+        if (answer.body.size() <= kRedactedInline) return redacted(std::move(answer));
+        boost::asio::post(large_answers_, [redacted = std::move(redacted), answer = std::move(answer)]() mutable {
+          redacted(std::move(answer));
+        });
       });
     });
   });

@@ -28,6 +28,8 @@
 #include <mutex>
 #include <string>
 
+#include <boost/asio/thread_pool.hpp>
+
 #include <switchboard/authorize.hpp>
 #include <switchboard/probe.hpp>
 
@@ -59,6 +61,9 @@ struct IssuedCredentials {
 class ConnectionUse {
  public:
   static constexpr std::chrono::seconds kTrafficProbeInterval{60};
+  // An answer body up to this size is redacted on the network thread that read it (well
+  // under a millisecond); a larger one on a pool of its own.
+  static constexpr size_t kRedactedInline = 16 * 1024;
 
   // `proxy_client` must not follow redirects and runs on `network`, where the proxy's
   // own work runs too (the HTTP server's io_context: nothing there waits). What may wait —
@@ -113,6 +118,8 @@ class ConnectionUse {
   mutable std::mutex mutex_;
   std::map<std::string, std::chrono::steady_clock::time_point> last_traffic_probe_;
   uint64_t traffic_probes_ = 0;
+  // Last: joined before anything its tasks might use is destroyed.
+  boost::asio::thread_pool large_answers_{2};
 };
 
 // connection_inactive for `record`, its status reason in the message.

@@ -164,6 +164,18 @@ HeaderPairs ReturnedHeaders(const Headers& provider) {
   return out;
 }
 
+void RedactAnswer(const SecretRedactor& secrets, HttpResponse& answer) {
+  secrets.RedactInPlace(answer.body);
+  for (auto it = answer.headers.begin(); it != answer.headers.end();) {
+    if (secrets.Redact(it->first) != it->first) {
+      it = answer.headers.erase(it);
+      continue;
+    }
+    secrets.RedactInPlace(it->second);
+    ++it;
+  }
+}
+
 std::string WithoutQuery(const std::string& url) { return url.substr(0, url.find('?')); }
 
 }  // namespace switchboard::probe

@@ -20,6 +20,7 @@
 #include <switchboard/probe.hpp>
 
 #include "common/status.hpp"
+#include "secrets/secret_redactor.hpp"
 
 namespace switchboard::probe {
 
@@ -53,6 +54,11 @@ Headers ForwardedHeaders(const HeaderPairs& caller, const Headers& grant);
 
 // The provider's headers that go back to the caller.
 HeaderPairs ReturnedHeaders(const Headers& provider);
+
+// Takes every secret `secrets` knows out of a provider's `answer`: redacted from the body
+// and header values; a header whose name holds one is dropped (no header name can carry
+// the mark).
+void RedactAnswer(const SecretRedactor& secrets, HttpResponse& answer);
 
 // The URL without its query: what classification and logs may see of a request whose
 // query carries credentials (Trello's key and token).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <functional>
 #include <span>
 #include <utility>
@@ -198,7 +199,11 @@ void SecretRedactor::AddNeedle(std::string text, bool whole_token) {
       return;
     }
   }
-  needles_.push_back({std::move(text), whole_token});
+  static_assert(kMinSecretBytes == sizeof(uint32_t));
+  uint32_t head = 0;
+  std::memcpy(&head, text.data(), sizeof head);
+  starting_with_[static_cast<unsigned char>(text.front())].push_back(static_cast<uint32_t>(needles_.size()));
+  needles_.push_back({std::move(text), whole_token, head});
 }
 
 void SecretRedactor::Add(std::string_view secret) {
@@ -283,8 +288,14 @@ std::vector<std::pair<size_t, size_t>> SecretRedactor::SpansOf(std::string_view 
   if (needles_.empty() || text.empty()) return spans;
   const std::string lowered = LowerAscii(text);
   text = lowered;  // same length and offsets; needles are lower case too
-  for (const auto& needle : needles_) {
-    for (size_t at = text.find(needle.text); at != std::string_view::npos; at = text.find(needle.text, at + 1)) {
+  for (size_t at = 0; at + kMinSecretBytes <= text.size(); ++at) {  // no needle is shorter
+    const auto& candidates = starting_with_[static_cast<unsigned char>(text[at])];
+    if (candidates.empty()) continue;
+    uint32_t window = 0;
+    std::memcpy(&window, text.data() + at, sizeof window);
+    for (uint32_t index : candidates) {
+      const Needle& needle = needles_[index];
+      if (needle.head != window || text.compare(at, needle.text.size(), needle.text) != 0) continue;
       const size_t end = at + needle.text.size();
       if (needle.whole_token) {
         const bool starts = at == 0 || !IsTokenChar(text[at - 1]) || !IsTokenChar(needle.text.front());

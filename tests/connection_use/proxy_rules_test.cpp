@@ -95,3 +95,17 @@ TEST_CASE("a URL without its query hides credentials carried there") {
   CHECK(WithoutQuery("https://api.trello.com/1/members/me?key=K&token=T") == "https://api.trello.com/1/members/me");
   CHECK(WithoutQuery("https://x/y") == "https://x/y");
 }
+
+TEST_CASE("a provider's answer quoting a secret gives it back nowhere") {
+  SecretRedactor secrets;
+  secrets.Add("sk-attack-echo-0123456789abcdef");
+  HttpResponse answer{401, {{"x-sk-attack-echo-0123456789abcdefxyz", "1"},
+                            {"www-authenticate", "Bearer error=\"sk-attack-echo-0123456789abcdef\""},
+                            {"content-type", "application/json"}},
+                      "{\"error\":\"bad key sk-attack-echo-0123456789abcdef\"}"};
+  RedactAnswer(secrets, answer);
+  // A header name cannot carry the mark: the header goes.
+  CHECK(answer.headers == Headers{{"www-authenticate", "Bearer error=\"[redacted]\""},
+                                  {"content-type", "application/json"}});
+  CHECK(answer.body == "{\"error\":\"bad key [redacted]\"}");
+}

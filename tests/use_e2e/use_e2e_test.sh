@@ -140,6 +140,12 @@ check "no hop-by-hop header forwarded" null "$(field '.headers["x-hop"]')"
 check "no accept-encoding forwarded" null "$(field '.headers["accept-encoding"]')"
 # A slice of an answer could carry a quoted secret in pieces too short to recognise.
 check "no range forwarded" null "$(field '.headers.range')"
+# A large answer (over 16 KiB: redacted off the network threads) is redacted all the same.
+pad="$(head -c 40000 /dev/zero | tr '\0' a)"
+req "$runtime" POST "$api/$echo_c/proxy/things/large" "{\"pad\":\"$pad\"}"
+check "large echo proxied" 200 "$status"
+check "large answer: credentials quoted back redacted" true "$(field '.headers.authorization | test("^(Bearer )?\\[redacted\\]$")')"
+check "large answer: body passed whole" 40010 "$(field '.body | length')"
 
 # ---- and through the credentials endpoint, called with the runtime's own client ---------
 access_tokens=()
