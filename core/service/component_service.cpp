@@ -175,7 +175,17 @@ Result<std::vector<ComponentRecord>> ComponentService::List(const std::string& p
 }
 
 Status ComponentService::Delete(const std::string& project, const std::string& kind, const std::string& id) {
-  return store_.DeleteComponent(project, kind, id);
+  if (Status deleted = store_.DeleteComponent(project, kind, id); !deleted.ok()) return deleted;
+  // Its runtime tokens go with it. CheckUse also compares created_at, but a component
+  // created again within the same millisecond would carry the same one.
+  auto tokens = store_.ListTokens(project);
+  if (!tokens.ok()) return tokens.status();
+  for (const TokenRecord& token : *tokens) {
+    if (token.component.kind != kind || token.component.id != id) continue;
+    Status revoked = store_.DeleteToken(project, token.id);
+    if (!revoked.ok() && !revoked.Is(Code::kNotFound)) return revoked;
+  }
+  return Status::Ok();
 }
 
 Status ComponentService::CheckUse(const std::string& project, const ComponentBinding& component,

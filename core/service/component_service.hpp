@@ -56,7 +56,7 @@ class ComponentService {
   // (not_found when it does not exist).
   Result<std::vector<ComponentRecord>> List(const std::string& project, const std::string& kind,
                                             const std::string& connection = "");
-  // Deletes it and releases its references.
+  // Deletes it, releases its references and revokes its runtime tokens.
   Status Delete(const std::string& project, const std::string& kind, const std::string& id);
 
   // Whether the runtime of `component` may use connection `connection` now: ok when the
