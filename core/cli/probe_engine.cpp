@@ -62,10 +62,9 @@ std::vector<std::string> SplitCommas(const std::string& text) {
 Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, Store& store,
                                                         ConnectionService& connections,
                                                         probe::ProbeRunner::Observer observer,
-                                                        std::shared_ptr<boost::asio::io_context> use_io) {
+                                                        std::vector<std::shared_ptr<boost::asio::io_context>> use_ios) {
   std::unique_ptr<ProbeEngine> engine(new ProbeEngine());
-  engine->use_io_ = std::move(use_io);
-  boost::asio::io_context& use = engine->use_io_ ? *engine->use_io_ : engine->io_;
+  engine->use_ios_ = std::move(use_ios);
   long value = 0;
   if (!ParseCount(args.Setting("probe-timeout", "SWITCHBOARD_PROBE_TIMEOUT", "10000"), 1, 600000, value)) {
     return Status::Error(Code::kUsage, "--probe-timeout must be from 1 to 600000 milliseconds");
@@ -123,7 +122,13 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
     return Status::Error(Code::kUsage, "--usage-flush-interval must be from 10 to 3600000 milliseconds");
   }
   engine->usage_flush_interval_ = std::chrono::milliseconds(value);
-  engine->proxy_client_ = std::make_unique<probe::HttpClient>(use, engine->proxy_options_);
+  std::vector<probe::ProxyLane> lanes;
+  auto add_lane = [&](boost::asio::io_context& io) {
+    engine->proxy_clients_.push_back(std::make_unique<probe::HttpClient>(io, engine->proxy_options_));
+    lanes.push_back({&io, engine->proxy_clients_.back().get()});
+  };
+  for (const auto& io : engine->use_ios_) add_lane(*io);
+  if (lanes.empty()) add_lane(engine->io_);
   engine->runner_ = std::make_unique<probe::ProbeRunner>(engine->io_, *engine->client_, engine->limits_);
   engine->runner_->set_observer(std::move(observer));
 
@@ -142,8 +147,8 @@ Result<std::unique_ptr<ProbeEngine>> ProbeEngine::Create(const Arguments& args, 
   engine->service_ = std::make_unique<probe::ProbeService>(store, connections, *engine->runner_, sink);
   engine->jobs_ = std::make_unique<probe::ProbeJobs>(store, *engine->service_);
   engine->usage_ = std::make_unique<probe::UsageCounter>(connections);
-  engine->use_ = std::make_unique<probe::ConnectionUse>(engine->io_, use, connections, *engine->service_,
-                                                        *engine->proxy_client_, *engine->client_, *engine->usage_);
+  engine->use_ = std::make_unique<probe::ConnectionUse>(engine->io_, std::move(lanes), connections, *engine->service_,
+                                                        *engine->client_, *engine->usage_);
   if (engine->interval_.count() > 0) {
     probe::ScheduleOptions schedule;
     schedule.interval = engine->interval_;

@@ -30,13 +30,14 @@ extern const char* const kProbeOptionsHelp;
 
 class ProbeEngine {
  public:
-  // Fails with a message for the user on a bad option. `use_io` is where flows' uses of
-  // connections run (the proxy's client): the HTTP server's io_context, so that a proxied
-  // call stays on the threads that answer its caller; the engine's own when null.
+  // Fails with a message for the user on a bad option. `use_ios` are where flows' uses of
+  // connections run (a proxy client on each): the HTTP server's I/O threads' io_contexts,
+  // so that a proxied call stays on the thread that answers its caller; the engine's own
+  // when empty.
   static Result<std::unique_ptr<ProbeEngine>> Create(const Arguments& args, Store& store,
                                                     ConnectionService& connections,
                                                     probe::ProbeRunner::Observer observer = {},
-                                                    std::shared_ptr<boost::asio::io_context> use_io = nullptr);
+                                                    std::vector<std::shared_ptr<boost::asio::io_context>> use_ios = {});
   ~ProbeEngine();
 
   probe::ProbeService& service() { return *service_; }
@@ -56,7 +57,7 @@ class ProbeEngine {
   void ScheduleUsageFlush();
 
   boost::asio::io_context io_;
-  std::shared_ptr<boost::asio::io_context> use_io_;  // outlives the proxy client's sockets
+  std::vector<std::shared_ptr<boost::asio::io_context>> use_ios_;  // outlive the proxy clients' sockets
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   int io_threads_ = 2;
@@ -66,7 +67,7 @@ class ProbeEngine {
   std::unique_ptr<probe::ProbeService> service_;
   std::unique_ptr<probe::ProbeJobs> jobs_;
   std::unique_ptr<probe::ProbeScheduler> scheduler_;
-  std::unique_ptr<probe::HttpClient> proxy_client_;
+  std::vector<std::unique_ptr<probe::HttpClient>> proxy_clients_;  // one per use io_context
   std::unique_ptr<probe::UsageCounter> usage_;
   std::unique_ptr<probe::ConnectionUse> use_;
   std::unique_ptr<boost::asio::steady_timer> usage_timer_;

@@ -185,8 +185,10 @@ int ServeCommand(const std::vector<std::string>& argv) {
   ProjectService projects(**store);
   api::Authenticator auth(projects, admin->hash);
   ConnectionService connections(**store, registry, *sealer);
-  // The HTTP server's io_context, shared with the proxy's client (ProbeEngine::Create).
-  auto network = std::make_shared<boost::asio::io_context>();
+  // The HTTP server's I/O threads' io_contexts, one each, shared with the proxy's clients
+  // (ProbeEngine::Create).
+  std::vector<std::shared_ptr<boost::asio::io_context>> network;
+  for (size_t i = 0; i < io_threads; ++i) network.push_back(std::make_shared<boost::asio::io_context>(1));
   auto probes = ProbeEngine::Create(
       args, **store, connections,
       [&metrics](const std::string& provider, const ProbeResult& result) {

@@ -16,11 +16,17 @@ namespace {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+std::vector<std::shared_ptr<net::io_context>> OwnContexts(int threads) {
+  std::vector<std::shared_ptr<net::io_context>> ios;
+  for (int i = 0; i < std::max(1, threads); ++i) ios.push_back(std::make_shared<net::io_context>(1));
+  return ios;
+}
+
 }  // namespace
 
 HttpServer::HttpServer(ServerOptions options, RequestHandler handler, ProblemBuilder problem,
-                       std::shared_ptr<boost::asio::io_context> io)
-    : state_(std::make_shared<ServerState>(io ? std::move(io) : std::make_shared<boost::asio::io_context>(),
+                       std::vector<std::shared_ptr<boost::asio::io_context>> ios)
+    : state_(std::make_shared<ServerState>(ios.empty() ? OwnContexts(options.io_threads) : std::move(ios),
                                            std::move(options), std::move(handler), std::move(problem))),
       acceptor_(net::make_strand(state_->io)) {}
 
@@ -51,7 +57,8 @@ int HttpServer::Bind() {
 }
 
 void HttpServer::Accept() {
-  acceptor_.async_accept(net::make_strand(state_->io), [this](boost::system::error_code ec, tcp::socket socket) {
+  net::io_context& io = *state_->ios[next_io_++ % state_->ios.size()];
+  acceptor_.async_accept(net::make_strand(io), [this](boost::system::error_code ec, tcp::socket socket) {
     if (!acceptor_.is_open()) return;
     if (ec) {
       // Out of file descriptors and the like: try again shortly instead of spinning.
@@ -77,12 +84,13 @@ void HttpServer::Accept() {
 
 void HttpServer::Run() {
   Accept();
-  auto work = net::make_work_guard(state_->io);
-  for (int i = 0; i < std::max(1, state_->options.io_threads); ++i) {
-    threads_.emplace_back([state = state_] {
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work;
+  for (const auto& io : state_->ios) {
+    work.push_back(net::make_work_guard(*io));
+    threads_.emplace_back([state = state_, io = io.get()] {
       for (;;) {
         try {
-          state->io.run();
+          io->run();
           return;
         } catch (const std::exception& e) {
           log::Error(std::string("HTTP I/O thread: ") + e.what());
@@ -96,8 +104,8 @@ void HttpServer::Run() {
     state_->changed.wait_for(lock, state_->options.stop_grace, [this] { return state_->connections.empty(); });
     state_->closed = true;
   }
-  work.reset();
-  state_->io.stop();
+  work.clear();
+  for (const auto& io : state_->ios) io->stop();
   for (auto& thread : threads_) thread.join();
   threads_.clear();
 }

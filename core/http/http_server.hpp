@@ -1,5 +1,7 @@
 // The host's HTTP/1.1 listener: Boost.Asio and Boost.Beast, event-driven. A few I/O
-// threads read and write every connection; nothing on them waits for a handler. Each
+// threads, each running an io_context of its own, read and write the connections; a
+// connection stays on the thread it was accepted onto (round robin), so its work never
+// wakes another thread; nothing on them waits for a handler. Each
 // connection has deadlines (the whole header, the body, idle between keep-alive
 // requests), requests are bounded (body, header bytes, header fields) and framed
 // strictly (http/request_framing.hpp); pipelined requests are answered in order.
@@ -47,11 +49,12 @@ struct ServerState;
 
 class HttpServer {
  public:
-  // `io`: the io_context the server's threads run. Others may share it, so that their
-  // asynchronous work for the server's callers (the proxy's client) runs on the very
-  // threads that answer those callers, with no hop between threads; null for its own.
+  // `ios`: one io_context per I/O thread (their number, not options.io_threads, counts), each
+  // run by its own thread, every connection served by one of them from start to end.
+  // Others may share them, so that their asynchronous work for a caller (the proxy's
+  // client) runs on the very thread that answers that caller; empty for the server's own.
   HttpServer(ServerOptions options, RequestHandler handler, ProblemBuilder problem,
-             std::shared_ptr<boost::asio::io_context> io = nullptr);
+             std::vector<std::shared_ptr<boost::asio::io_context>> ios = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -71,6 +74,7 @@ class HttpServer {
 
   std::shared_ptr<ServerState> state_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  size_t next_io_ = 0;  // where the next connection goes; used on the acceptor's strand only
   std::vector<std::thread> threads_;
 };
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -17,11 +18,13 @@ namespace switchboard::http {
 class Connection;
 
 struct ServerState {
-  ServerState(std::shared_ptr<boost::asio::io_context> i, ServerOptions o, RequestHandler h, ProblemBuilder p)
-      : io_owner(std::move(i)), io(*io_owner), options(std::move(o)), handler(std::move(h)), problem(std::move(p)) {}
+  ServerState(std::vector<std::shared_ptr<boost::asio::io_context>> i, ServerOptions o, RequestHandler h,
+              ProblemBuilder p)
+      : ios(std::move(i)), io(*ios.front()), options(std::move(o)), handler(std::move(h)), problem(std::move(p)) {}
 
-  const std::shared_ptr<boost::asio::io_context> io_owner;
-  boost::asio::io_context& io;
+  // One per I/O thread, each run by its thread alone; connections are spread over them.
+  const std::vector<std::shared_ptr<boost::asio::io_context>> ios;
+  boost::asio::io_context& io;  // the first: the listener's
   const ServerOptions options;
   const RequestHandler handler;
   const ProblemBuilder problem;

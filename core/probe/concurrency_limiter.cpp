@@ -11,9 +11,9 @@ namespace switchboard::probe {
 ConcurrencyLimiter::ConcurrencyLimiter(boost::asio::io_context& io, size_t global, size_t per_key)
     : io_(io), global_(std::max<size_t>(1, global)), per_key_(std::max<size_t>(1, per_key)) {}
 
-void ConcurrencyLimiter::Submit(const std::string& key, Task task) {
+void ConcurrencyLimiter::Submit(const std::string& key, Task task, boost::asio::io_context* where) {
   std::lock_guard<std::mutex> lock(mutex_);
-  lanes_[key].waiting.push_back(std::move(task));
+  lanes_[key].waiting.emplace_back(std::move(task), where != nullptr ? where : &io_);
   ++queued_;
   StartReadyLocked();
 }
@@ -33,7 +33,7 @@ void ConcurrencyLimiter::StartReadyLocked() {
     if (!found) return;
     const std::string key = pick->first;
     Lane& lane = pick->second;
-    Task task = std::move(lane.waiting.front());
+    auto [task, where] = std::move(lane.waiting.front());
     lane.waiting.pop_front();
     --queued_;
     ++lane.running;
@@ -41,7 +41,7 @@ void ConcurrencyLimiter::StartReadyLocked() {
     next_lane_ = key;
     // Deferred: started after the caller returns, on the caller's thread when that is
     // one of the io_context's (no other thread is woken for it).
-    boost::asio::defer(io_, [this, key, task = std::move(task)]() mutable {
+    boost::asio::defer(*where, [this, key, task = std::move(task)]() mutable {
       auto released = std::make_shared<std::atomic<bool>>(false);
       task([this, key, released] {
         if (!released->exchange(true)) Finish(key);

@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
 
@@ -25,7 +26,8 @@ class ConcurrencyLimiter {
 
   ConcurrencyLimiter(boost::asio::io_context& io, size_t global, size_t per_key);
 
-  void Submit(const std::string& key, Task task);
+  // `where`: the io_context the task starts on; the limiter's own when null.
+  void Submit(const std::string& key, Task task, boost::asio::io_context* where = nullptr);
 
   size_t running() const;
   size_t queued() const;
@@ -33,7 +35,7 @@ class ConcurrencyLimiter {
  private:
   struct Lane {
     size_t running = 0;
-    std::deque<Task> waiting;
+    std::deque<std::pair<Task, boost::asio::io_context*>> waiting;
   };
 
   // Starts what the limits allow; called with mutex_ held.

@@ -42,17 +42,24 @@ Status InactiveConnection(const ConnectionRecord& record) {
                                                       " Reconnect it to use it again.");
 }
 
-ConnectionUse::ConnectionUse(boost::asio::io_context& probes, boost::asio::io_context& network,
-                             ConnectionService& connections, ProbeService& probe_service, HttpClient& proxy_client,
-                             HttpClient& refresh_client, UsageCounter& usage, ProxyLimits limits)
+ConnectionUse::ConnectionUse(boost::asio::io_context& probes, std::vector<ProxyLane> network,
+                             ConnectionService& connections, ProbeService& probe_service, HttpClient& refresh_client,
+                             UsageCounter& usage, ProxyLimits limits)
     : probes_io_(probes),
       connections_(connections),
       probes_(probe_service),
-      proxy_client_(proxy_client),
+      network_(std::move(network)),
       runner_(probes, refresh_client),
       usage_(usage),
       limits_(limits),
-      limiter_(network, limits.global, limits.per_provider) {}
+      limiter_(*network_.at(0).io, limits.global, limits.per_provider) {}
+
+const ProxyLane& ConnectionUse::LaneHere() const {
+  for (const ProxyLane& lane : network_) {
+    if (lane.io->get_executor().running_in_this_thread()) return lane;
+  }
+  return network_.front();
+}
 
 void ConnectionUse::Authorize(const std::string& project, const std::string& id, Authorized done) {
   auto connection = connections_.GetForUse(project, id);
@@ -142,13 +149,15 @@ void ConnectionUse::Proxy(const std::string& project, const std::string& id, con
     request.headers = ForwardedHeaders(shared_call->headers, grant.headers);
     request.body = std::move(shared_call->body);
     usage_.Count(project, id, user, NowRfc3339());
-    limiter_.Submit(connection->record.provider, [this, connection, usable, request = std::move(request),
-                                          done = std::move(done)](ConcurrencyLimiter::Release release) mutable {
+    const ProxyLane& lane = LaneHere();
+    limiter_.Submit(connection->record.provider, [this, client = lane.client, connection, usable,
+                                                  request = std::move(request),
+                                                  done = std::move(done)](ConcurrencyLimiter::Release release) mutable {
       // What classification may see of the request: no body, no headers, no query (it can
       // carry the grant's parameters). Kept apart so the request itself is moved, not copied.
       HttpRequest sent{request.method, WithoutQuery(request.url), {}, {}};
-      proxy_client_.Fetch(std::move(request), [this, connection, usable, sent = std::move(sent), release,
-                                               done = std::move(done)](FetchResult fetched) mutable {
+      client->Fetch(std::move(request), [this, connection, usable, sent = std::move(sent), release,
+                                         done = std::move(done)](FetchResult fetched) mutable {
         release();
         if (auto* error = std::get_if<FetchError>(&fetched)) return done(NoAnswer(*error));
         HttpResponse answer = std::move(std::get<HttpResponse>(fetched));
@@ -172,7 +181,7 @@ void ConnectionUse::Proxy(const std::string& project, const std::string& id, con
           redacted(std::move(answer));
         });
       });
-    });
+    }, lane.io);
   });
 }
 

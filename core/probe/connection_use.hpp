@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -53,6 +54,12 @@ struct ProxyLimits {
   size_t classify_body_bytes = 65536;  // of an error answer, what the plugin reads
 };
 
+// One network thread's io_context and the proxy's client that runs on it.
+struct ProxyLane {
+  boost::asio::io_context* io;
+  HttpClient* client;  // must not follow redirects
+};
+
 // What the credentials endpoint hands out.
 struct IssuedCredentials {
   std::shared_ptr<const UsableAuthorization> authorization;
@@ -65,14 +72,14 @@ class ConnectionUse {
   // under a millisecond); a larger one on a pool of its own.
   static constexpr size_t kRedactedInline = 16 * 1024;
 
-  // `proxy_client` must not follow redirects and runs on `network`, where the proxy's
-  // own work runs too (the HTTP server's io_context: nothing there waits). What may wait —
-  // a plugin call (authorize_step, classify_response; in-process plugins run on the
-  // calling thread), a store write — runs on `probes`, the io_context of
+  // `network`: the HTTP server's I/O threads' io_contexts (one or more), each with a
+  // proxy client of its own: a call is proxied on the thread its caller's request came
+  // in on (the first lane's when it comes from elsewhere), and nothing there waits. What
+  // may wait — a plugin call (authorize_step, classify_response; in-process plugins run
+  // on the calling thread), a store write — runs on `probes`, the io_context of
   // `refresh_client`, the probes' client.
-  ConnectionUse(boost::asio::io_context& probes, boost::asio::io_context& network, ConnectionService& connections,
-                ProbeService& probe_service, HttpClient& proxy_client, HttpClient& refresh_client, UsageCounter& usage,
-                ProxyLimits limits = {});
+  ConnectionUse(boost::asio::io_context& probes, std::vector<ProxyLane> network, ConnectionService& connections,
+                ProbeService& probe_service, HttpClient& refresh_client, UsageCounter& usage, ProxyLimits limits = {});
 
   // Forwards `call` to the provider of connection `id` on behalf of `user`. The answer is
   // the provider's (any status), with ReturnedHeaders and every secret taken out. Fails
@@ -109,7 +116,10 @@ class ConnectionUse {
   boost::asio::io_context& probes_io_;
   ConnectionService& connections_;
   ProbeService& probes_;
-  HttpClient& proxy_client_;
+  // The lane of the thread calling, or the first.
+  const ProxyLane& LaneHere() const;
+
+  std::vector<ProxyLane> network_;
   AuthorizeRunner runner_;
   UsageCounter& usage_;
   ProxyLimits limits_;

@@ -5,7 +5,8 @@
 // host and port when parsed) under the base path, with no '.' or '..' segment, no empty
 // segment, no '@', backslash, encoded dot or slash and no space or control byte after the
 // base path; the headers sent are the grant's plus the caller's minus its credentials,
-// Accept-Encoding and hop-by-hop ones.
+// Accept-Encoding and hop-by-hop ones; the same bytes as a provider's answer keep no
+// secret after RedactAnswer.
 #include <string>
 #include <string_view>
 
@@ -71,6 +72,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                 "accept-encoding", "proxy-authorization", "keep-alive", "upgrade", "te"}) {
       FUZZ_CHECK(name != dropped, std::string(dropped) + " is never forwarded");
     }
+  }
+
+  // The same bytes as a provider's answer (the header lines, the path as its body): after
+  // RedactAnswer no spelling of the secret is left, in any case, in a name, value or body.
+  SecretRedactor secrets;
+  const std::string secret = "sk-fuzz-0123456789secret";
+  secrets.Add(secret);
+  HttpResponse answer{200, {}, call.path + call.query};
+  for (const auto& [name, value] : call.headers) answer.headers[Lower(name)] = value;
+  RedactAnswer(secrets, answer);
+  FUZZ_CHECK(Lower(answer.body).find(secret) == std::string::npos, "no secret in the answer's body");
+  for (const auto& [name, value] : answer.headers) {
+    FUZZ_CHECK(name.find(secret) == std::string::npos, "no secret in an answer's header name");
+    FUZZ_CHECK(Lower(value).find(secret) == std::string::npos, "no secret in an answer's header value");
   }
   return 0;
 }
