@@ -1,5 +1,6 @@
 #include "common/rfc3339.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 namespace switchboard {
@@ -58,7 +59,13 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_vi
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
-  return std::chrono::system_clock::from_time_t(timegm(&tm) - offset_seconds);
+  // The clock counts nanoseconds from 1970 and holds only about 292 years either way: an
+  // instant further than kFarthest (valid, e.g. year 4474) reads as kFarthest, which
+  // still leaves room for the arithmetic callers do on it.
+  constexpr long long kFarthest = 200LL * 366 * 24 * 3600;
+  const long long seconds = std::clamp<long long>(static_cast<long long>(timegm(&tm)) - offset_seconds, -kFarthest,
+                                                  kFarthest);
+  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
 }
 
 }  // namespace switchboard

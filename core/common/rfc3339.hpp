@@ -12,7 +12,8 @@ namespace switchboard {
 
 // e.g. 2026-07-18T16:52:45Z, 2026-07-18t16:52:45.25+02:00 -> the instant it names (the
 // fraction dropped); nullopt for anything else. The day must exist in its month (29
-// February only in a leap year); a leap second reads as the next second.
+// February only in a leap year); a leap second reads as the next second; an instant more
+// than 200 years from 1970 reads as 200 years away.
 std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text);
 
 inline bool IsRfc3339DateTime(std::string_view text) { return ParseRfc3339(text).has_value(); }

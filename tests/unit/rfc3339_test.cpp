@@ -35,6 +35,16 @@ TEST_CASE("date-time: the instant read honours the offset and drops the fraction
   CHECK_FALSE(ParseRfc3339("2026-12-01T10:00:00+24:00"));
 }
 
+TEST_CASE("date-time: a valid instant beyond the clock's range reads as far away, not as garbage") {
+  auto far = ParseRfc3339("4474-12-01T22:00:00Z");  // past the nanosecond clock's year 2262
+  REQUIRE(far);
+  CHECK(*far > *ParseRfc3339("2100-01-01T00:00:00Z"));
+  CHECK(*far - Clock::now() > std::chrono::hours(24 * 365 * 100));
+  auto early = ParseRfc3339("0001-01-01T00:00:00Z");
+  REQUIRE(early);
+  CHECK(*early < *ParseRfc3339("1900-01-01T00:00:00Z"));
+}
+
 namespace {
 // `at` written as the local time of a zone `offset_hours` from UTC.
 std::string InZone(Clock::time_point at, int offset_hours) {
