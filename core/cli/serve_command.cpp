@@ -187,8 +187,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   ConnectionService connections(**store, registry, *sealer);
   // The HTTP server's I/O threads' io_contexts, one each, shared with the proxy's clients
   // (ProbeEngine::Create).
-  std::vector<std::shared_ptr<boost::asio::io_context>> network;
-  for (size_t i = 0; i < io_threads; ++i) network.push_back(std::make_shared<boost::asio::io_context>(1));
+  const auto network = http::IoContextsFor(edge.io_threads);
   auto probes = ProbeEngine::Create(
       args, **store, connections,
       [&metrics](const std::string& provider, const ProbeResult& result) {

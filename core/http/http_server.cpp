@@ -16,17 +16,18 @@ namespace {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-std::vector<std::shared_ptr<net::io_context>> OwnContexts(int threads) {
+}  // namespace
+
+std::vector<std::shared_ptr<boost::asio::io_context>> IoContextsFor(int threads) {
   std::vector<std::shared_ptr<net::io_context>> ios;
+  // Concurrency hint 1: one thread runs each, so what it posts to itself wakes no one.
   for (int i = 0; i < std::max(1, threads); ++i) ios.push_back(std::make_shared<net::io_context>(1));
   return ios;
 }
 
-}  // namespace
-
 HttpServer::HttpServer(ServerOptions options, RequestHandler handler, ProblemBuilder problem,
                        std::vector<std::shared_ptr<boost::asio::io_context>> ios)
-    : state_(std::make_shared<ServerState>(ios.empty() ? OwnContexts(options.io_threads) : std::move(ios),
+    : state_(std::make_shared<ServerState>(ios.empty() ? IoContextsFor(options.io_threads) : std::move(ios),
                                            std::move(options), std::move(handler), std::move(problem))),
       acceptor_(net::make_strand(state_->io)) {}
 

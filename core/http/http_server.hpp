@@ -47,6 +47,9 @@ using ProblemBuilder = std::function<HttpResponse(int status, const std::string&
 
 struct ServerState;
 
+// One io_context for each of `threads` I/O threads (at least one), for HttpServer's `ios`.
+std::vector<std::shared_ptr<boost::asio::io_context>> IoContextsFor(int threads);
+
 class HttpServer {
  public:
   // `ios`: one io_context per I/O thread (their number, not options.io_threads, counts), each
@@ -65,7 +68,7 @@ class HttpServer {
 
   // Serves until Stop, then until the requests in flight are answered (at most
   // stop_grace). Connections waiting for their next request are closed at once. Then
-  // the io_context is stopped, work of others sharing it included.
+  // the io_contexts are stopped, work of others sharing them included.
   void Run();
   void Stop();
 

@@ -112,13 +112,12 @@ class ConnectionUse {
   // classify_body_bytes) to `sent` (method and URL without its query) says.
   void Classify(const ConnectionRecord& record, const HttpRequest& sent, const HttpResponse& excerpt);
   void ProbeFromTraffic(const std::string& project, const std::string& id);
+  // The lane of the thread calling, or the first.
+  const ProxyLane& LaneHere() const;
 
   boost::asio::io_context& probes_io_;
   ConnectionService& connections_;
   ProbeService& probes_;
-  // The lane of the thread calling, or the first.
-  const ProxyLane& LaneHere() const;
-
   std::vector<ProxyLane> network_;
   AuthorizeRunner runner_;
   UsageCounter& usage_;

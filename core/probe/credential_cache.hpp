@@ -91,5 +91,4 @@ class CredentialCache {
   uint64_t generations_ = 0;
 };
 
-
 }  // namespace switchboard::probe

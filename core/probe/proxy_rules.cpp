@@ -167,7 +167,7 @@ HeaderPairs ReturnedHeaders(const Headers& provider) {
 void RedactAnswer(const SecretRedactor& secrets, HttpResponse& answer) {
   secrets.RedactInPlace(answer.body);
   for (auto it = answer.headers.begin(); it != answer.headers.end();) {
-    if (secrets.Redact(it->first) != it->first) {
+    if (secrets.Holds(it->first)) {
       it = answer.headers.erase(it);
       continue;
     }

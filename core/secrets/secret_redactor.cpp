@@ -324,8 +324,16 @@ std::vector<std::pair<size_t, size_t>> SecretRedactor::SpansOf(std::string_view 
   return spans;
 }
 
-std::string SecretRedactor::Redact(std::string_view text) const {
+std::string SecretRedactor::Redact(std::string_view text) const { return Replaced(text, SpansOf(text)); }
+
+void SecretRedactor::RedactInPlace(std::string& text) const {
   const auto spans = SpansOf(text);
+  if (!spans.empty()) text = Replaced(text, spans);
+}
+
+bool SecretRedactor::Holds(std::string_view text) const { return !SpansOf(text).empty(); }
+
+std::string SecretRedactor::Replaced(std::string_view text, const std::vector<std::pair<size_t, size_t>>& spans) {
   if (spans.empty()) return std::string(text);
   std::string out;
   size_t copied = 0;
@@ -339,10 +347,6 @@ std::string SecretRedactor::Redact(std::string_view text) const {
   }
   out.append(text.substr(copied));
   return out;
-}
-
-void SecretRedactor::RedactInPlace(std::string& text) const {
-  if (!SpansOf(text).empty()) text = Redact(text);
 }
 
 void SecretRedactor::Redact(ProbeResult& result) const {

@@ -60,6 +60,8 @@ class SecretRedactor {
   std::string Redact(std::string_view text) const;
   // The same, in place: a text without a secret (the usual answer) is not copied.
   void RedactInPlace(std::string& text) const;
+  // Whether Redact would change `text`.
+  bool Holds(std::string_view text) const;
   // Redacts the verdict's reason, message and field (not config_update: it is stored sealed).
   void Redact(ProbeResult& result) const;
 
@@ -74,6 +76,8 @@ class SecretRedactor {
   void AddNeedle(std::string text, bool whole_token);
   // Where `text` holds a secret: [begin, end) spans, sorted, possibly overlapping.
   std::vector<std::pair<size_t, size_t>> SpansOf(std::string_view text) const;
+  // `text` with each of `spans` (merged where they overlap) replaced by kMark.
+  static std::string Replaced(std::string_view text, const std::vector<std::pair<size_t, size_t>>& spans);
 
   std::vector<Needle> needles_;
   // needles_ by their first byte: one pass over a text compares, at each byte, only the

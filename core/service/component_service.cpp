@@ -191,21 +191,14 @@ Status ComponentService::Delete(const std::string& project, const std::string& k
 Status ComponentService::CheckUse(const std::string& project, const ComponentBinding& component,
                                   const std::string& connection) {
   const std::string key = project + '\0' + component.kind + '\0' + component.id;
-  const ChangeToken now = store_.CurrentChangeToken();
-  std::shared_ptr<const ComponentRecord> stored = in_use_.Find(key, now);
-  if (!stored) {
-    auto read = store_.GetComponent(project, component.kind, component.id);
-    if (!read.ok() && !read.status().Is(Code::kNotFound)) return read.status();
-    if (read.ok()) {
-      stored = std::make_shared<const ComponentRecord>(std::move(read).value());
-      in_use_.Put(key, now, stored);
-    }
-  }
-  if (!stored || stored->created_at != component.created_at) {
+  auto stored = in_use_.Get(key, store_.CurrentChangeToken(),
+                            [&] { return store_.GetComponent(project, component.kind, component.id); });
+  if (!stored.ok() && !stored.status().Is(Code::kNotFound)) return stored.status();
+  if (!stored.ok() || (*stored)->created_at != component.created_at) {
     return Status::Error(Code::kForbidden, "the " + component.kind + " '" + component.id +
                                                "' this runtime token was issued for no longer exists");
   }
-  const auto& used = stored->connections;
+  const auto& used = (*stored)->connections;
   if (std::find(used.begin(), used.end(), connection) == used.end()) {
     return Status::Error(Code::kNotReferenced, "the " + component.kind + " '" + component.id +
                                                    "' does not reference connection '" + connection + "'");

@@ -242,16 +242,12 @@ Result<ConnectionRow> ConnectionService::Get(const std::string& project, const s
 
 Result<std::shared_ptr<const ConnectionInUse>> ConnectionService::GetForUse(const std::string& project,
                                                                             const std::string& id) const {
-  const std::string key = project + '\0' + id;
-  const ChangeToken now = store_.CurrentChangeToken();
-  if (auto kept = in_use_.Find(key, now)) return kept;
-  auto row = store_.GetConnection(project, id);
-  if (!row.ok()) return row.status();
-  auto read = std::make_shared<ConnectionInUse>();
-  read->credentials_digest = CredentialsDigest(row->record);
-  read->record = std::move(row->record);
-  in_use_.Put(key, now, read);
-  return std::shared_ptr<const ConnectionInUse>(std::move(read));
+  return in_use_.Get(project + '\0' + id, store_.CurrentChangeToken(), [&]() -> Result<ConnectionInUse> {
+    auto row = store_.GetConnection(project, id);
+    if (!row.ok()) return row.status();
+    const std::string digest = CredentialsDigest(row->record);
+    return ConnectionInUse{std::move(row->record), digest};
+  });
 }
 
 Result<ConnectionPage> ConnectionService::List(const std::string& project, const ConnectionQuery& query) const {

@@ -106,11 +106,9 @@ Result<IssuedProjectToken> ProjectService::Issue(const std::string& project, Tok
 }
 
 Result<TokenRecord> ProjectService::FindToken(const std::string& id) {
-  const ChangeToken now = store_.CurrentChangeToken();
-  if (auto kept = tokens_.Find(id, now)) return *kept;
-  auto record = store_.GetToken(id);
-  if (record.ok()) tokens_.Put(id, now, std::make_shared<const TokenRecord>(*record));
-  return record;
+  auto record = tokens_.Get(id, store_.CurrentChangeToken(), [&] { return store_.GetToken(id); });
+  if (!record.ok()) return record.status();
+  return **record;
 }
 
 Result<std::vector<TokenRecord>> ProjectService::ListTokens(const std::string& project) {

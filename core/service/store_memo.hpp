@@ -15,6 +15,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/status.hpp"
 #include "model/change_token.hpp"
 
 namespace switchboard {
@@ -30,6 +31,19 @@ class StoreMemo {
     if (now != generation_) return nullptr;
     auto it = values_.find(key);
     return it == values_.end() ? nullptr : it->second;
+  }
+
+  // The value under `key`: kept, or read by `read` (a () -> Result<Value>) and kept. `now`
+  // is the store's token taken before the call, so before the read, as Put requires. A
+  // failed read is returned and not kept.
+  template <typename Read>
+  Result<std::shared_ptr<const Value>> Get(const std::string& key, const ChangeToken& now, Read&& read) {
+    if (auto kept = Find(key, now)) return kept;
+    Result<Value> fresh = read();
+    if (!fresh.ok()) return fresh.status();
+    auto value = std::make_shared<const Value>(std::move(fresh).value());
+    Put(key, now, value);
+    return value;
   }
 
   // Keeps `value`, read after the store stood at `read_at` (read the token first: a

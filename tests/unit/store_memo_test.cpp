@@ -55,3 +55,24 @@ TEST_CASE("a full memo starts over instead of growing") {
   CHECK_FALSE(memo.Find("b", Token(1)));
   CHECK(memo.Find("c", Token(1)));
 }
+
+TEST_CASE("a read through the memo happens once per state of the store, and a failed one is not kept") {
+  StoreMemo<std::string> memo;
+  int reads = 0;
+  auto read = [&]() -> switchboard::Result<std::string> {
+    ++reads;
+    return std::string("record");
+  };
+  REQUIRE(memo.Get("a", Token(1), read).ok());
+  CHECK(**memo.Get("a", Token(1), read) == "record");
+  CHECK(reads == 1);
+  CHECK(memo.Get("a", Token(2), read).ok());
+  CHECK(reads == 2);
+  auto missing = [&]() -> switchboard::Result<std::string> {
+    ++reads;
+    return switchboard::Status::Error(switchboard::Code::kNotFound, "no such record");
+  };
+  CHECK(memo.Get("b", Token(2), missing).status().Is(switchboard::Code::kNotFound));
+  CHECK(memo.Get("b", Token(2), missing).status().Is(switchboard::Code::kNotFound));
+  CHECK(reads == 4);
+}

@@ -112,10 +112,7 @@ class OAuth2Probe {
     }
     Authorization authorization;
     authorization.headers["authorization"] = "Bearer " + token.access_token;
-    authorization.origins = ApiOrigins();
-    if (authorization.origins.empty()) {
-      throw PluginError("provider_cannot_authorize", "this provider declares no API origin");
-    }
+    authorization.origins = ApiOrigins();  // not empty: the first step checked
     if (token.expires_in) authorization.expires_at = AccessTokenExpiry(*token.expires_in);
     if (!token.refresh_token.empty() && token.refresh_token != ConfiguredRefreshToken()) {
       authorization.config_update["refresh_token"] = token.refresh_token;

@@ -80,8 +80,7 @@ class FakeHost {
     Json state = nullptr;
     Json response = nullptr;
     for (int step = 0; step <= max_steps; ++step) {
-      std::string input = Json{{"config", config}, {"state", state}, {"response", response}}.dump(
-          -1, ' ', false, Json::error_handler_t::replace);
+      std::string input = AsSent(Json{{"config", config}, {"state", state}, {"response", response}});
       ProbeStep next = ProbeStep::FromJson(
           Call(provider_->probe_step(provider_->instance, input.data(), input.size(), &buffer_)));
       if (next.finished()) {
@@ -111,8 +110,7 @@ class FakeHost {
     Json state = nullptr;
     Json response = nullptr;
     for (int step = 0; step <= max_steps; ++step) {
-      std::string input = Json{{"config", config}, {"state", state}, {"response", response}}.dump(
-          -1, ' ', false, Json::error_handler_t::replace);
+      std::string input = AsSent(Json{{"config", config}, {"state", state}, {"response", response}});
       AuthorizeStep next = AuthorizeStep::FromJson(
           Call(provider_->authorize_step(provider_->instance, input.data(), input.size(), &buffer_)));
       if (next.authorization() || next.refusal()) {
@@ -131,8 +129,7 @@ class FakeHost {
   // Throws like Authorize.
   Classification Classify(const Json& config, const HttpRequest& request, const HttpResponse& response) {
     RequireAbi11();
-    std::string input = Json{{"config", config}, {"request", request}, {"response", response}}.dump(
-        -1, ' ', false, Json::error_handler_t::replace);
+    std::string input = AsSent(Json{{"config", config}, {"request", request}, {"response", response}});
     return Classification::FromJson(
         Call(provider_->classify_response(provider_->instance, input.data(), input.size(), &buffer_)));
   }
@@ -141,6 +138,9 @@ class FakeHost {
   std::vector<std::string> log_lines;
 
  private:
+  // `input` as the host sends it: every byte that is not part of valid UTF-8 as U+FFFD.
+  static std::string AsSent(const Json& input) { return input.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
   void RequireAbi11() const {
     const bool covered = provider_->struct_size >= offsetof(sb_provider_v1, classify_response) +
                                                        sizeof(provider_->classify_response);
